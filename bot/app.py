@@ -1,0 +1,108 @@
+"""The one place that builds the application: settings → services → PTB `Application`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from telegram import BotCommand, BotCommandScopeAllPrivateChats, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import BaseRequest
+
+from bot.context import SERVICES_KEY, BotApplication, Context, Services
+from bot.handlers import register
+from bot.settings import Settings
+from db.engine import create_engine, session_factory
+from db.types import utcnow
+from messages import LANGUAGES, Renderer
+
+log = logging.getLogger(__name__)
+
+#: The command menu, in the order Telegram shows it (labels live in messages/*/labels.toml).
+MENU_COMMANDS: dict[str, tuple[str, ...]] = {
+    "id": ("start", "profil", "pengaturan", "bantuan", "hapus_data"),
+    "en": ("start", "profil", "settings", "help", "hapus_data"),
+}
+
+
+def file_url(base_url: str) -> str:
+    """The file-download base that goes with a Bot API base URL (`…/bot` → `…/file/bot`)."""
+    parts = urlsplit(base_url)
+    path = parts.path.rstrip("/")
+    head, _, last = path.rpartition("/")
+    return f"{parts.scheme}://{parts.netloc}{head}/file/{last or 'bot'}"
+
+
+def build_services(settings: Settings, *, clock: Callable[[], datetime] = utcnow) -> Services:
+    """Engine, session factory and renderer for these settings."""
+    engine = create_engine(settings.database_url)
+    return Services(
+        settings=settings,
+        engine=engine,
+        sessions=session_factory(engine),
+        renderer=Renderer(settings.timezone),
+        clock=clock,
+    )
+
+
+def build_application(
+    services: Services, *, request: BaseRequest | None = None, get_updates_request: BaseRequest | None = None
+) -> BotApplication:
+    """The bot: handlers, defaults (HTML, office time zone), and start-up/shut-down hooks."""
+    settings = services.settings
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token)
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(file_url(settings.telegram_api_base_url))
+        .context_types(ContextTypes(context=Context))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                tzinfo=settings.timezone,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .concurrent_updates(64)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request)
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
+    application: BotApplication = builder.build()
+    application.bot_data[SERVICES_KEY] = services
+    register(application)
+    return application
+
+
+async def set_commands(application: BotApplication) -> None:
+    """The command menu in Indonesian (default) and English; a refusal is a warning, not a crash."""
+    services: Services = application.bot_data[SERVICES_KEY]
+    renderer = services.renderer
+    for lang in LANGUAGES:
+        commands = [BotCommand(c, renderer.label(f"command.{c}", lang)) for c in MENU_COMMANDS[lang]]
+        try:
+            await application.bot.set_my_commands(
+                commands,
+                scope=BotCommandScopeAllPrivateChats(),
+                language_code=None if lang == "id" else lang,
+            )
+        except TelegramError as exc:
+            log.warning("the Bot API refused setMyCommands (%s): %s", lang, exc)
+
+
+async def _post_init(application: BotApplication) -> None:
+    await set_commands(application)
+
+
+async def _post_shutdown(application: BotApplication) -> None:
+    services: Services = application.bot_data[SERVICES_KEY]
+    await services.engine.dispose()

@@ -1,0 +1,224 @@
+"""The command line (`asn-bot …`, also `python -m bot`): run the bot, the offline demo,
+migrations, sample data, imports and HR administration."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from bot.app import build_application, build_services
+from bot.settings import Settings, SettingsError, load_settings
+from db import accounts, linking
+from db.engine import create_engine, session_factory
+from db.identity import parse_nip
+from db.imports import ImportKind, ImportRejected, import_file
+from db.migrate import upgrade
+from db.models import Role
+from db.seed import seed_demo
+from db.types import utcnow
+from messages import Renderer
+
+log = logging.getLogger("bot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="asn-bot", description="ASN Karier — Telegram bot for ASN career development")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("run", help="run the bot (polling, or webhook when WEBHOOK_URL is set)")
+    demo = commands.add_parser("demo", help="the bot offline: local Bot API server and a chat in this terminal")
+    demo.add_argument("--database", type=Path, default=None, help="SQLite file for the demo (default: a temporary one)")
+    db = commands.add_parser("db", help="database maintenance")
+    db.add_subparsers(dest="db_command", required=True, metavar="ACTION").add_parser(
+        "upgrade", help="apply migrations"
+    )
+    commands.add_parser("seed-demo", help="load the Kupang sample data into DATABASE_URL")
+    imp = commands.add_parser("import", help="import HR's file (.csv or .xlsx), all or nothing")
+    imp.add_argument("kind", choices=[k.value for k in ImportKind])
+    imp.add_argument("file", type=Path)
+    admin = commands.add_parser("admin", help="HR administration").add_subparsers(
+        dest="admin_command", required=True, metavar="ACTION"
+    )
+    grant = admin.add_parser("grant", help="give a Telegram user a role")
+    grant.add_argument("telegram_id", type=int)
+    grant.add_argument("role", choices=[r.value for r in Role])
+    grant.add_argument("--organizer", help="for organizers: the organizer name as it appears on events")
+    code = admin.add_parser("link-code", help="a one-time code with which that ASN links by /start CODE")
+    code.add_argument("nip")
+    return parser
+
+
+class Cli:
+    """One command-line invocation: settings, output language, and the command's work."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.renderer = Renderer(settings.timezone)
+
+    def say(self, key: str, /, **values: object) -> None:
+        """Write a line of text (from messages/*/labels.toml) to standard output."""
+        sys.stdout.write(self.renderer.label(key, self.settings.cli_language, **values) + "\n")
+
+    def fail(self, key: str, /, **values: object) -> int:
+        """Write an error line to standard error; returns the exit status."""
+        sys.stderr.write(self.renderer.label(key, self.settings.cli_language, **values) + "\n")
+        return 1
+
+    async def db_upgrade(self) -> int:
+        """`asn-bot db upgrade`."""
+        engine = create_engine(self.settings.database_url)
+        try:
+            await upgrade(engine)
+        finally:
+            await engine.dispose()
+        self.say("cli.db_upgraded")
+        return 0
+
+    async def seed(self) -> int:
+        """`asn-bot seed-demo`."""
+        engine = create_engine(self.settings.database_url)
+        try:
+            await upgrade(engine)
+            async with session_factory(engine)() as session:
+                today = utcnow().astimezone(self.settings.timezone).date()
+                summary = await seed_demo(session, today=today, timezone=self.settings.timezone)
+        finally:
+            await engine.dispose()
+        self.say("cli.seeded", units=summary.units, employees=summary.employees, events=summary.events)
+        return 0
+
+    async def import_(self, kind: str, path: Path) -> int:
+        """`asn-bot import KIND FILE`."""
+        if not path.is_file():
+            return self.fail("cli.file_missing", path=path)
+        engine = create_engine(self.settings.database_url)
+        try:
+            async with session_factory(engine)() as session:
+                report = await import_file(
+                    session, kind=ImportKind(kind), path=path, timezone=self.settings.timezone
+                )
+        except ImportRejected as rejected:
+            self.fail("cli.import_rejected", count=len(rejected.errors))
+            for error in rejected.errors:
+                column = f" ({error.column})" if error.column else ""
+                self.fail("cli.import_row", line=error.line, column=column, reason=error.reason)
+            return 1
+        finally:
+            await engine.dispose()
+        self.say(
+            "cli.import_ok",
+            kind=kind,
+            rows=report.rows,
+            created=report.created,
+            updated=report.updated,
+            unchanged=report.unchanged,
+        )
+        return 0
+
+    async def grant(self, telegram_id: int, role: str, organizer: str | None) -> int:
+        """`asn-bot admin grant TELEGRAM_ID ROLE`."""
+        engine = create_engine(self.settings.database_url)
+        try:
+            async with session_factory(engine)() as session:
+                created = await accounts.grant_role(
+                    session, telegram_user_id=telegram_id, role=Role(role), organizer=organizer
+                )
+        finally:
+            await engine.dispose()
+        self.say("cli.granted" if created else "cli.already_granted", role=role, telegram_id=telegram_id)
+        return 0
+
+    async def link_code(self, raw_nip: str) -> int:
+        """`asn-bot admin link-code NIP`."""
+        nip = parse_nip(raw_nip)
+        if nip is None:
+            return self.fail("cli.nip_invalid", nip=raw_nip)
+        engine = create_engine(self.settings.database_url)
+        try:
+            async with session_factory(engine)() as session:
+                issued = await linking.issue_code(
+                    session,
+                    nip=nip.value,
+                    now=utcnow(),
+                    ttl=timedelta(hours=self.settings.link_code_ttl_hours),
+                )
+        finally:
+            await engine.dispose()
+        if issued is None:
+            return self.fail("cli.nip_unknown", nip=nip.value)
+        code, expires_at = issued
+        expires = self.renderer.format_datetime(expires_at, self.settings.cli_language)
+        self.say("cli.link_code", nip=nip.value, code=code, expires=expires)
+        return 0
+
+    def run(self) -> int:
+        """`asn-bot run`: migrations, then polling or webhook until SIGINT/SIGTERM."""
+        if self.settings.telegram_bot_token is None:
+            return self.fail("cli.no_token")
+        asyncio.run(self.db_upgrade())
+        application = build_application(build_services(self.settings))
+        if self.settings.webhook_url:
+            self.say("cli.running_webhook", url=self.settings.webhook_url, port=self.settings.webhook_port)
+            application.run_webhook(
+                listen="0.0.0.0",
+                port=self.settings.webhook_port,
+                url_path=_webhook_path(self.settings.webhook_url),
+                webhook_url=self.settings.webhook_url,
+                secret_token=self.settings.webhook_secret,
+                allowed_updates=["message", "callback_query"],
+            )
+        else:
+            self.say("cli.running_polling")
+            application.run_polling(allowed_updates=["message", "callback_query"])
+        return 0
+
+
+def _webhook_path(url: str) -> str:
+    """The path part of WEBHOOK_URL, where the bot's own web server listens."""
+    return urlsplit(url).path.lstrip("/")
+
+
+def configure_logging(verbose: bool) -> None:
+    """Readable logs; HTTP client loggers are kept quiet because request URLs contain the token."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for noisy in ("httpx", "httpcore", "aiohttp.access", "apscheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `asn-bot`."""
+    args = _parser().parse_args(argv)
+    configure_logging(args.verbose)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 2
+    cli = Cli(settings)
+    match args.command:
+        case "run":
+            return cli.run()
+        case "demo":
+            from bot.demo import run_demo
+
+            return run_demo(settings, database=args.database)
+        case "db":
+            return asyncio.run(cli.db_upgrade())
+        case "seed-demo":
+            return asyncio.run(cli.seed())
+        case "import":
+            return asyncio.run(cli.import_(args.kind, args.file))
+        case "admin" if args.admin_command == "grant":
+            return asyncio.run(cli.grant(args.telegram_id, args.role, args.organizer))
+        case "admin":
+            return asyncio.run(cli.link_code(args.nip))
+    return 2

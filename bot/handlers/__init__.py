@@ -1,0 +1,27 @@
+"""Handlers by feature, registered in one place in the order they must match."""
+
+from __future__ import annotations
+
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.context import BotApplication
+from bot.handlers import account, errors, onboarding, profile
+
+
+def register(application: BotApplication) -> None:
+    """Attach every handler and the error handler to the application."""
+    private = filters.ChatType.PRIVATE
+    application.add_handler(CommandHandler("start", onboarding.start, filters=private))
+    application.add_handler(CommandHandler(["help", "bantuan"], account.show_help, filters=private))
+    application.add_handler(
+        CommandHandler(["settings", "pengaturan"], account.show_settings, filters=private)
+    )
+    application.add_handler(CommandHandler("hapus_data", account.ask_erase, filters=private))
+    application.add_handler(CommandHandler("profil", profile.show_profile, filters=private))
+    application.add_handler(MessageHandler(filters.CONTACT & private, onboarding.contact))
+    application.add_handler(CallbackQueryHandler(account.on_settings_button, pattern=r"^set:"))
+    application.add_handler(CallbackQueryHandler(account.on_erase_button, pattern=r"^erase:"))
+    application.add_handler(MessageHandler(filters.COMMAND & private, account.unknown_command))
+    application.add_handler(MessageHandler(filters.TEXT & private, onboarding.text))
+    application.add_handler(CallbackQueryHandler(account.stale_button))
+    application.add_error_handler(errors.on_error)

@@ -1,0 +1,56 @@
+"""Sending rendered templates back to the user (HTML parse mode is the application default)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram.error import BadRequest
+
+from bot.context import Context
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+
+async def reply(
+    update: Update,
+    context: Context,
+    template: str,
+    lang: str,
+    /,
+    *,
+    keyboard: Markup | None = None,
+    **values: Any,
+) -> None:
+    """Send a new message rendered from `template` to the chat the update came from."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    text = context.services.renderer.render(template, lang, **values)
+    await chat.send_message(text, reply_markup=keyboard)
+
+
+async def edit(
+    update: Update,
+    context: Context,
+    template: str,
+    lang: str,
+    /,
+    *,
+    keyboard: InlineKeyboardMarkup | None = None,
+    **values: Any,
+) -> None:
+    """Answer a button press by rewriting the message that carried the button."""
+    query = update.callback_query
+    if query is None:
+        await reply(update, context, template, lang, keyboard=keyboard, **values)
+        return
+    await query.answer()
+    text = context.services.renderer.render(template, lang, **values)
+    try:
+        await query.edit_message_text(text, reply_markup=keyboard)
+    except BadRequest as exc:
+        # Same text (a toggle changed only the buttons): Telegram refuses a no-op edit.
+        if "not modified" not in exc.message or keyboard is None:
+            raise
+        await query.edit_message_reply_markup(keyboard)

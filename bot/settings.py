@@ -1,0 +1,111 @@
+"""Configuration: one settings object, read once from the environment and `.env`."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Literal, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{Path.cwd() / 'asn_karier.db'}"
+
+
+class SettingsError(Exception):
+    """The configuration is unusable; the message says which variable and why."""
+
+
+class Settings(BaseSettings):
+    """Every variable of the DESIGN.md contract, validated at start-up."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: str | None = None
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    database_url: str = DEFAULT_DATABASE_URL
+    bot_timezone: str = "Asia/Makassar"
+    bot_admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    broadcast_rate: float = Field(default=25, gt=0, le=1000)
+    cli_language: Literal["id", "en"] = "id"
+
+    jpm_threshold_memenuhi: float = Field(default=80, ge=0, le=100)
+    jpm_threshold_masih_memenuhi: float = Field(default=68, ge=0, le=100)
+    jp_target: int = Field(default=20, ge=1)
+    link_code_ttl_hours: int = Field(default=72, ge=1)
+    link_max_failures: int = Field(default=5, ge=1)
+    link_lockout_minutes: int = Field(default=60, ge=1)
+
+    @field_validator("telegram_bot_token", "webhook_url", "webhook_secret", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, value: str | None) -> str | None:
+        if value is not None and (":" not in value or not value.split(":", 1)[0].isdigit()):
+            raise ValueError("expected the form 123456789:ABC… that @BotFather gives")
+        return value
+
+    @field_validator("telegram_api_base_url", "webhook_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("use sqlite+aiosqlite:///path.db or postgresql+asyncpg://user@host/db")
+        return value
+
+    @field_validator("bot_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}, e.g. Asia/Makassar") from exc
+        return value
+
+    @field_validator("bot_admin_ids", mode="before")
+    @classmethod
+    def _id_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p for p in value.replace(";", ",").replace(" ", ",").split(",") if p]
+            if not all(p.lstrip("-").isdigit() for p in parts):
+                raise ValueError("expected Telegram user ids separated by commas, e.g. 12345,67890")
+            return frozenset(int(p) for p in parts)
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.webhook_url and not self.webhook_secret:
+            raise ValueError("WEBHOOK_SECRET is required when WEBHOOK_URL is set")
+        if self.jpm_threshold_masih_memenuhi > self.jpm_threshold_memenuhi:
+            raise ValueError("JPM_THRESHOLD_MASIH_MEMENUHI must not exceed JPM_THRESHOLD_MEMENUHI")
+        return self
+
+    @cached_property
+    def timezone(self) -> ZoneInfo:
+        """The office time zone as a tzinfo."""
+        return ZoneInfo(self.bot_timezone)
+
+
+def load_settings() -> Settings:
+    """Build the settings, turning validation errors into one readable message."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            field = ".".join(str(p) for p in error["loc"]) or "configuration"
+            lines.append(f"  {field.upper()}: {error['msg']}")
+        raise SettingsError("Invalid configuration:\n" + "\n".join(lines)) from exc

@@ -1,0 +1,163 @@
+"""Telegram accounts: who is asking, their language, roles and notification preferences."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
+
+from db import audit
+from db.models import (
+    ConversationState,
+    Employee,
+    NotificationKind,
+    NotificationPreference,
+    OutboxMessage,
+    OutboxState,
+    Role,
+    RoleGrant,
+    TelegramAccount,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """The person behind an update, as far as the bot knows them."""
+
+    telegram_user_id: int
+    language: str
+    employee: Employee | None
+    roles: frozenset[Role] = field(default_factory=frozenset)
+
+    @property
+    def is_linked(self) -> bool:
+        """Has this Telegram user proven to be an ASN on the roster?"""
+        return self.employee is not None
+
+
+async def identify(
+    session: AsyncSession,
+    *,
+    telegram_user_id: int,
+    default_language: str,
+    admin_ids: frozenset[int] = frozenset(),
+) -> Caller:
+    """Who is asking: their account (with employee, position and unit loaded) and roles."""
+    account = await session.scalar(
+        select(TelegramAccount)
+        .where(TelegramAccount.telegram_user_id == telegram_user_id)
+        .options(
+            joinedload(TelegramAccount.employee).joinedload(Employee.position),
+            joinedload(TelegramAccount.employee).joinedload(Employee.unit),
+        )
+    )
+    roles = set(
+        await session.scalars(select(RoleGrant.role).where(RoleGrant.telegram_user_id == telegram_user_id))
+    )
+    if telegram_user_id in admin_ids:
+        roles.add(Role.HR)
+    if account is None:
+        return Caller(telegram_user_id, default_language, None, frozenset(roles))
+    return Caller(telegram_user_id, account.language, account.employee, frozenset(roles))
+
+
+async def ensure_account(
+    session: AsyncSession, *, telegram_user_id: int, chat_id: int, language: str
+) -> TelegramAccount:
+    """The account row for a Telegram user, created on first contact."""
+    account = await session.get(TelegramAccount, telegram_user_id)
+    if account is None:
+        account = TelegramAccount(telegram_user_id=telegram_user_id, chat_id=chat_id, language=language)
+        session.add(account)
+        await session.flush()
+    elif account.chat_id != chat_id:
+        account.chat_id = chat_id
+    return account
+
+
+async def set_language(session: AsyncSession, *, telegram_user_id: int, chat_id: int, language: str) -> None:
+    """Remember the language the user chose."""
+    account = await ensure_account(
+        session, telegram_user_id=telegram_user_id, chat_id=chat_id, language=language
+    )
+    account.language = language
+    await session.commit()
+
+
+async def notification_settings(
+    session: AsyncSession, *, telegram_user_id: int
+) -> dict[NotificationKind, bool]:
+    """Every notification kind with whether the user receives it (on unless turned off)."""
+    rows = await session.execute(
+        select(NotificationPreference.kind, NotificationPreference.enabled).where(
+            NotificationPreference.telegram_user_id == telegram_user_id
+        )
+    )
+    stored = {kind: enabled for kind, enabled in rows.tuples()}
+    return {kind: stored.get(kind, True) for kind in NotificationKind}
+
+
+async def toggle_notification(
+    session: AsyncSession, *, telegram_user_id: int, chat_id: int, language: str, kind: NotificationKind
+) -> bool:
+    """Flip one notification kind; returns whether it is now on."""
+    await ensure_account(session, telegram_user_id=telegram_user_id, chat_id=chat_id, language=language)
+    preference = await session.get(NotificationPreference, (telegram_user_id, kind))
+    if preference is None:
+        preference = NotificationPreference(telegram_user_id=telegram_user_id, kind=kind, enabled=False)
+        session.add(preference)
+    else:
+        preference.enabled = not preference.enabled
+    await session.commit()
+    return preference.enabled
+
+
+async def grant_role(
+    session: AsyncSession, *, telegram_user_id: int, role: Role, organizer: str | None = None
+) -> bool:
+    """Give a role; False when the user already had it (the organizer name is updated)."""
+    grant = await session.scalar(
+        select(RoleGrant).where(RoleGrant.telegram_user_id == telegram_user_id, RoleGrant.role == role)
+    )
+    created = grant is None
+    if grant is None:
+        session.add(RoleGrant(telegram_user_id=telegram_user_id, role=role, organizer=organizer))
+    elif organizer is not None:
+        grant.organizer = organizer
+    audit.record(
+        session, action="role.granted", subject=f"tg:{telegram_user_id}", details={"role": role.value}
+    )
+    await session.commit()
+    return created
+
+
+async def erase(session: AsyncSession, *, telegram_user_id: int, now: datetime) -> bool:
+    """`/hapus_data`: unlink and forget the chat (account, settings, flow state, pending messages).
+
+    The roster entry stays (it is HR's data), and so do failed-linking records, which
+    exist to slow down guessing and would otherwise reset by erasing.
+    Returns whether the account had been linked.
+    """
+    account = await session.get(TelegramAccount, telegram_user_id)
+    was_linked = account is not None and account.employee_id is not None
+    if account is not None:
+        await session.execute(
+            delete(OutboxMessage).where(
+                OutboxMessage.chat_id == account.chat_id, OutboxMessage.state == OutboxState.PENDING
+            )
+        )
+        await session.delete(account)
+    await session.execute(
+        delete(ConversationState).where(ConversationState.telegram_user_id == telegram_user_id)
+    )
+    audit.record(
+        session,
+        action="account.erased",
+        actor_telegram_id=telegram_user_id,
+        details={"was_linked": was_linked, "at": now.isoformat()},
+    )
+    await session.commit()
+    return was_linked

@@ -1,0 +1,329 @@
+"""Account linking, the security boundary: a Telegram user sees an ASN's data only after
+proving to be that ASN — by a contact shared through Telegram's own button whose
+`user_id` is the sender and whose phone matches the roster, or by a one-time code HR
+issued. Knowing a NIP is never enough. Failed attempts are limited per Telegram user.
+
+The flow's state lives in `conversation_states`, so a restart resumes where the user was.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db import audit
+from db.accounts import ensure_account
+from db.identity import normalize_phone, parse_nip
+from db.models import ConversationState, Employee, LinkAttempt, LinkCode, TelegramAccount
+
+FLOW = "link"
+STEP_NIP = "nip"
+STEP_CONTACT = "contact"
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+
+
+class Outcome(enum.StrEnum):
+    """What a linking step came to; each has its own message for the user."""
+
+    ASK_NIP = "ask_nip"
+    ASK_CONTACT = "ask_contact"
+    LINKED = "linked"
+    ALREADY_LINKED = "already_linked"
+    NIP_MALFORMED = "nip_malformed"
+    NIP_IMPOSSIBLE = "nip_impossible"
+    NIP_UNKNOWN = "nip_unknown"
+    EMPLOYEE_TAKEN = "employee_taken"
+    CONTACT_NOT_OWN = "contact_not_own"
+    PHONE_MISMATCH = "phone_mismatch"
+    CODE_INVALID = "code_invalid"
+    CODE_EXPIRED = "code_expired"
+    CODE_USED = "code_used"
+    LOCKED = "locked"
+    NOT_LINKING = "not_linking"
+
+
+#: Outcomes that count towards the attempt limit: each could be someone guessing.
+FAILURES = frozenset(
+    {
+        Outcome.NIP_UNKNOWN,
+        Outcome.EMPLOYEE_TAKEN,
+        Outcome.CONTACT_NOT_OWN,
+        Outcome.PHONE_MISMATCH,
+        Outcome.CODE_INVALID,
+        Outcome.CODE_EXPIRED,
+        Outcome.CODE_USED,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """How many failures are allowed in what window before the user must wait."""
+
+    max_failures: int = 5
+    window: timedelta = timedelta(hours=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """The outcome of a step, the employee when linked, and until when a lock lasts."""
+
+    outcome: Outcome
+    employee: Employee | None = None
+    locked_until: datetime | None = None
+    attempts_left: int | None = None
+
+
+def hash_code(code: str) -> str:
+    """Codes are stored hashed: a leaked database does not leak usable codes."""
+    return hashlib.sha256(code.strip().upper().encode()).hexdigest()
+
+
+def looks_like_code(text: str) -> bool:
+    """Is this `/start` payload shaped like a one-time link code?"""
+    candidate = text.strip().upper()
+    return len(candidate) == CODE_LENGTH and all(c in CODE_ALPHABET for c in candidate)
+
+
+async def current_step(session: AsyncSession, *, telegram_user_id: int) -> str | None:
+    """The linking step this user is at, or None when not linking."""
+    state = await session.get(ConversationState, telegram_user_id)
+    return state.step if state is not None and state.flow == FLOW else None
+
+
+async def _lock_state(
+    session: AsyncSession, telegram_user_id: int, now: datetime, policy: Policy
+) -> tuple[datetime | None, int]:
+    """(locked until, attempts left) from the failures within the window."""
+    recent = list(
+        await session.scalars(
+            select(LinkAttempt.attempted_at)
+            .where(
+                LinkAttempt.telegram_user_id == telegram_user_id,
+                LinkAttempt.attempted_at > now - policy.window,
+            )
+            .order_by(LinkAttempt.attempted_at.desc())
+            .limit(policy.max_failures)
+        )
+    )
+    if len(recent) >= policy.max_failures:
+        return recent[-1] + policy.window, 0
+    return None, policy.max_failures - len(recent)
+
+
+async def _fail(
+    session: AsyncSession, telegram_user_id: int, outcome: Outcome, now: datetime, policy: Policy
+) -> Result:
+    session.add(LinkAttempt(telegram_user_id=telegram_user_id, attempted_at=now, reason=outcome.value))
+    await session.flush()
+    locked_until, left = await _lock_state(session, telegram_user_id, now, policy)
+    if locked_until is not None:
+        await session.execute(
+            delete(ConversationState).where(ConversationState.telegram_user_id == telegram_user_id)
+        )
+    audit.record(
+        session, action="link.failed", actor_telegram_id=telegram_user_id, details={"reason": outcome.value}
+    )
+    await session.commit()
+    return Result(outcome, locked_until=locked_until, attempts_left=left)
+
+
+async def _set_state(session: AsyncSession, telegram_user_id: int, step: str, data: dict[str, int]) -> None:
+    state = await session.get(ConversationState, telegram_user_id)
+    if state is None:
+        session.add(ConversationState(telegram_user_id=telegram_user_id, flow=FLOW, step=step, data=data))
+    else:
+        state.flow, state.step, state.data = FLOW, step, data
+
+
+async def _linked_employee(session: AsyncSession, telegram_user_id: int) -> Employee | None:
+    account = await session.get(TelegramAccount, telegram_user_id)
+    if account is None or account.employee_id is None:
+        return None
+    return await session.get(Employee, account.employee_id)
+
+
+async def begin(
+    session: AsyncSession,
+    *,
+    telegram_user_id: int,
+    chat_id: int,
+    language: str,
+    now: datetime,
+    policy: Policy,
+) -> Result:
+    """`/start` without a code: ask for the NIP (or say the account is already linked)."""
+    await ensure_account(session, telegram_user_id=telegram_user_id, chat_id=chat_id, language=language)
+    employee = await _linked_employee(session, telegram_user_id)
+    if employee is not None:
+        await session.commit()
+        return Result(Outcome.ALREADY_LINKED, employee=employee)
+    locked_until, left = await _lock_state(session, telegram_user_id, now, policy)
+    if locked_until is not None:
+        await session.commit()
+        return Result(Outcome.LOCKED, locked_until=locked_until)
+    await _set_state(session, telegram_user_id, STEP_NIP, {})
+    await session.commit()
+    return Result(Outcome.ASK_NIP, attempts_left=left)
+
+
+async def submit_nip(
+    session: AsyncSession, *, telegram_user_id: int, text: str, now: datetime, policy: Policy
+) -> Result:
+    """The NIP step: well-formed, possible dates, on the roster, not linked to someone else."""
+    if await current_step(session, telegram_user_id=telegram_user_id) != STEP_NIP:
+        return Result(Outcome.NOT_LINKING)
+    locked_until, _ = await _lock_state(session, telegram_user_id, now, policy)
+    if locked_until is not None:
+        return Result(Outcome.LOCKED, locked_until=locked_until)
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) != 18 or any(ch.isalpha() for ch in text):
+        return Result(Outcome.NIP_MALFORMED)
+    nip = parse_nip(digits)
+    if nip is None:
+        return Result(Outcome.NIP_IMPOSSIBLE)
+    employee = await session.scalar(select(Employee).where(Employee.nip == nip.value))
+    if employee is None:
+        return await _fail(session, telegram_user_id, Outcome.NIP_UNKNOWN, now, policy)
+    holder = await session.scalar(
+        select(TelegramAccount.telegram_user_id).where(TelegramAccount.employee_id == employee.id)
+    )
+    if holder is not None and holder != telegram_user_id:
+        return await _fail(session, telegram_user_id, Outcome.EMPLOYEE_TAKEN, now, policy)
+    await _set_state(session, telegram_user_id, STEP_CONTACT, {"employee_id": employee.id})
+    await session.commit()
+    return Result(Outcome.ASK_CONTACT)
+
+
+async def submit_contact(
+    session: AsyncSession,
+    *,
+    telegram_user_id: int,
+    contact_user_id: int | None,
+    phone_number: str,
+    now: datetime,
+    policy: Policy,
+) -> Result:
+    """The contact step: the contact must be the sender's own, its phone the roster's."""
+    state = await session.get(ConversationState, telegram_user_id)
+    if state is None or state.flow != FLOW or state.step != STEP_CONTACT:
+        return Result(Outcome.NOT_LINKING)
+    locked_until, _ = await _lock_state(session, telegram_user_id, now, policy)
+    if locked_until is not None:
+        return Result(Outcome.LOCKED, locked_until=locked_until)
+    if contact_user_id != telegram_user_id:
+        return await _fail(session, telegram_user_id, Outcome.CONTACT_NOT_OWN, now, policy)
+    employee = await session.get(Employee, int(state.data["employee_id"]))
+    if employee is None or normalize_phone(phone_number) != employee.phone:
+        return await _fail(session, telegram_user_id, Outcome.PHONE_MISMATCH, now, policy)
+    return await _link(session, telegram_user_id, employee, now, method="contact", policy=policy)
+
+
+async def _link(
+    session: AsyncSession,
+    telegram_user_id: int,
+    employee: Employee,
+    now: datetime,
+    *,
+    method: str,
+    policy: Policy,
+) -> Result:
+    holder = await session.scalar(
+        select(TelegramAccount.telegram_user_id).where(TelegramAccount.employee_id == employee.id)
+    )
+    if holder is not None and holder != telegram_user_id:
+        return await _fail(session, telegram_user_id, Outcome.EMPLOYEE_TAKEN, now, policy)
+    account = await session.get(TelegramAccount, telegram_user_id)
+    if account is None:
+        raise LookupError("linking without an account row; begin() creates it")
+    account.employee_id = employee.id
+    account.linked_at = now
+    await session.execute(
+        delete(ConversationState).where(ConversationState.telegram_user_id == telegram_user_id)
+    )
+    audit.record(
+        session,
+        action="account.linked",
+        actor_telegram_id=telegram_user_id,
+        subject=f"employee:{employee.id}",
+        details={"method": method},
+    )
+    await session.commit()
+    return Result(Outcome.LINKED, employee=employee)
+
+
+async def redeem_code(
+    session: AsyncSession,
+    *,
+    telegram_user_id: int,
+    chat_id: int,
+    language: str,
+    code: str,
+    now: datetime,
+    policy: Policy,
+) -> Result:
+    """`/start CODE`: link with a one-time code from HR (single use, expires)."""
+    await ensure_account(session, telegram_user_id=telegram_user_id, chat_id=chat_id, language=language)
+    linked = await _linked_employee(session, telegram_user_id)
+    if linked is not None:
+        await session.commit()
+        return Result(Outcome.ALREADY_LINKED, employee=linked)
+    locked_until, _ = await _lock_state(session, telegram_user_id, now, policy)
+    if locked_until is not None:
+        await session.commit()
+        return Result(Outcome.LOCKED, locked_until=locked_until)
+    # Claiming the code is one conditional UPDATE, so two people racing with it cannot both win.
+    claimed = await session.execute(
+        update(LinkCode)
+        .where(LinkCode.code_hash == hash_code(code), LinkCode.used_at.is_(None), LinkCode.expires_at > now)
+        .values(used_at=now, used_by=telegram_user_id)
+        .returning(LinkCode.employee_id)
+    )
+    employee_id = claimed.scalar_one_or_none()
+    if employee_id is None:
+        known = await session.scalar(select(LinkCode).where(LinkCode.code_hash == hash_code(code)))
+        if known is None:
+            outcome = Outcome.CODE_INVALID
+        elif known.used_at is not None:
+            outcome = Outcome.CODE_USED
+        else:
+            outcome = Outcome.CODE_EXPIRED
+        return await _fail(session, telegram_user_id, outcome, now, policy)
+    employee = await session.get(Employee, employee_id)
+    if employee is None:
+        raise LookupError("a link code points at a removed employee")
+    return await _link(session, telegram_user_id, employee, now, method="code", policy=policy)
+
+
+async def issue_code(
+    session: AsyncSession, *, nip: str, now: datetime, ttl: timedelta, issued_by: int | None = None
+) -> tuple[str, datetime] | None:
+    """A fresh one-time code for an employee (None when the NIP is not on the roster)."""
+    employee = await session.scalar(select(Employee).where(Employee.nip == nip))
+    if employee is None:
+        return None
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    expires_at = now + ttl
+    session.add(LinkCode(code_hash=hash_code(code), employee_id=employee.id, expires_at=expires_at))
+    audit.record(
+        session, action="link_code.issued", actor_telegram_id=issued_by, subject=f"employee:{employee.id}"
+    )
+    await session.commit()
+    return code, expires_at
+
+
+async def cancel(session: AsyncSession, *, telegram_user_id: int) -> None:
+    """Leave the linking flow."""
+    await session.execute(
+        delete(ConversationState).where(
+            ConversationState.telegram_user_id == telegram_user_id, ConversationState.flow == FLOW
+        )
+    )
+    await session.commit()

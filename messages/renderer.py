@@ -1,0 +1,126 @@
+"""The one renderer: Jinja2 templates under `messages/<lang>/`, short labels in `labels.toml`.
+
+Templates are Telegram HTML (autoescaped, StrictUndefined). Filters format dates in the
+office time zone the Indonesian way ("Senin, 7 Desember 2026, 09.00 WITA") and numbers
+with the language's separators.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any, Final
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime, format_time
+from babel.numbers import format_decimal
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+LANGUAGES: Final = ("id", "en")
+DEFAULT_LANGUAGE: Final = "id"
+ROOT: Final = Path(__file__).parent
+
+_ZONE_NAMES: Final = {7: "WIB", 8: "WITA", 9: "WIT"}
+
+
+class UnknownMessage(KeyError):
+    """A template or label that does not exist in the requested language."""
+
+
+def zone_abbreviation(moment: datetime) -> str:
+    """WIB / WITA / WIT for Indonesian offsets, else UTC±H."""
+    offset = moment.utcoffset() or timedelta(0)
+    hours = int(offset.total_seconds() // 3600)
+    return _ZONE_NAMES.get(hours, f"UTC{hours:+d}")
+
+
+@cache
+def _labels(lang: str) -> Mapping[str, str]:
+    with (ROOT / lang / "labels.toml").open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def pick_language(code: str | None) -> str:
+    """The supported language closest to a Telegram `language_code` (Indonesian by default)."""
+    if code and code.split("-")[0].lower() in LANGUAGES:
+        return code.split("-")[0].lower()
+    return DEFAULT_LANGUAGE
+
+
+class Renderer:
+    """Renders templates and labels in a language, with dates in the office time zone."""
+
+    def __init__(self, timezone: ZoneInfo) -> None:
+        self.timezone = timezone
+        self._envs = {lang: self._environment(lang) for lang in LANGUAGES}
+
+    def _environment(self, lang: str) -> Environment:
+        env = Environment(
+            loader=FileSystemLoader(ROOT / lang),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+        )
+        env.filters.update(
+            datetime=lambda v: self.format_datetime(v, lang),
+            date=lambda v: self.format_date(v, lang),
+            shortdate=lambda v: self.format_date(v, lang, "d MMM y"),
+            time=lambda v: self.format_time(v, lang),
+            number=lambda v: format_decimal(v, locale=lang),
+        )
+        env.globals["label"] = lambda key, **kw: self.label(key, lang, **kw)
+        return env
+
+    def local(self, moment: datetime) -> datetime:
+        """A UTC-aware instant in office time."""
+        return moment.astimezone(self.timezone)
+
+    def format_datetime(self, moment: datetime, lang: str) -> str:
+        """'Senin, 7 Desember 2026, 09.00 WITA' / 'Monday, 7 December 2026, 09.00 WITA'."""
+        local = self.local(moment)
+        day = format_datetime(local, "EEEE, d MMMM y", locale=lang)
+        return f"{day}, {local:%H.%M} {zone_abbreviation(local)}"
+
+    def format_date(self, value: date | datetime, lang: str, pattern: str = "EEEE, d MMMM y") -> str:
+        """A date (or the office-time date of an instant) in words."""
+        if isinstance(value, datetime):
+            value = self.local(value).date()
+        return format_date(value, pattern, locale=lang)
+
+    def format_time(self, moment: datetime, lang: str) -> str:
+        """'09.00 WITA'."""
+        local = self.local(moment)
+        return f"{format_time(local, 'HH.mm', locale=lang)} {zone_abbreviation(local)}"
+
+    def render(self, name: str, lang: str, /, **context: Any) -> str:
+        """Render `messages/<lang>/<name>.j2` (HTML) with the context, stripped of outer blank lines."""
+        env = self._envs.get(lang) or self._envs[DEFAULT_LANGUAGE]
+        try:
+            template = env.get_template(f"{name}.j2")
+        except Exception as exc:
+            raise UnknownMessage(f"{lang}/{name}") from exc
+        return template.render(**context).strip()
+
+    def label(self, key: str, lang: str, /, **values: object) -> str:
+        """A short plain-text string (button, command description) from `labels.toml`."""
+        labels = _labels(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+        try:
+            text = labels[key]
+        except KeyError as exc:
+            raise UnknownMessage(f"{lang}/labels.toml:{key}") from exc
+        return text.format(**values) if values else text
+
+
+def template_names(lang: str) -> set[str]:
+    """Every template of a language, by name."""
+    return {p.stem for p in (ROOT / lang).glob("*.j2")}
+
+
+def label_keys(lang: str) -> set[str]:
+    """Every label key of a language."""
+    return set(_labels(lang))
