@@ -106,3 +106,25 @@ async def _post_init(application: BotApplication) -> None:
 async def _post_shutdown(application: BotApplication) -> None:
     services: Services = application.bot_data[SERVICES_KEY]
     await services.engine.dispose()
+
+
+async def start_polling(application: BotApplication, *, timeout: int = 10) -> None:
+    """Start the application and poll, as `run_polling` does, for callers that own the loop
+    (the demo, end-to-end tests, benchmarks)."""
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    await application.start()
+    if application.updater is not None:
+        await application.updater.start_polling(poll_interval=0.0, timeout=timeout)
+
+
+async def stop(application: BotApplication) -> None:
+    """Stop what `start_polling` started (idempotent)."""
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+        await application.shutdown()
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)

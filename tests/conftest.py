@@ -10,8 +10,8 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy import make_url, text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
 from bot.settings import Settings
 from db.engine import SessionFactory, create_engine, session_factory
@@ -44,12 +44,33 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str | None]:
+    """A database of this test run's own on the TEST_DATABASE_URL server, so runs never collide."""
+    if not TEST_DATABASE_URL:
+        yield None
+        return
+    url = make_url(TEST_DATABASE_URL)
+    name = f"asn_test_{os.getpid()}"
+
+    async def admin(statement: str) -> None:
+        engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
+        async with engine.connect() as conn:
+            await conn.execute(text(statement))
+        await engine.dispose()
+
+    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}"'))
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    yield url.set(database=name).render_as_string(hide_password=False)
+    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
 @pytest.fixture
-def database_url(tmp_path: Path, sqlite_template: Path) -> Iterator[str]:
+def database_url(tmp_path: Path, sqlite_template: Path, postgres_url: str | None) -> Iterator[str]:
     """A fresh, migrated database for this test."""
-    if TEST_DATABASE_URL:
-        asyncio.run(_reset_postgres(TEST_DATABASE_URL))
-        yield TEST_DATABASE_URL
+    if postgres_url is not None:
+        asyncio.run(_reset_postgres(postgres_url))
+        yield postgres_url
         return
     path = tmp_path / "test.db"
     shutil.copyfile(sqlite_template, path)

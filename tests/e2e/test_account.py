@@ -1,0 +1,64 @@
+"""Help, settings and the answers to what the bot does not understand."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.local_api import FaultKind, LocalBotApi
+from tests.e2e.conftest import BotFactory
+
+ME = 515151
+
+
+async def test_help_is_there_in_both_command_names(api: LocalBotApi, bot: object) -> None:
+    phone = api.user(user_id=ME, first_name="Yohanes")
+    await phone.send("/bantuan")
+    (bantuan,) = await phone.wait_replies()
+    assert "/start" in bantuan.plain_text
+    await phone.send("/help")
+    (help_,) = await phone.wait_replies()
+    assert help_.text == bantuan.text
+
+
+async def test_switching_to_english_changes_the_bots_language(api: LocalBotApi, bot: object) -> None:
+    phone = api.user(user_id=ME, first_name="Yohanes", language_code="id")
+    await phone.send("/pengaturan")
+    (settings,) = await phone.wait_replies()
+    assert "Bahasa: Bahasa Indonesia" in settings.plain_text
+    await phone.press("🇬🇧 English")
+    replies = await phone.wait_replies(count=2)
+    assert "Language: English" in replies[0].plain_text
+    assert replies[0].edited
+    await phone.send("/help")
+    (help_,) = await phone.wait_replies()
+    assert "What this bot can do" in help_.plain_text or "/settings" in help_.plain_text
+
+
+async def test_text_the_bot_does_not_understand_gets_a_helpful_answer(api: LocalBotApi, bot: object) -> None:
+    phone = api.user(user_id=ME, first_name="Yohanes")
+    await phone.send("halo, kapan pelatihan berikutnya?")
+    (answer,) = await phone.wait_replies()
+    assert "/start" in answer.plain_text
+    await phone.send("/tidakada")
+    (unknown,) = await phone.wait_replies()
+    assert "/help" in unknown.plain_text
+
+
+async def test_the_command_menu_is_set_in_indonesian_and_english(api: LocalBotApi, bot: object) -> None:
+    indonesian = {c["command"]: c["description"] for c in api.commands[("all_private_chats", "")]}
+    english = {c["command"]: c["description"] for c in api.commands[("all_private_chats", "en")]}
+    assert indonesian["profil"] == "Profil saya"
+    assert "pengaturan" in indonesian
+    assert english["profil"] == "My profile"
+    assert "settings" in english
+
+
+async def test_a_server_that_refuses_the_command_menu_does_not_stop_the_bot(
+    api: LocalBotApi, start_bot: BotFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    api.faults.add("setMyCommands", FaultKind.FORBIDDEN, count=2)
+    await start_bot()
+    assert "refused setMyCommands" in caplog.text
+    phone = api.user(user_id=ME, first_name="Yohanes")
+    await phone.send("/help")
+    assert await phone.wait_replies()
