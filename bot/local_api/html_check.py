@@ -33,6 +33,7 @@ _ENTITY_TYPES = {
 _NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _PLAIN_RUN = re.compile(r"[^<&]+")
 _ALPHA_RUN = re.compile(r"[A-Za-z]*")
+_ENTITY_NAME = re.compile(r"&#?[A-Za-z0-9]+;?")
 _NAME_TOKEN = re.compile(r"[A-Za-z0-9.\-]*")
 _SPACES = " \t\n\r\f\v"
 _MAX_CODE_POINT = 0x10FFFF
@@ -132,16 +133,15 @@ class _Parser:
         return EntityParseError(f"{message} at byte offset {_byte_offset(self.source, position)}")
 
     def _entity(self, position: int) -> int:
-        decoded = decode_entity(self.source, position)
+        decoded = _decode_entity(self.source, position)
         if decoded is not None:
             char, end = decoded
             self._append(char)
             return end
         if self.strict:
-            following = self.source[position + 1 : position + 2]
-            if following.isalpha() or following == "#":
-                name = self.source[position : self.source.find(";", position) + 1 or position + 8]
-                raise self._error(f'Unsupported HTML entity "{name}"', position)
+            name = _ENTITY_NAME.match(self.source, position)
+            if name is not None:
+                raise self._error(f'Unsupported HTML entity "{name.group()}"', position)
             raise self._error('Character "&" must be escaped as "&amp;"', position)
         self._append("&")
         return position + 1
@@ -203,7 +203,7 @@ class _Parser:
         position += 1
         value: list[str] = []
         while position < len(source) and source[position] != quote:
-            decoded = decode_entity(source, position) if source[position] == "&" else None
+            decoded = _decode_entity(source, position) if source[position] == "&" else None
             if decoded is not None:
                 value.append(decoded[0])
                 position = decoded[1]
@@ -225,7 +225,10 @@ class _Parser:
             raise self._error("Unclosed end tag", begin)
         tag = self.open.pop()
         if end_name and end_name != tag.name:
-            raise self._error(f'Unmatched end tag, expected "</{tag.name}>", found "</{end_name}>"', begin)
+            raise EntityParseError(
+                f"Unmatched end tag at byte offset {_byte_offset(source, begin)}, "
+                f'expected "</{tag.name}>", found "</{end_name}>"'
+            )
         self._close(tag)
         return position + 1
 
@@ -283,7 +286,7 @@ def _tag_argument(tag: str, attribute: str, value: str, current: str) -> str:
     return current
 
 
-def decode_entity(source: str, position: int) -> tuple[str, int] | None:
+def _decode_entity(source: str, position: int) -> tuple[str, int] | None:
     """Decode the HTML entity at ``position`` (which holds ``&``) into (character, end)."""
     end = position + 1
     if source[end : end + 1] == "#":
@@ -311,8 +314,3 @@ def decode_entity(source: str, position: int) -> tuple[str, int] | None:
     if source[end : end + 1] == ";":
         end += 1
     return char, end
-
-
-def strip_html(source: str) -> str:
-    """What a person reads for ``source`` in HTML parse mode, without validating it."""
-    return parse_html(source, strict=False).text
