@@ -1,0 +1,110 @@
+"""The competency chart: required vs assessed level per competency, as a PNG for a phone.
+
+Built on `matplotlib.figure.Figure` without pyplot, so no global figure state is touched
+and charts can be drawn in worker threads (`asyncio.to_thread`) — drawing takes a
+noticeable fraction of a second and must not block the event loop. Every text on it
+comes from the caller, already translated.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from db.competency import CompetencyLine, CompetencyStatus
+
+WIDTH_INCHES = 9.0
+DPI = 100  # 900 px wide: sharp on a phone, small over a slow connection
+ROW_INCHES = 0.62
+HEADER_INCHES = 1.6
+MAX_LEVEL = 5
+FONT_SIZE = 12
+NAME_WIDTH = 24  # characters per line of a wrapped competency name
+
+REQUIRED_COLOR = "#9aa5b1"
+MET_COLOR = "#2e9e5b"
+GAP_COLOR = "#d64545"
+TEXT_COLOR = "#1f2933"
+BAR_HEIGHT = 0.36
+
+
+def _plotted(status: CompetencyStatus) -> list[CompetencyLine]:
+    """The standard's competencies; without a standard, whatever was assessed."""
+    in_standard = [line for line in status.lines if line.in_standard]
+    return in_standard or [line for line in status.lines if line.assessed is not None]
+
+
+def competency_chart(
+    status: CompetencyStatus, *, title: str, required_label: str, assessed_label: str
+) -> bytes:
+    """A PNG of horizontal grouped bars, one pair per competency: required (grey) and
+    assessed (green when it meets the standard, red when below). Levels 0–5; 900 px wide."""
+    lines = _plotted(status)
+    rows = max(len(lines), 1)
+    figure = Figure(figsize=(WIDTH_INCHES, HEADER_INCHES + ROW_INCHES * rows), dpi=DPI, layout="constrained")
+    axes = figure.add_subplot()
+
+    # First competency at the top: row i is drawn at y = rows - 1 - i.
+    positions = [rows - 1 - i for i in range(len(lines))]
+    for y, line in zip(positions, lines, strict=True):
+        below = line.required is not None and (line.assessed or 0) < line.required
+        if line.required is not None:
+            axes.barh(y + BAR_HEIGHT / 2, line.required, height=BAR_HEIGHT, color=REQUIRED_COLOR)
+            axes.text(
+                line.required + 0.08,
+                y + BAR_HEIGHT / 2,
+                str(line.required),
+                va="center",
+                fontsize=FONT_SIZE - 1,
+                color=TEXT_COLOR,
+            )
+        color = GAP_COLOR if below else MET_COLOR
+        assessed = line.assessed or 0
+        if assessed:
+            axes.barh(y - BAR_HEIGHT / 2, assessed, height=BAR_HEIGHT, color=color)
+        axes.text(
+            assessed + 0.08,
+            y - BAR_HEIGHT / 2,
+            str(line.assessed) if line.assessed is not None else "–",
+            va="center",
+            fontsize=FONT_SIZE - 1,
+            color=GAP_COLOR if below else TEXT_COLOR,
+            fontweight="bold" if below else "normal",
+        )
+
+    # A thin rule between the groups (teknis / manajerial / sosial kultural).
+    for i in range(1, len(lines)):
+        if lines[i].group is not lines[i - 1].group:
+            axes.axhline(rows - i - 0.5, color="#cbd2d9", linewidth=1)
+
+    axes.set_yticks(positions, [textwrap.fill(line.name, NAME_WIDTH) for line in lines])
+    axes.set_ylim(-0.6, rows - 0.4)
+    axes.set_xlim(0, MAX_LEVEL + 0.5)
+    axes.set_xticks(range(MAX_LEVEL + 1))
+    axes.tick_params(labelsize=FONT_SIZE, colors=TEXT_COLOR, length=0)
+    axes.grid(axis="x", color="#e4e7eb", linewidth=1)
+    axes.set_axisbelow(True)
+    for side in ("top", "right", "left"):
+        axes.spines[side].set_visible(False)
+    axes.set_title(textwrap.fill(title, 60), fontsize=FONT_SIZE + 3, color=TEXT_COLOR, loc="left", pad=36)
+    axes.legend(
+        handles=[
+            Patch(color=REQUIRED_COLOR, label=required_label),
+            Patch(color=MET_COLOR, label=assessed_label),
+            Patch(color=GAP_COLOR, label=f"{assessed_label} < {required_label}"),
+        ],
+        loc="lower left",
+        bbox_to_anchor=(0, 1.0),
+        ncols=3,
+        frameon=False,
+        fontsize=FONT_SIZE - 1,
+        handlelength=1.2,
+        borderaxespad=0.2,
+    )
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()

@@ -1,0 +1,321 @@
+"""The catalog of upcoming trainings, seminars and workshops: pages of event cards,
+the "by competency" filter, one event's detail, and the events recommended to an ASN
+(those closing their competency gaps first, then those bringing missing JP).
+
+Every listing costs a fixed number of queries, whatever the page size: the events, then
+their competencies and target positions for all of them in one statement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, literal_column, or_, select, union_all
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.competency import JpmThresholds, competency_status
+from db.learning import year_summary
+from db.models import (
+    Allocation,
+    Competency,
+    Employee,
+    Event,
+    EventKind,
+    EventStatus,
+    Position,
+    Registration,
+    RegistrationStatus,
+    event_competencies,
+    event_positions,
+)
+
+_COMPETENCY = "c"
+_POSITION = "p"
+
+
+@dataclass(frozen=True, slots=True)
+class EventCard:
+    """What an ASN sees of an event in the catalog and its detail view."""
+
+    id: int
+    code: str
+    title: str
+    kind: EventKind
+    organizer: str
+    description: str | None
+    starts_at: datetime
+    ends_at: datetime
+    location: str
+    jp: int
+    quota: int
+    seats_left: int
+    registration_deadline: datetime
+    competencies: list[str]
+    competency_ids: list[int]
+    target_positions: list[str]
+    cost: int | None
+    requires_approval: bool
+    allocation: Allocation
+    registration_opens_at: datetime | None = None
+    target_position_types: list[str] = field(default_factory=list)
+    status: EventStatus = EventStatus.PUBLISHED
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of event cards; `page` is 0-based and `pages` at least 1."""
+
+    items: list[EventCard]
+    page: int
+    pages: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class GapClosed:
+    """A competency gap an event works on: the employee's level and the level required."""
+
+    competency: str
+    assessed: int | None
+    required: int
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    """An event recommended to an ASN, and why: the gaps it targets and the JP it brings."""
+
+    event: EventCard
+    gaps_closed: list[GapClosed]
+    jp_toward_target: int
+
+
+@dataclass(slots=True)
+class _Tags:
+    competencies: list[tuple[int, str]] = field(default_factory=list)
+    positions: list[str] = field(default_factory=list)
+
+
+async def _tags(session: AsyncSession, event_ids: Iterable[int]) -> dict[int, _Tags]:
+    """Competencies and target positions of these events, in one statement."""
+    ids = list(event_ids)
+    tags: dict[int, _Tags] = {event_id: _Tags() for event_id in ids}
+    if not ids:
+        return tags
+    competencies = (
+        select(
+            event_competencies.c.event_id,
+            literal_column(f"'{_COMPETENCY}'").label("tag"),
+            Competency.id,
+            Competency.name,
+        )
+        .join(Competency, Competency.id == event_competencies.c.competency_id)
+        .where(event_competencies.c.event_id.in_(ids))
+    )
+    positions = (
+        select(
+            event_positions.c.event_id,
+            literal_column(f"'{_POSITION}'").label("tag"),
+            Position.id,
+            Position.name,
+        )
+        .join(Position, Position.id == event_positions.c.position_id)
+        .where(event_positions.c.event_id.in_(ids))
+    )
+    for event_id, tag, tag_id, name in (await session.execute(union_all(competencies, positions))).all():
+        if tag == _COMPETENCY:
+            tags[event_id].competencies.append((tag_id, name))
+        else:
+            tags[event_id].positions.append(name)
+    for found in tags.values():
+        found.competencies.sort(key=lambda pair: pair[1].casefold())
+        found.positions.sort(key=str.casefold)
+    return tags
+
+
+def _card(event: Event, tags: _Tags) -> EventCard:
+    return EventCard(
+        id=event.id,
+        code=event.code,
+        title=event.title,
+        kind=event.kind,
+        organizer=event.organizer,
+        description=event.description,
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        location=event.location,
+        jp=event.jp,
+        quota=event.quota,
+        seats_left=max(0, event.quota - event.seats_taken),
+        registration_deadline=event.registration_deadline,
+        competencies=[name for _, name in tags.competencies],
+        competency_ids=[competency_id for competency_id, _ in tags.competencies],
+        target_positions=tags.positions,
+        cost=event.cost,
+        requires_approval=event.requires_approval,
+        allocation=event.allocation,
+        registration_opens_at=event.registration_opens_at,
+        target_position_types=[str(t) for t in event.target_position_types],
+        status=event.status,
+    )
+
+
+def _upcoming(kinds: frozenset[EventKind], now: datetime) -> list[ColumnElement[bool]]:
+    """Published events of these kinds that have not ended."""
+    return [Event.status == EventStatus.PUBLISHED, Event.kind.in_(sorted(kinds)), Event.ends_at > now]
+
+
+async def upcoming_events(
+    session: AsyncSession,
+    *,
+    kinds: frozenset[EventKind],
+    now: datetime,
+    page: int = 0,
+    per_page: int = 5,
+    competency_id: int | None = None,
+) -> Page:
+    """A page of published events that have not ended, soonest first (then by code).
+
+    A page outside the range is clamped into it. With `competency_id`, only events
+    targeting that competency. Three queries whatever `per_page` is (count, the page,
+    the page's competencies and positions); one when nothing matches.
+    """
+    if per_page < 1:
+        raise ValueError("per_page must be at least 1")
+    conditions = _upcoming(kinds, now)
+    if competency_id is not None:
+        conditions.append(
+            Event.id.in_(
+                select(event_competencies.c.event_id).where(
+                    event_competencies.c.competency_id == competency_id
+                )
+            )
+        )
+    total = await session.scalar(select(func.count()).select_from(Event).where(*conditions)) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 0), pages - 1)
+    if total == 0:
+        return Page(items=[], page=page, pages=pages, total=0)
+    events = list(
+        await session.scalars(
+            select(Event)
+            .where(*conditions)
+            .order_by(Event.starts_at, Event.code)
+            .offset(page * per_page)
+            .limit(per_page)
+        )
+    )
+    tags = await _tags(session, (event.id for event in events))
+    return Page(items=[_card(event, tags[event.id]) for event in events], page=page, pages=pages, total=total)
+
+
+async def event_card(session: AsyncSession, *, event_id: int) -> EventCard | None:
+    """One event's card, whatever its status (the detail view says when it is cancelled); None if unknown."""
+    event = await session.get(Event, event_id)
+    if event is None:
+        return None
+    tags = await _tags(session, [event.id])
+    return _card(event, tags[event.id])
+
+
+async def competencies_in_catalog(
+    session: AsyncSession, *, kinds: frozenset[EventKind], now: datetime
+) -> list[tuple[int, str]]:
+    """(id, name) of the competencies that upcoming events of these kinds target, by name."""
+    rows = await session.execute(
+        select(Competency.id, Competency.name)
+        .join(event_competencies, event_competencies.c.competency_id == Competency.id)
+        .join(Event, Event.id == event_competencies.c.event_id)
+        .where(*_upcoming(kinds, now))
+        .distinct()
+        .order_by(Competency.name)
+    )
+    return [(competency_id, name) for competency_id, name in rows.all()]
+
+
+def _eligible(event: Event, *, position_type: str, unit_id: int) -> bool:
+    """The JSON target lists are checked here; target positions are already checked in SQL."""
+    types: list[Any] = event.target_position_types or []
+    if types and position_type.casefold() not in {str(t).casefold() for t in types}:
+        return False
+    units: list[Any] = event.target_unit_ids or []
+    return not units or unit_id in {int(u) for u in units}
+
+
+async def recommendations(
+    session: AsyncSession,
+    *,
+    employee_id: int,
+    now: datetime,
+    year: int,
+    target: int,
+    kinds: frozenset[EventKind] | None = None,
+    limit: int = 5,
+) -> list[Recommendation]:
+    """Events to recommend to an ASN, best first (six queries).
+
+    Candidates: published, registration open now (`registration_opens_at` unset or past,
+    `registration_deadline` ahead), not already registered by this employee (a cancelled
+    registration does not count), and open to them (target positions, position types and
+    units, each when the event sets it). Ranked by
+    1. the total gap the event targets: Σ (required − assessed) over its competencies in
+       which the employee is below the standard, descending;
+    2. the JP it brings toward this year's target: min(event JP, JP still missing), descending;
+    3. start, soonest first; 4. code.
+    An event targeting no gap and bringing no missing JP is still listed, after all others,
+    so an ASN who has reached the target still sees something.
+    """
+    if limit < 1:
+        return []
+    # The JPM thresholds do not matter here: only the gaps rank events.
+    status = await competency_status(session, employee_id=employee_id, thresholds=JpmThresholds())
+    summary = await year_summary(session, employee_id=employee_id, year=year, target=target)
+    employee = (
+        await session.execute(
+            select(Employee.position_id, Employee.position_type, Employee.unit_id).where(
+                Employee.id == employee_id
+            )
+        )
+    ).one()
+
+    active = select(Registration.event_id).where(
+        Registration.employee_id == employee_id, Registration.status != RegistrationStatus.CANCELLED
+    )
+    conditions: list[ColumnElement[bool]] = [
+        Event.status == EventStatus.PUBLISHED,
+        Event.registration_deadline > now,
+        or_(Event.registration_opens_at.is_(None), Event.registration_opens_at <= now),
+        Event.id.not_in(active),
+        or_(
+            Event.id.not_in(select(event_positions.c.event_id)),
+            Event.id.in_(
+                select(event_positions.c.event_id).where(
+                    event_positions.c.position_id == employee.position_id
+                )
+            ),
+        ),
+    ]
+    if kinds is not None:
+        conditions.append(Event.kind.in_(sorted(kinds)))
+    events = [
+        event
+        for event in await session.scalars(select(Event).where(*conditions))
+        if _eligible(event, position_type=employee.position_type, unit_id=employee.unit_id)
+    ]
+    tags = await _tags(session, (event.id for event in events))
+
+    gaps = {line.competency_id: line for line in status.gaps}
+    ranked: list[tuple[tuple[int, int, datetime, str], Recommendation]] = []
+    for event in events:
+        card = _card(event, tags[event.id])
+        targeted = sorted(
+            (gaps[c] for c in card.competency_ids if c in gaps), key=lambda line: -(line.gap or 0)
+        )
+        gap_total = sum(line.gap or 0 for line in targeted)
+        jp = min(event.jp, summary.missing)
+        closed = [GapClosed(line.name, line.assessed, line.required or 0) for line in targeted]
+        ranked.append(((-gap_total, -jp, event.starts_at, event.code), Recommendation(card, closed, jp)))
+    ranked.sort(key=lambda pair: pair[0])
+    return [recommendation for _, recommendation in ranked[:limit]]

@@ -1,0 +1,220 @@
+"""Competency status of one ASN: each competency's required and assessed level, the gaps,
+and the Job Person Match (JPM) against the position's standard (PermenPANRB 38/2017).
+
+The JPM categories follow thresholds the office configures (`JpmThresholds`).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Assessment, Competency, CompetencyGroup, Employee, Position, PositionStandard
+
+#: The order the groups are shown in, as the regulation lists them.
+GROUP_ORDER: tuple[CompetencyGroup, ...] = (
+    CompetencyGroup.TEKNIS,
+    CompetencyGroup.MANAJERIAL,
+    CompetencyGroup.SOSIAL_KULTURAL,
+)
+
+
+class UnknownEmployeeError(LookupError):
+    """No employee with that id is on the roster."""
+
+
+class JpmCategory(enum.StrEnum):
+    """Where a JPM percentage falls: Memenuhi / Masih Memenuhi / Kurang Memenuhi Syarat."""
+
+    MEMENUHI = "memenuhi"
+    MASIH_MEMENUHI = "masih_memenuhi"
+    KURANG = "kurang"
+
+
+@dataclass(frozen=True, slots=True)
+class JpmThresholds:
+    """Lowest JPM (in %) of each category; regulations differ, so the office sets them."""
+
+    memenuhi: float = 80
+    masih_memenuhi: float = 68
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.masih_memenuhi <= self.memenuhi <= 100:
+            raise ValueError("expected 0 ≤ masih_memenuhi ≤ memenuhi ≤ 100")
+
+
+def categorize(jpm: float, thresholds: JpmThresholds) -> JpmCategory:
+    """The category of a JPM percentage; a value exactly on a threshold belongs to the higher one."""
+    if jpm >= thresholds.memenuhi:
+        return JpmCategory.MEMENUHI
+    if jpm >= thresholds.masih_memenuhi:
+        return JpmCategory.MASIH_MEMENUHI
+    return JpmCategory.KURANG
+
+
+@dataclass(frozen=True, slots=True)
+class CompetencyLine:
+    """One competency: the level the position requires, the latest assessed level, and the gap.
+
+    `gap` = required − assessed when both are known: positive is a shortfall, negative is
+    above the standard. `in_standard` is False for a competency that was assessed but is not
+    part of the position's standard (shown, but not counted in the JPM).
+    """
+
+    competency_id: int
+    name: str
+    group: CompetencyGroup
+    required: int | None
+    assessed: int | None
+    gap: int | None
+    in_standard: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CompetencyStatus:
+    """An ASN's competency status against the standard of their position."""
+
+    employee_id: int
+    position_name: str
+    lines: list[CompetencyLine]
+    jpm: float | None
+    category: JpmCategory | None
+    assessed_on: date | None
+    method: str | None
+    has_standard: bool
+    has_assessment: bool
+
+    @property
+    def gaps(self) -> list[CompetencyLine]:
+        """Competencies below the standard, the largest gap first."""
+        below = [line for line in self.lines if line.gap is not None and line.gap > 0]
+        return sorted(below, key=lambda line: -(line.gap or 0))
+
+    @property
+    def by_group(self) -> dict[CompetencyGroup, list[CompetencyLine]]:
+        """The lines per group, in the order teknis, manajerial, sosial kultural; empty groups left out."""
+        groups: dict[CompetencyGroup, list[CompetencyLine]] = {}
+        for group in GROUP_ORDER:
+            lines = [line for line in self.lines if line.group is group]
+            if lines:
+                groups[group] = lines
+        return groups
+
+
+@dataclass(frozen=True, slots=True)
+class _Latest:
+    level: int
+    name: str
+    group: CompetencyGroup
+
+
+def job_person_match(pairs: list[tuple[int, int | None]]) -> float | None:
+    """JPM in % from (required, assessed) pairs of the standard; None for an empty standard.
+
+    JPM = Σ min(assessed, required) / Σ required × 100, an unassessed competency counting 0.
+    Capping at the required level means a level above the standard in one competency does
+    not make up for a gap in another.
+    """
+    required = sum(req for req, _ in pairs)
+    if required == 0:
+        return None
+    achieved = sum(min(assessed or 0, req) for req, assessed in pairs)
+    # Integer numerator first: 17/25 gives exactly 68.0, so boundaries categorize as written.
+    return 100 * achieved / required
+
+
+async def competency_status(
+    session: AsyncSession, *, employee_id: int, thresholds: JpmThresholds
+) -> CompetencyStatus:
+    """The employee's competency status against their position's standard (two queries).
+
+    Lines: every competency of the standard, then competencies assessed outside it
+    (`in_standard=False`), grouped teknis → manajerial → sosial kultural and, within a
+    group, in the order the competencies were registered (the regulation's order when
+    imported that way). For each competency the latest assessment (by `assessed_on`) counts.
+
+    JPM = Σ min(assessed, required) / Σ required × 100 over the competencies of the
+    standard. A level above the standard is capped at the required level, so it does not
+    make up for a gap elsewhere; an unassessed competency of the standard counts 0.
+    JPM (and its category) is None when the position has no standard or when none of the
+    standard's competencies has been assessed yet — 0 % would then say "assessed and
+    failing" where the truth is "not assessed against this standard".
+
+    Raises `UnknownEmployeeError` for an unknown employee id.
+    """
+    standard_rows = (
+        await session.execute(
+            select(Position.name, Competency.id, Competency.name, Competency.group, PositionStandard.level)
+            .select_from(Employee)
+            .join(Position, Position.id == Employee.position_id)
+            .outerjoin(PositionStandard, PositionStandard.position_id == Position.id)
+            .outerjoin(Competency, Competency.id == PositionStandard.competency_id)
+            .where(Employee.id == employee_id)
+        )
+    ).all()
+    if not standard_rows:
+        raise UnknownEmployeeError(employee_id)
+    position_name = standard_rows[0][0]
+    standard = {
+        competency_id: (name, group, level)
+        for _, competency_id, name, group, level in standard_rows
+        if competency_id is not None
+    }
+
+    assessment_rows = (
+        await session.execute(
+            select(
+                Assessment.competency_id,
+                Assessment.level,
+                Assessment.assessed_on,
+                Assessment.method,
+                Competency.name,
+                Competency.group,
+            )
+            .join(Competency, Competency.id == Assessment.competency_id)
+            .where(Assessment.employee_id == employee_id)
+            .order_by(Assessment.assessed_on.desc(), Assessment.id.desc())
+        )
+    ).all()
+    latest: dict[int, _Latest] = {}
+    for competency_id, level, _, _, name, group in assessment_rows:
+        latest.setdefault(competency_id, _Latest(level, name, group))
+    assessed_on, method = (assessment_rows[0][2], assessment_rows[0][3]) if assessment_rows else (None, None)
+
+    lines: list[CompetencyLine] = []
+    for competency_id, (name, group, required) in standard.items():
+        found = latest.get(competency_id)
+        assessed = found.level if found is not None else None
+        gap = required - assessed if assessed is not None else None
+        lines.append(CompetencyLine(competency_id, name, group, required, assessed, gap, in_standard=True))
+    for competency_id, found in latest.items():
+        if competency_id not in standard:
+            lines.append(
+                CompetencyLine(
+                    competency_id, found.name, found.group, None, found.level, None, in_standard=False
+                )
+            )
+    rank = {group: index for index, group in enumerate(GROUP_ORDER)}
+    lines.sort(key=lambda line: (rank[line.group], not line.in_standard, line.competency_id))
+
+    assessed_in_standard = any(competency_id in latest for competency_id in standard)
+    jpm = (
+        job_person_match([(line.required or 0, line.assessed) for line in lines if line.in_standard])
+        if assessed_in_standard
+        else None
+    )
+    return CompetencyStatus(
+        employee_id=employee_id,
+        position_name=position_name,
+        lines=lines,
+        jpm=jpm,
+        category=categorize(jpm, thresholds) if jpm is not None else None,
+        assessed_on=assessed_on,
+        method=method,
+        has_standard=bool(standard),
+        has_assessment=bool(latest),
+    )

@@ -1,0 +1,105 @@
+"""The competency chart an ASN gets with /kompetensi: a PNG small enough for a slow
+connection and shaped for a phone screen."""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Sequence
+
+from bot.charts import competency_chart
+from db.competency import CompetencyLine, CompetencyStatus, JpmCategory
+from db.models import CompetencyGroup
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+TEKNIS, MANAJERIAL, SOSIAL = (
+    CompetencyGroup.TEKNIS,
+    CompetencyGroup.MANAJERIAL,
+    CompetencyGroup.SOSIAL_KULTURAL,
+)
+STANDARD = [
+    ("Penyusunan Rekomendasi Kebijakan Publik Daerah", TEKNIS, 3, 2),
+    ("Analisis Data dan Informasi Kepegawaian", TEKNIS, 3, 3),
+    ("Integritas", MANAJERIAL, 3, 3),
+    ("Kerja Sama", MANAJERIAL, 3, 4),
+    ("Komunikasi", MANAJERIAL, 3, 2),
+    ("Orientasi pada Hasil", MANAJERIAL, 3, 3),
+    ("Pelayanan Publik", MANAJERIAL, 3, 1),
+    ("Pengembangan Diri dan Orang Lain", MANAJERIAL, 3, 3),
+    ("Mengelola Perubahan", MANAJERIAL, 3, None),
+    ("Pengambilan Keputusan", MANAJERIAL, 3, 3),
+    ("Perekat Bangsa", SOSIAL, 3, 3),
+]
+
+
+def _status(rows: Sequence[tuple[str, CompetencyGroup, int | None, int | None]]) -> CompetencyStatus:
+    lines = [
+        CompetencyLine(
+            competency_id=number,
+            name=name,
+            group=group,
+            required=required,
+            assessed=assessed,
+            gap=required - assessed if required is not None and assessed is not None else None,
+            in_standard=required is not None,
+        )
+        for number, (name, group, required, assessed) in enumerate(rows, start=1)
+    ]
+    return CompetencyStatus(
+        employee_id=1,
+        position_name="Analis Kebijakan Ahli Muda",
+        lines=lines,
+        jpm=1500 / 21,
+        category=JpmCategory.MASIH_MEMENUHI,
+        assessed_on=None,
+        method=None,
+        has_standard=True,
+        has_assessment=True,
+    )
+
+
+def _size(png: bytes) -> tuple[int, int]:
+    """Width and height from the IHDR chunk, which always comes first."""
+    assert png[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", png[16:24])
+    return width, height
+
+
+def _chart(status: CompetencyStatus) -> bytes:
+    return competency_chart(
+        status,
+        title="Kompetensi — Analis Kebijakan Ahli Muda",
+        required_label="Standar",
+        assessed_label="Hasil penilaian",
+    )
+
+
+def test_a_full_standard_is_a_small_phone_sized_png() -> None:
+    png = _chart(_status(STANDARD))
+
+    assert png.startswith(PNG_SIGNATURE)
+    assert len(png) < 200_000
+    width, height = _size(png)
+    assert width == 900
+    assert 600 <= height <= 1200  # eleven competencies: scrolls at most a little on a phone
+
+
+def test_the_chart_grows_with_the_standard_and_stays_readable() -> None:
+    small = _size(_chart(_status(STANDARD[:2])))
+    large = _size(_chart(_status(STANDARD + STANDARD)))
+
+    assert small[0] == large[0] == 900
+    assert 250 <= small[1] < large[1]
+
+
+def test_a_position_without_a_standard_charts_what_was_assessed() -> None:
+    png = _chart(_status([("Integritas", MANAJERIAL, None, 3), ("Komunikasi", MANAJERIAL, None, 2)]))
+
+    assert png.startswith(PNG_SIGNATURE)
+
+
+def test_an_empty_status_still_gives_an_image() -> None:
+    png = _chart(_status([]))
+
+    assert png.startswith(PNG_SIGNATURE)
+    assert _size(png)[0] == 900

@@ -1,0 +1,109 @@
+"""The 20 JP tracker: an ASN sees this year's learning hours against the target, newest
+first, and an event ending late on New Year's Eve in Kupang counts for the old year."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.learning import JpEntry, office_date, progress_bar, year_summary
+from db.models import EventKind
+from tests.utils.domain_factories import WITA, learned, make_event, wita
+from tests.utils.factories import make_employee
+
+
+async def test_exactly_twenty_jp_reaches_the_target(session: AsyncSession) -> None:
+    maria = await make_employee(session)
+    seminar = await make_event(session, "SEM-0312", kind=EventKind.SEMINAR, starts_at=wita(2026, 3, 12))
+    await learned(session, maria, "Pelatihan Analisis Kebijakan", on=date(2026, 2, 20), jp=12)
+    await learned(
+        session,
+        maria,
+        "Seminar Kebijakan Publik Undana",
+        on=date(2026, 3, 12),
+        jp=8,
+        organizer="Universitas Nusa Cendana",
+        event=seminar,
+    )
+
+    summary = await year_summary(session, employee_id=maria.id, year=2026, target=20)
+
+    assert (summary.total, summary.missing, summary.reached) == (20, 0, True)
+    assert summary.entries == [
+        JpEntry("Seminar Kebijakan Publik Undana", "Universitas Nusa Cendana", date(2026, 3, 12), 8, True),
+        JpEntry("Pelatihan Analisis Kebijakan", "BPSDM Provinsi NTT", date(2026, 2, 20), 12, False),
+    ]
+
+
+async def test_only_the_asked_year_and_the_asn_own_records_count(session: AsyncSession) -> None:
+    maria = await make_employee(session)
+    yohanes = await make_employee(
+        session, nip="197805122005011003", name="Yohanes Nenabu", phone="6281339001122"
+    )
+    await learned(session, maria, "Bimtek SIASN", on=date(2025, 12, 31), jp=10)
+    await learned(session, maria, "Pelatihan Pelayanan Prima", on=date(2026, 1, 1), jp=4)
+    await learned(session, maria, "Workshop Manajemen ASN", on=date(2026, 12, 31), jp=8)
+    await learned(session, maria, "Orientasi PPPK", on=date(2027, 1, 1), jp=6)
+    await learned(session, yohanes, "Pelatihan Kepemimpinan Pengawas", on=date(2026, 5, 4), jp=40)
+
+    summary = await year_summary(session, employee_id=maria.id, year=2026, target=20)
+
+    assert [entry.title for entry in summary.entries] == [
+        "Workshop Manajemen ASN",
+        "Pelatihan Pelayanan Prima",
+    ]
+    assert (summary.year, summary.target, summary.total, summary.missing, summary.reached) == (
+        2026,
+        20,
+        12,
+        8,
+        False,
+    )
+
+
+async def test_a_year_without_learning_misses_the_whole_target(session: AsyncSession) -> None:
+    maria = await make_employee(session)
+
+    summary = await year_summary(session, employee_id=maria.id, year=2026, target=20)
+
+    assert (summary.total, summary.missing, summary.reached, summary.entries) == (0, 20, False, [])
+
+
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        # 31 Dec 23:30 WITA is still the old year…
+        (datetime(2026, 12, 31, 15, 30, tzinfo=UTC), date(2026, 12, 31)),
+        # …and 1 Jan 00:30 WITA the new one, although it is still 31 Dec in UTC.
+        (datetime(2026, 12, 31, 16, 30, tzinfo=UTC), date(2027, 1, 1)),
+        (wita(2027, 1, 1, 0, 0), date(2027, 1, 1)),
+        (wita(2026, 12, 31, 23, 59), date(2026, 12, 31)),
+    ],
+)
+def test_an_instant_is_dated_in_office_time(moment: datetime, expected: date) -> None:
+    assert office_date(moment, WITA) == expected
+
+
+def test_a_naive_instant_is_refused() -> None:
+    with pytest.raises(ValueError, match="naive"):
+        office_date(datetime(2026, 12, 31, 23, 30), WITA)
+
+
+@pytest.mark.parametrize(
+    ("total", "bar"),
+    [
+        (0, "▱▱▱▱▱▱▱▱▱▱"),
+        (12, "▰▰▰▰▰▰▱▱▱▱"),
+        (19, "▰▰▰▰▰▰▰▰▰▱"),
+        (20, "▰▰▰▰▰▰▰▰▰▰"),
+        (30, "▰▰▰▰▰▰▰▰▰▰"),
+    ],
+)
+def test_the_progress_bar_fills_toward_twenty_jp(total: int, bar: str) -> None:
+    assert progress_bar(total, 20) == bar
+
+
+def test_the_progress_bar_width_can_change() -> None:
+    assert progress_bar(12, 20, width=5) == "▰▰▰▱▱"
