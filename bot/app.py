@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, LinkPreviewOptions
@@ -35,6 +36,23 @@ def file_url(base_url: str) -> str:
     path = parts.path.rstrip("/")
     head, _, last = path.rpartition("/")
     return f"{parts.scheme}://{parts.netloc}{head}/file/{last or 'bot'}"
+
+
+ALLOWED_UPDATES = ["message", "callback_query"]
+
+
+def webhook_options(settings: Settings) -> dict[str, Any]:
+    """How the bot's own web server listens for Telegram's webhook calls (WEBHOOK_* settings)."""
+    if settings.webhook_url is None:
+        raise ValueError("WEBHOOK_URL is not set")
+    return {
+        "listen": "0.0.0.0",
+        "port": settings.webhook_port,
+        "url_path": urlsplit(settings.webhook_url).path.lstrip("/"),
+        "webhook_url": settings.webhook_url,
+        "secret_token": settings.webhook_secret,
+        "allowed_updates": ALLOWED_UPDATES,
+    }
 
 
 def build_services(settings: Settings, *, clock: Callable[[], datetime] = utcnow) -> Services:
@@ -108,7 +126,7 @@ async def _post_shutdown(application: BotApplication) -> None:
     await services.engine.dispose()
 
 
-async def start_polling(application: BotApplication, *, timeout: int = 10) -> None:
+async def start_polling(application: BotApplication, *, poll_timeout: int = 10) -> None:
     """Start the application and poll, as `run_polling` does, for callers that own the loop
     (the demo, end-to-end tests, benchmarks)."""
     await application.initialize()
@@ -116,7 +134,7 @@ async def start_polling(application: BotApplication, *, timeout: int = 10) -> No
         await application.post_init(application)
     await application.start()
     if application.updater is not None:
-        await application.updater.start_polling(poll_interval=0.0, timeout=timeout)
+        await application.updater.start_polling(poll_interval=0.0, timeout=poll_timeout)
 
 
 async def stop(application: BotApplication) -> None:

@@ -10,9 +10,8 @@ import sys
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from bot.app import build_application, build_services
+from bot.app import ALLOWED_UPDATES, build_application, build_services, webhook_options
 from bot.settings import Settings, SettingsError, load_settings
 from db import accounts, linking
 from db.engine import create_engine, session_factory
@@ -28,12 +27,18 @@ log = logging.getLogger("bot")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="asn-bot", description="ASN Karier — Telegram bot for ASN career development")
+    parser = argparse.ArgumentParser(
+        prog="asn-bot", description="ASN Karier — Telegram bot for ASN career development"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("run", help="run the bot (polling, or webhook when WEBHOOK_URL is set)")
-    demo = commands.add_parser("demo", help="the bot offline: local Bot API server and a chat in this terminal")
-    demo.add_argument("--database", type=Path, default=None, help="SQLite file for the demo (default: a temporary one)")
+    demo = commands.add_parser(
+        "demo", help="the bot offline: local Bot API server and a chat in this terminal"
+    )
+    demo.add_argument(
+        "--database", type=Path, default=None, help="SQLite file for the demo (default: a temporary one)"
+    )
     db = commands.add_parser("db", help="database maintenance")
     db.add_subparsers(dest="db_command", required=True, metavar="ACTION").add_parser(
         "upgrade", help="apply migrations"
@@ -93,10 +98,13 @@ class Cli:
         self.say("cli.seeded", units=summary.units, employees=summary.employees, events=summary.events)
         return 0
 
-    async def import_(self, kind: str, path: Path) -> int:
+    def import_(self, kind: str, path: Path) -> int:
         """`asn-bot import KIND FILE`."""
         if not path.is_file():
             return self.fail("cli.file_missing", path=path)
+        return asyncio.run(self._import(kind, path))
+
+    async def _import(self, kind: str, path: Path) -> int:
         engine = create_engine(self.settings.database_url)
         try:
             async with session_factory(engine)() as session:
@@ -165,23 +173,11 @@ class Cli:
         application = build_application(build_services(self.settings))
         if self.settings.webhook_url:
             self.say("cli.running_webhook", url=self.settings.webhook_url, port=self.settings.webhook_port)
-            application.run_webhook(
-                listen="0.0.0.0",
-                port=self.settings.webhook_port,
-                url_path=_webhook_path(self.settings.webhook_url),
-                webhook_url=self.settings.webhook_url,
-                secret_token=self.settings.webhook_secret,
-                allowed_updates=["message", "callback_query"],
-            )
+            application.run_webhook(**webhook_options(self.settings))
         else:
             self.say("cli.running_polling")
-            application.run_polling(allowed_updates=["message", "callback_query"])
+            application.run_polling(allowed_updates=ALLOWED_UPDATES)
         return 0
-
-
-def _webhook_path(url: str) -> str:
-    """The path part of WEBHOOK_URL, where the bot's own web server listens."""
-    return urlsplit(url).path.lstrip("/")
 
 
 def configure_logging(verbose: bool) -> None:
@@ -216,7 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         case "seed-demo":
             return asyncio.run(cli.seed())
         case "import":
-            return asyncio.run(cli.import_(args.kind, args.file))
+            return cli.import_(args.kind, args.file)
         case "admin" if args.admin_command == "grant":
             return asyncio.run(cli.grant(args.telegram_id, args.role, args.organizer))
         case "admin":

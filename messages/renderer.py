@@ -26,7 +26,7 @@ ROOT: Final = Path(__file__).parent
 _ZONE_NAMES: Final = {7: "WIB", 8: "WITA", 9: "WIT"}
 
 
-class UnknownMessage(KeyError):
+class UnknownMessageError(KeyError):
     """A template or label that does not exist in the requested language."""
 
 
@@ -103,7 +103,7 @@ class Renderer:
         try:
             template = env.get_template(f"{name}.j2")
         except Exception as exc:
-            raise UnknownMessage(f"{lang}/{name}") from exc
+            raise UnknownMessageError(f"{lang}/{name}") from exc
         return template.render(**context).strip()
 
     def label(self, key: str, lang: str, /, **values: object) -> str:
@@ -112,7 +112,7 @@ class Renderer:
         try:
             text = labels[key]
         except KeyError as exc:
-            raise UnknownMessage(f"{lang}/labels.toml:{key}") from exc
+            raise UnknownMessageError(f"{lang}/labels.toml:{key}") from exc
         return text.format(**values) if values else text
 
 

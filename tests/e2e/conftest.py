@@ -66,7 +66,7 @@ async def start_bot(
             clock=clock,
         )
         application = build_application(services)
-        await start_polling(application, timeout=1)
+        await start_polling(application, poll_timeout=1)
         running.append(application)
         return application
 

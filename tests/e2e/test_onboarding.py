@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.app import stop
 from bot.local_api import LocalBotApi
 from db import linking
-from bot.app import stop
 from tests.e2e.conftest import BotFactory, Clock
 from tests.utils.factories import MARIA_NIP, MARIA_PHONE, make_employee
 
@@ -23,7 +23,9 @@ async def roster(session: AsyncSession) -> None:
     await make_employee(session)
 
 
-async def test_an_asn_links_with_nip_and_contact_and_sees_their_profile(api: LocalBotApi, bot: object) -> None:
+async def test_an_asn_links_with_nip_and_contact_and_sees_their_profile(
+    api: LocalBotApi, bot: object
+) -> None:
     phone = api.user(user_id=ME, first_name="Maria", language_code="id")
     await phone.send("/start")
     (welcome,) = await phone.wait_replies()
@@ -34,12 +36,16 @@ async def test_an_asn_links_with_nip_and_contact_and_sees_their_profile(api: Loc
     (ask,) = await phone.wait_replies()
     assert "NIP ditemukan" in ask.plain_text
     assert "Maria" not in ask.plain_text  # nothing personal before the phone matches
-    button = ask.reply_markup["keyboard"][0][0]
-    assert button["request_contact"] is True
+    assert ask.reply_markup is not None
+    assert ask.reply_markup["keyboard"] == [
+        [{"text": "📱 Bagikan nomor telepon saya", "request_contact": True}],
+        [{"text": "Batal"}],
+    ]
 
     await phone.share_contact("+62 812-3456-7890")
     (linked,) = await phone.wait_replies()
     assert "Selamat datang, Maria Goreti Bria" in linked.plain_text
+    assert linked.reply_markup is not None
     assert "keyboard" in linked.reply_markup
 
     await phone.send("/profil")
@@ -109,7 +115,9 @@ async def test_a_phone_that_does_not_match_the_roster_is_refused(api: LocalBotAp
     assert "tidak cocok" in answer.plain_text
 
 
-async def test_typing_the_number_instead_of_using_the_button_is_explained(api: LocalBotApi, bot: object) -> None:
+async def test_typing_the_number_instead_of_using_the_button_is_explained(
+    api: LocalBotApi, bot: object
+) -> None:
     phone = api.user(user_id=ME, first_name="Maria")
     await phone.send("/start")
     await phone.wait_replies()
