@@ -25,8 +25,18 @@ log = logging.getLogger(__name__)
 
 #: The command menu, in the order Telegram shows it (labels live in messages/*/labels.toml).
 MENU_COMMANDS: dict[str, tuple[str, ...]] = {
-    "id": ("start", "profil", "pengaturan", "bantuan", "hapus_data"),
-    "en": ("start", "profil", "settings", "help", "hapus_data"),
+    "id": (
+        "start",
+        "kompetensi",
+        "jp",
+        "pelatihan",
+        "seminar",
+        "profil",
+        "pengaturan",
+        "bantuan",
+        "hapus_data",
+    ),
+    "en": ("start", "kompetensi", "jp", "pelatihan", "seminar", "profil", "settings", "help", "hapus_data"),
 }
 
 

@@ -9,7 +9,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton,
 from db.models import NotificationKind
 from messages import LANGUAGES, Renderer
 
-MENU_KEYS: tuple[tuple[str, ...], ...] = (("menu.profile",), ("menu.settings", "menu.help"))
+MENU_KEYS: tuple[tuple[str, ...], ...] = (
+    ("menu.competency", "menu.jp"),
+    ("menu.trainings", "menu.seminars"),
+    ("menu.profile", "menu.settings", "menu.help"),
+)
 
 
 @dataclass(frozen=True, slots=True)

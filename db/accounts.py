@@ -31,6 +31,7 @@ class Caller:
     language: str
     employee: Employee | None
     roles: frozenset[Role] = field(default_factory=frozenset)
+    linked_at: datetime | None = None
 
     @property
     def is_linked(self) -> bool:
@@ -61,7 +62,7 @@ async def identify(
         roles.add(Role.HR)
     if account is None:
         return Caller(telegram_user_id, default_language, None, frozenset(roles))
-    return Caller(telegram_user_id, account.language, account.employee, frozenset(roles))
+    return Caller(telegram_user_id, account.language, account.employee, frozenset(roles), account.linked_at)
 
 
 async def ensure_account(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import BotApplication
-from bot.handlers import account, errors, onboarding, profile
+from bot.handlers import account, catalog, development, errors, onboarding, profile
 
 
 def register(application: BotApplication) -> None:
@@ -18,9 +18,16 @@ def register(application: BotApplication) -> None:
     )
     application.add_handler(CommandHandler("hapus_data", account.ask_erase, filters=private))
     application.add_handler(CommandHandler("profil", profile.show_profile, filters=private))
+    application.add_handler(CommandHandler("kompetensi", development.show_competency, filters=private))
+    application.add_handler(CommandHandler("jp", development.show_jp, filters=private))
+    application.add_handler(CommandHandler("pelatihan", catalog.show_trainings, filters=private))
+    application.add_handler(CommandHandler("seminar", catalog.show_seminars, filters=private))
     application.add_handler(MessageHandler(filters.CONTACT & private, onboarding.contact))
     application.add_handler(CallbackQueryHandler(account.on_settings_button, pattern=r"^set:"))
     application.add_handler(CallbackQueryHandler(account.on_erase_button, pattern=r"^erase:"))
+    application.add_handler(CallbackQueryHandler(catalog.on_list_button, pattern=r"^cat:"))
+    application.add_handler(CallbackQueryHandler(catalog.on_competency_filter, pattern=r"^cf:"))
+    application.add_handler(CallbackQueryHandler(catalog.on_detail_button, pattern=r"^ev:"))
     application.add_handler(MessageHandler(filters.COMMAND & private, account.unknown_command))
     application.add_handler(MessageHandler(filters.TEXT & private, onboarding.text))
     application.add_handler(CallbackQueryHandler(account.stale_button))

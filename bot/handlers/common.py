@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 
@@ -21,3 +23,8 @@ async def who(session: AsyncSession, update: Update, context: Context) -> Caller
         default_language=pick_language(user.language_code),
         admin_ids=context.services.settings.bot_admin_ids,
     )
+
+
+def office_today(context: Context) -> date:
+    """Today's date in the office time zone (the JP year turns at midnight WITA)."""
+    return context.now().astimezone(context.services.settings.timezone).date()

@@ -8,7 +8,7 @@ from telegram import ReplyKeyboardRemove, Update
 
 from bot import keyboards
 from bot.context import Context
-from bot.handlers import account, profile
+from bot.handlers import account, catalog, development, profile
 from bot.handlers.common import who
 from bot.replies import Markup, reply
 from db import linking
@@ -114,6 +114,10 @@ def _cancel_words(context: Context) -> set[str]:
 
 async def _open_menu(key: str, update: Update, context: Context) -> None:
     handlers = {
+        "menu.competency": development.show_competency,
+        "menu.jp": development.show_jp,
+        "menu.trainings": catalog.show_trainings,
+        "menu.seminars": catalog.show_seminars,
         "menu.profile": profile.show_profile,
         "menu.settings": account.show_settings,
         "menu.help": account.show_help,

@@ -7,13 +7,22 @@ from telegram import Update
 from bot.context import Context
 from bot.handlers.common import who
 from bot.replies import reply
+from db.identity import RANK_NAMES
 
 
 async def show_profile(update: Update, context: Context) -> None:
-    """/profil — name, NIP, position and unit of the linked ASN (their own, nobody else's)."""
+    """/profil — the linked ASN's own profile (nobody else's: the caller's account decides)."""
     async with context.db() as session:
         me = await who(session, update, context)
     if me.employee is None:
         await reply(update, context, "not_linked", me.language)
         return
-    await reply(update, context, "profile", me.language, employee=me.employee)
+    await reply(
+        update,
+        context,
+        "profile",
+        me.language,
+        employee=me.employee,
+        rank_name=RANK_NAMES.get(me.employee.rank),
+        linked_at=me.linked_at,
+    )

@@ -11,6 +11,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from jinja2 import UndefinedError
 
+from bot.local_api import parse_html
+from db.catalog import EventCard, GapClosed, Recommendation
+from db.competency import CompetencyLine, CompetencyStatus, JpmCategory
+from db.learning import JpEntry, JpSummary
+from db.models import Allocation, CompetencyGroup, EventKind
 from messages import LANGUAGES, Renderer
 from messages.renderer import ROOT, label_keys, template_names
 
@@ -20,15 +25,77 @@ EMPLOYEE = SimpleNamespace(
     nip="198609262015051001",
     position=SimpleNamespace(name="Analis Kebijakan Ahli Muda"),
     unit=SimpleNamespace(name="BKPSDM Kota Kupang"),
+    position_type="Fungsional",
+    rank="III/c",
 )
-#: Enough context for every template; a template needing more fails the test (StrictUndefined).
-CONTEXT: dict[str, object] = {
-    "name": "Maria <Bria> & Co",
-    "employee": EMPLOYEE,
-    "attempts_left": 3,
-    "until": datetime(2026, 12, 7, 1, 30, tzinfo=UTC),
-    "linked": True,
-    "lang": "id",
+EVENT = EventCard(
+    id=7,
+    code="PKP-2026-01",
+    title="Pelatihan Kepemimpinan Pengawas <Angkatan I>",
+    kind=EventKind.PELATIHAN,
+    organizer="BPSDM Provinsi NTT",
+    description="Untuk pengawas & calon pengawas.",
+    starts_at=datetime(2026, 12, 7, 0, 0, tzinfo=UTC),
+    ends_at=datetime(2026, 12, 11, 8, 0, tzinfo=UTC),
+    location="Aula BPSDM, Kupang",
+    jp=40,
+    quota=30,
+    seats_left=0,
+    registration_deadline=datetime(2026, 12, 3, 15, 59, tzinfo=UTC),
+    competencies=["Pelayanan Publik"],
+    competency_ids=[5],
+    target_positions=["Kepala Seksi"],
+    cost=1_500_000,
+    requires_approval=True,
+    allocation=Allocation.PRIORITY,
+)
+RECOMMENDATION = Recommendation(EVENT, [GapClosed("Pelayanan Publik", 2, 3)], 8)
+STATUS = CompetencyStatus(
+    employee_id=1,
+    position_name="Analis Kebijakan Ahli Muda",
+    lines=[
+        CompetencyLine(1, "Pelayanan Publik", CompetencyGroup.MANAJERIAL, 3, 2, 1, True),
+        CompetencyLine(2, "Integritas", CompetencyGroup.MANAJERIAL, 3, None, None, True),
+        CompetencyLine(3, "Perekat Bangsa", CompetencyGroup.SOSIAL_KULTURAL, 3, 4, -1, True),
+        CompetencyLine(4, "Bahasa Inggris", CompetencyGroup.TEKNIS, None, 3, None, False),
+    ],
+    jpm=55.6,
+    category=JpmCategory.KURANG,
+    assessed_on=date(2025, 6, 2),
+    method="Assessment Center",
+    has_standard=True,
+    has_assessment=True,
+)
+SUMMARY = JpSummary(
+    year=2026,
+    target=20,
+    total=12,
+    missing=8,
+    entries=[JpEntry("Seminar Kebijakan Publik", "Undana", date(2026, 3, 4), 12, from_event=False)],
+    reached=False,
+)
+COMMON: dict[str, object] = {"attempts_left": 3, "linked": True, "recommendations": [RECOMMENDATION]}
+#: The context each template is rendered with; a template needing more fails (StrictUndefined).
+CONTEXTS: dict[str, dict[str, object]] = {
+    "linked": {"name": "Maria <Bria> & Co"},
+    "already_linked": {"name": "Maria <Bria> & Co"},
+    "locked": {"until": datetime(2026, 12, 7, 1, 30, tzinfo=UTC)},
+    "profile": {"employee": EMPLOYEE, "rank_name": "Penata", "linked_at": datetime(2026, 1, 5, tzinfo=UTC)},
+    "settings": {"lang": "id"},
+    "competency": {"status": STATUS},
+    "chart_caption": {"count": 11},
+    "jp": {"summary": SUMMARY, "bar": "▰▰▰▰▰▰▱▱▱▱"},
+    "catalog": {
+        "kind": "pelatihan",
+        "scope": "me",
+        "competency": None,
+        "items": [SimpleNamespace(event=EVENT, recommendation=RECOMMENDATION)],
+        "page": 0,
+        "pages": 2,
+        "first": 0,
+    },
+    "catalog_competencies": {"names": ["Pelayanan Publik"]},
+    "event_detail": {"event": EVENT, "recommendation": RECOMMENDATION},
 }
 
 
@@ -42,12 +109,30 @@ def test_both_languages_have_the_same_templates_and_labels() -> None:
     assert label_keys("id") == label_keys("en")
 
 
+MESSAGES = sorted(name for name in template_names("id") if not name.startswith("_"))
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
-@pytest.mark.parametrize("name", sorted(template_names("id")))
+@pytest.mark.parametrize("name", MESSAGES)
 def test_every_template_renders_in_both_languages(renderer: Renderer, name: str, lang: str) -> None:
-    text = renderer.render(name, lang, **CONTEXT)
+    text = renderer.render(name, lang, **(COMMON | CONTEXTS.get(name, {})))
     assert text.strip()
     assert "<Bria>" not in text  # autoescape is on
+    assert "<Angkatan I>" not in text
+
+
+def test_every_rendered_template_is_valid_telegram_html(renderer: Renderer) -> None:
+    for lang in LANGUAGES:
+        for name in MESSAGES:
+            parse_html(renderer.render(name, lang, **(COMMON | CONTEXTS.get(name, {}))))
+
+
+def test_the_competency_screen_shows_gaps_and_the_reason_for_a_recommendation(renderer: Renderer) -> None:
+    text = renderer.render("competency", "id", **(COMMON | CONTEXTS["competency"]))
+    assert "Pelayanan Publik: 2 / 3 (gap 1)" in text
+    assert "Integritas: belum diases / 3" in text
+    assert "Kurang Memenuhi Syarat" in text
+    assert "menutup gap Pelayanan Publik (2 → 3)" in text
 
 
 def test_a_missing_value_is_an_error_not_a_blank(renderer: Renderer) -> None:
