@@ -241,12 +241,25 @@ async def _show_replies(terminal: Terminal, phone: Phone, buttons: Buttons) -> N
         heading = f"\n🤖 {label('demo.bot', terminal.lang)}"
         lines = [heading + (f" {label('demo.edited', terminal.lang)}" if message.edited else "")]
         if message.photo is not None:
-            lines.append(label("demo.photo", terminal.lang, kb=len(message.photo) // 1024))
+            saved = _save(message.photo, f"foto-{message.message_id}.png")
+            lines.append(label("demo.photo", terminal.lang, kb=len(message.photo) // 1024, path=saved))
         if message.document is not None:
-            name = message.document_name or "file"
-            lines.append(label("demo.document", terminal.lang, name=name, kb=len(message.document) // 1024))
+            saved = _save(message.document, message.document_name or f"berkas-{message.message_id}")
+            lines.append(label("demo.document", terminal.lang, kb=len(message.document) // 1024, path=saved))
         if message.plain_text:
             lines.append(message.plain_text)
         terminal.write("\n".join(lines))
         buttons.update(message)
-    terminal.write("\n".join(f"  [{n}] {b.text}" for n, b in enumerate(buttons.numbered, start=1)))
+    inline = [f"  [{n}] {b.text}" for n, b in enumerate(buttons.inline, start=1)]
+    first_key = len(buttons.inline) + 1
+    keys = "  ".join(f"[{n}] {b.text}" for n, b in enumerate(buttons.keyboard, start=first_key))
+    terminal.write("\n".join([*inline, f"  ⌨ {keys}"] if keys else inline))
+
+
+def _save(data: bytes, name: str) -> Path:
+    """Keep a picture or file the bot sent where the person can open it."""
+    folder = Path(tempfile.gettempdir()) / "asn-karier-demo"
+    folder.mkdir(exist_ok=True)
+    path = folder / Path(name).name
+    path.write_bytes(data)
+    return path

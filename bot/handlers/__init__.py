@@ -30,5 +30,6 @@ def register(application: BotApplication) -> None:
     application.add_handler(CallbackQueryHandler(catalog.on_detail_button, pattern=r"^ev:"))
     application.add_handler(MessageHandler(filters.COMMAND & private, account.unknown_command))
     application.add_handler(MessageHandler(filters.TEXT & private, onboarding.text))
+    application.add_handler(MessageHandler(private & ~filters.StatusUpdate.ALL, account.anything_else))
     application.add_handler(CallbackQueryHandler(account.stale_button))
     application.add_error_handler(errors.on_error)

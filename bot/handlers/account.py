@@ -101,6 +101,13 @@ async def unknown_command(update: Update, context: Context) -> None:
     await reply(update, context, "unknown_command", me.language)
 
 
+async def anything_else(update: Update, context: Context) -> None:
+    """A sticker, photo, voice note…: never silence, say what the bot understands."""
+    async with context.db() as session:
+        me = await who(session, update, context)
+    await reply(update, context, "unknown_text", me.language, linked=me.is_linked)
+
+
 async def stale_button(update: Update, _context: Context) -> None:
     """A button from an old or unknown message: acknowledge it so the phone stops spinning."""
     if update.callback_query is not None:

@@ -39,6 +39,9 @@ async def test_text_the_bot_does_not_understand_gets_a_helpful_answer(api: Local
     await phone.send("halo, kapan pelatihan berikutnya?")
     (answer,) = await phone.wait_replies()
     assert "/start" in answer.plain_text
+    await phone.upload("foto.jpg", b"\xff\xd8\xff", mime_type="image/jpeg")
+    (after_upload,) = await phone.wait_replies()
+    assert "/start" in after_upload.plain_text
     await phone.send("/tidakada")
     (unknown,) = await phone.wait_replies()
     assert "/help" in unknown.plain_text

@@ -1,0 +1,129 @@
+"""The command line as an HR officer uses it: migrations, sample data, imports, roles and
+one-time link codes."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.cli import main
+from db.engine import create_engine, session_factory
+from db.models import Base, Employee, LinkCode, Role, RoleGrant
+
+HEADER = "nip,nama,jabatan,jenis_jabatan,unit_kerja,golongan,telepon,email\n"
+GOOD = (
+    HEADER
+    + "198609262015052001,Maria Goreti Bria,Analis Kebijakan Ahli Muda,Fungsional,BKPSDM Kota Kupang,III/c,0812-3456-7890,maria@example.go.id\n"
+    + "197805172005011003,Yohanes Nahak,Kepala Bidang Mutasi,Administrator,BKPSDM Kota Kupang,IV/a,+62 813 5555 0101,\n"
+)
+BAD = (
+    HEADER
+    + "198609262015052001,Maria Goreti Bria,Analis Kebijakan Ahli Muda,Fungsional,BKPSDM Kota Kupang,III/c,081234567890,\n"
+    + "12345,Tanpa NIP,Pelaksana Umum,Pelaksana,BKPSDM Kota Kupang,II/a,081234567891,\n"
+    + "197805172005011003,Yohanes Nahak,Kepala Bidang,Administrator,BKPSDM Kota Kupang,V/a,081234567892,\n"
+)
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch, database_url: str, tmp_path: Path) -> Path:
+    """The CLI configured through the environment, as an operator would, in a scratch folder."""
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _count(database_url: str, model: type[Base]) -> int:
+    async def count() -> int:
+        engine = create_engine(database_url)
+        async with session_factory(engine)() as session:
+            total = await session.scalar(select(func.count()).select_from(model))
+        await engine.dispose()
+        return total or 0
+
+    return asyncio.run(count())
+
+
+def test_db_upgrade_is_idempotent(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["db", "upgrade"]) == 0
+    assert main(["db", "upgrade"]) == 0
+    assert "versi terbaru" in capsys.readouterr().out
+
+
+def test_importing_the_roster_twice_changes_nothing_the_second_time(
+    env: Path, database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    roster = env / "pegawai.csv"
+    roster.write_text(GOOD, encoding="utf-8")
+    assert main(["import", "employees", str(roster)]) == 0
+    assert "2 baru" in capsys.readouterr().out
+    assert main(["import", "employees", str(roster)]) == 0
+    assert "2 tidak berubah" in capsys.readouterr().out
+    assert _count(database_url, Employee) == 2
+
+
+def test_a_bad_file_is_refused_whole_with_every_bad_line(
+    env: Path, database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    roster = env / "pegawai.csv"
+    roster.write_text(BAD, encoding="utf-8")
+    assert main(["import", "employees", str(roster)]) == 1
+    errors = capsys.readouterr().err
+    assert "tidak ada data yang diubah" in errors
+    assert "baris 3" in errors
+    assert "baris 4" in errors
+    assert "baris 2" not in errors
+    assert _count(database_url, Employee) == 0
+
+
+def test_a_missing_file_is_named(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["import", "employees", "tidak-ada.xlsx"]) == 1
+    assert "tidak-ada.xlsx" in capsys.readouterr().err
+
+
+def test_hr_prints_a_one_time_link_code(
+    env: Path, database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    roster = env / "pegawai.csv"
+    roster.write_text(GOOD, encoding="utf-8")
+    main(["import", "employees", str(roster)])
+    capsys.readouterr()
+    assert main(["admin", "link-code", "19860926 201505 2 001"]) == 0
+    out = capsys.readouterr().out
+    match = re.search(r"/start ([A-Z2-9]{8})", out)
+    assert match is not None
+    assert _count(database_url, LinkCode) == 1
+    assert main(["admin", "link-code", "198701012015052001"]) == 1
+    assert "tidak ada di data kepegawaian" in capsys.readouterr().err
+    assert main(["admin", "link-code", "12345"]) == 1
+
+
+def test_granting_a_role_is_recorded_once(
+    env: Path, database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["admin", "grant", "4242", "hr"]) == 0
+    assert main(["admin", "grant", "4242", "hr"]) == 0
+    assert "sudah memiliki peran hr" in capsys.readouterr().out
+    assert main(["admin", "grant", "5151", "organizer", "--organizer", "Universitas Nusa Cendana"]) == 0
+    assert _count(database_url, RoleGrant) == 2
+    assert Role.ORGANIZER.value == "organizer"
+
+
+def test_seed_demo_twice_gives_the_same_database(env: Path, database_url: str) -> None:
+    assert main(["seed-demo"]) == 0
+    employees = _count(database_url, Employee)
+    assert employees >= 40
+    assert main(["seed-demo"]) == 0
+    assert _count(database_url, Employee) == employees
+
+
+def test_a_bad_setting_stops_the_cli_with_the_variable_named(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("BROADCAST_RATE", "cepat")
+    assert main(["db", "upgrade"]) == 2
+    assert "BROADCAST_RATE" in capsys.readouterr().err

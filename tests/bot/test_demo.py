@@ -1,0 +1,53 @@
+"""`asn-bot demo` on a fresh machine: offline, the real bot, a chat in the terminal."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from db.seed import DEMO_ACCOUNTS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def _demo(tmp_path: Path) -> asyncio.subprocess.Process:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "demo",
+        cwd=tmp_path,
+        env=environment | {"PYTHONPATH": str(ROOT)},
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def test_a_newcomer_links_a_sample_account_and_sees_their_profile(tmp_path: Path) -> None:
+    account = DEMO_ACCOUNTS[0]
+    script = f"1\n/start\n{account.nip}\n/kontak\n/profil\n/keluar\n"
+    process = await _demo(tmp_path)
+    stdout, stderr = await asyncio.wait_for(process.communicate(script.encode()), timeout=90)
+    output = stdout.decode()
+    assert process.returncode == 0, stderr.decode()
+    assert account.nip in output  # the sample accounts are printed
+    assert "Selamat datang di ASN Karier" in output
+    assert f"Selamat datang, {account.name}!" in output
+    assert account.position in output
+    assert "Traceback" not in stderr.decode()
+    assert not list(tmp_path.iterdir())  # nothing left behind in the working directory
+
+
+async def test_ctrl_c_ends_the_demo_without_a_traceback(tmp_path: Path) -> None:
+    process = await _demo(tmp_path)
+    assert process.stdout is not None
+    await asyncio.wait_for(process.stdout.readuntil(b"(1"), timeout=60)
+    process.send_signal(signal.SIGINT)
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 0
+    assert "Traceback" not in stderr.decode()
