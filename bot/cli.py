@@ -115,7 +115,8 @@ class Cli:
             self.fail("cli.import_rejected", count=len(rejected.errors))
             for error in rejected.errors:
                 column = f" ({error.column})" if error.column else ""
-                self.fail("cli.import_row", line=error.line, column=column, reason=error.reason)
+                key = "cli.import_row" if error.line > 0 else "cli.import_file_error"
+                self.fail(key, line=error.line, column=column, reason=error.reason)
             return 1
         finally:
             await engine.dispose()

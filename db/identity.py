@@ -36,7 +36,7 @@ POSITION_TYPES: tuple[str, ...] = (
     "Fungsional",
 )
 
-_NIP = re.compile(r"\d{18}")
+_NIP = re.compile(r"[0-9]{18}")
 _RANK = re.compile(r"^\s*(IV|III|II|I)\s*/\s*([a-eA-E])\s*$", re.IGNORECASE)
 
 
@@ -74,7 +74,7 @@ def normalize_phone(raw: str) -> str | None:
     digits = re.sub(r"[\s().\-]", "", raw)
     if digits.startswith("+"):
         digits = digits[1:]
-    if not digits.isdigit():
+    if not (digits.isascii() and digits.isdigit()):
         return None
     if digits.startswith("0"):
         digits = "62" + digits[1:]

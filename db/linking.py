@@ -183,7 +183,7 @@ async def submit_nip(
     locked_until, _ = await _lock_state(session, telegram_user_id, now, policy)
     if locked_until is not None:
         return Result(Outcome.LOCKED, locked_until=locked_until)
-    digits = "".join(ch for ch in text if ch.isdigit())
+    digits = "".join(ch for ch in text if ch.isascii() and ch.isdigit())
     if len(digits) != 18 or any(ch.isalpha() for ch in text):
         return Result(Outcome.NIP_MALFORMED)
     nip = parse_nip(digits)

@@ -15,16 +15,19 @@ from db.engine import create_engine, session_factory
 from db.models import Base, Employee, LinkCode, Role, RoleGrant
 
 HEADER = "nip,nama,jabatan,jenis_jabatan,unit_kerja,golongan,telepon,email\n"
+UNIT = "BKPSDM Kota Kupang"
 GOOD = (
     HEADER
-    + "198609262015052001,Maria Goreti Bria,Analis Kebijakan Ahli Muda,Fungsional,BKPSDM Kota Kupang,III/c,0812-3456-7890,maria@example.go.id\n"
-    + "197805172005011003,Yohanes Nahak,Kepala Bidang Mutasi,Administrator,BKPSDM Kota Kupang,IV/a,+62 813 5555 0101,\n"
+    + f"198609262015052001,Maria Goreti Bria,Analis Kebijakan Ahli Muda,Fungsional,{UNIT},III/c,"
+    + "0812-3456-7890,maria@example.go.id\n"
+    + f"197805172005011003,Yohanes Nahak,Kepala Bidang Mutasi,Administrator,{UNIT},IV/a,+62 813 5555 0101,\n"
 )
 BAD = (
     HEADER
-    + "198609262015052001,Maria Goreti Bria,Analis Kebijakan Ahli Muda,Fungsional,BKPSDM Kota Kupang,III/c,081234567890,\n"
-    + "12345,Tanpa NIP,Pelaksana Umum,Pelaksana,BKPSDM Kota Kupang,II/a,081234567891,\n"
-    + "197805172005011003,Yohanes Nahak,Kepala Bidang,Administrator,BKPSDM Kota Kupang,V/a,081234567892,\n"
+    + f"198609262015052001,Maria Goreti Bria,Analis Kebijakan Ahli Muda,Fungsional,{UNIT},III/c,"
+    + "081234567890,\n"
+    + f"12345,Tanpa NIP,Pelaksana Umum,Pelaksana,{UNIT},II/a,081234567891,\n"
+    + f"197805172005011003,Yohanes Nahak,Kepala Bidang,Administrator,{UNIT},V/a,081234567892,\n"
 )
 
 

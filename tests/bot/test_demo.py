@@ -40,7 +40,9 @@ async def test_a_newcomer_links_a_sample_account_and_sees_their_profile(tmp_path
     assert f"Selamat datang, {account.name}!" in output
     assert account.position in output
     assert "Traceback" not in stderr.decode()
-    assert not list(tmp_path.iterdir())  # nothing left behind in the working directory
+    assert not await asyncio.to_thread(
+        lambda: list(tmp_path.iterdir())
+    )  # nothing left in the working directory
 
 
 async def test_ctrl_c_ends_the_demo_without_a_traceback(tmp_path: Path) -> None:

@@ -34,6 +34,7 @@ def test_a_nip_written_with_spaces_as_on_an_sk_is_the_same_nip() -> None:
         "198609262015131001",  # month 13 of service
         "198609262015053001",  # gender digit 3
         "198609261990051001",  # started work at 3
+        "١٩٨٦٠٩٢٦٢٠١٥٠٥١٠٠١",  # Arabic-Indic digits
     ],
 )
 def test_impossible_nips_are_refused(raw: str) -> None:
@@ -45,7 +46,9 @@ def test_the_same_mobile_number_written_four_ways_is_one_number(raw: str) -> Non
     assert normalize_phone(raw) == "6281234567890"
 
 
-@pytest.mark.parametrize("raw", ["", "12345", "phone", "+1 555 0100 2000", "0812-abc"])
+@pytest.mark.parametrize(
+    "raw", ["", "12345", "phone", "+1 555 0100 2000", "0812-abc", "０８１２３４５６７８９０"]
+)
 def test_things_that_are_not_indonesian_numbers_are_refused(raw: str) -> None:
     assert normalize_phone(raw) is None
 

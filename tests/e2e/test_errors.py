@@ -16,7 +16,7 @@ from tests.utils.factories import MARIA_NIP, MARIA_PHONE, make_employee
 ME = 828282
 
 
-class Broken(RuntimeError):
+class BrokenError(RuntimeError):
     """A failure deep in the domain."""
 
 
@@ -35,7 +35,7 @@ async def test_a_failing_handler_apologises_and_logs_without_personal_data(
     await session.commit()
 
     def explode(*_args: object, **_kwargs: object) -> None:
-        raise Broken("the rank table is gone")
+        raise BrokenError("the rank table is gone")
 
     monkeypatch.setattr(profile, "RANK_NAMES", type("Exploding", (), {"get": explode})())
     phone = api.user(user_id=ME, first_name="Maria", last_name="Bria", language_code="id")
@@ -43,6 +43,6 @@ async def test_a_failing_handler_apologises_and_logs_without_personal_data(
         await phone.send("/profil")
         (answer,) = await phone.wait_replies()
     assert expected in answer.plain_text
-    assert "Broken: the rank table is gone" in caplog.text
+    assert "BrokenError: the rank table is gone" in caplog.text
     for personal in (MARIA_NIP, MARIA_PHONE, "Maria", "Bria"):
         assert personal not in caplog.text
