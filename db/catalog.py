@@ -235,13 +235,18 @@ async def competencies_in_catalog(
     return [(competency_id, name) for competency_id, name in rows.all()]
 
 
-def _eligible(event: Event, *, position_type: str, unit_id: int) -> bool:
-    """The JSON target lists are checked here; target positions are already checked in SQL."""
+def unmet_target(event: Event, *, position_type: str, unit_id: int) -> str | None:
+    """Which of the event's JSON targets the employee misses (`position_type`, `unit`), if any.
+
+    Target positions live in a table and are checked with a query by the callers.
+    """
     types: list[Any] = event.target_position_types or []
     if types and position_type.casefold() not in {str(t).casefold() for t in types}:
-        return False
+        return "position_type"
     units: list[Any] = event.target_unit_ids or []
-    return not units or unit_id in {int(u) for u in units}
+    if units and unit_id not in {int(u) for u in units}:
+        return "unit"
+    return None
 
 
 async def recommendations(
@@ -302,7 +307,7 @@ async def recommendations(
     events = [
         event
         for event in await session.scalars(select(Event).where(*conditions))
-        if _eligible(event, position_type=employee.position_type, unit_id=employee.unit_id)
+        if unmet_target(event, position_type=employee.position_type, unit_id=employee.unit_id) is None
     ]
     tags = await _tags(session, (event.id for event in events))
 
