@@ -39,8 +39,15 @@ def zone_abbreviation(moment: datetime) -> str:
 
 @cache
 def _labels(lang: str) -> Mapping[str, str]:
-    with (ROOT / lang / "labels.toml").open("rb") as handle:
-        return tomllib.load(handle)
+    """Every `*.toml` of a language merged (one file per feature); a key defined twice is an error."""
+    merged: dict[str, str] = {}
+    for path in sorted((ROOT / lang).glob("*.toml")):
+        with path.open("rb") as handle:
+            for key, value in tomllib.load(handle).items():
+                if key in merged:
+                    raise ValueError(f"label {key!r} defined twice in messages/{lang}/")
+                merged[key] = value
+    return merged
 
 
 def pick_language(code: str | None) -> str:
@@ -107,7 +114,7 @@ class Renderer:
         return template.render(**context).strip()
 
     def label(self, key: str, lang: str, /, **values: object) -> str:
-        """A short plain-text string (button, command description) from `labels.toml`."""
+        """A short plain-text string (button, command description) from the language's `*.toml`."""
         labels = _labels(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
         try:
             text = labels[key]

@@ -153,5 +153,9 @@ def test_late_evening_utc_is_already_tomorrow_in_kupang(renderer: Renderer) -> N
 
 def test_label_files_are_valid_toml_with_string_values() -> None:
     for lang in LANGUAGES:
-        data = tomllib.loads(Path(ROOT / lang / "labels.toml").read_text(encoding="utf-8"))
-        assert all(isinstance(value, str) and value for value in data.values())
+        for path in (ROOT / lang).glob("*.toml"):
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            assert all(isinstance(value, str) and value for value in data.values()), path
+    assert sorted(p.name for p in (ROOT / "id").glob("*.toml")) == sorted(
+        p.name for p in (ROOT / "en").glob("*.toml")
+    )
