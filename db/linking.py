@@ -160,18 +160,27 @@ async def begin(
     policy: Policy,
 ) -> Result:
     """`/start` without a code: ask for the NIP (or say the account is already linked)."""
-    await ensure_account(session, telegram_user_id=telegram_user_id, chat_id=chat_id, language=language)
-    employee = await _linked_employee(session, telegram_user_id)
-    if employee is not None:
-        await session.commit()
-        return Result(Outcome.ALREADY_LINKED, employee=employee)
-    locked_until, left = await _lock_state(session, telegram_user_id, now, policy)
-    if locked_until is not None:
-        await session.commit()
-        return Result(Outcome.LOCKED, locked_until=locked_until)
+    stop, left = await _start_attempt(session, telegram_user_id, chat_id, language, now, policy)
+    if stop is not None:
+        return stop
     await _set_state(session, telegram_user_id, STEP_NIP, {})
     await session.commit()
     return Result(Outcome.ASK_NIP, attempts_left=left)
+
+
+async def _start_attempt(
+    session: AsyncSession, telegram_user_id: int, chat_id: int, language: str, now: datetime, policy: Policy
+) -> tuple[Result | None, int]:
+    """Make sure the account row exists; (a Result when linking cannot go on, attempts left)."""
+    await ensure_account(session, telegram_user_id=telegram_user_id, chat_id=chat_id, language=language)
+    employee = await _linked_employee(session, telegram_user_id)
+    locked_until, left = await _lock_state(session, telegram_user_id, now, policy)
+    if employee is None and locked_until is None:
+        return None, left
+    await session.commit()
+    if employee is not None:
+        return Result(Outcome.ALREADY_LINKED, employee=employee), left
+    return Result(Outcome.LOCKED, locked_until=locked_until), left
 
 
 async def submit_nip(
@@ -270,15 +279,9 @@ async def redeem_code(
     policy: Policy,
 ) -> Result:
     """`/start CODE`: link with a one-time code from HR (single use, expires)."""
-    await ensure_account(session, telegram_user_id=telegram_user_id, chat_id=chat_id, language=language)
-    linked = await _linked_employee(session, telegram_user_id)
-    if linked is not None:
-        await session.commit()
-        return Result(Outcome.ALREADY_LINKED, employee=linked)
-    locked_until, _ = await _lock_state(session, telegram_user_id, now, policy)
-    if locked_until is not None:
-        await session.commit()
-        return Result(Outcome.LOCKED, locked_until=locked_until)
+    stop, _ = await _start_attempt(session, telegram_user_id, chat_id, language, now, policy)
+    if stop is not None:
+        return stop
     # Claiming the code is one conditional UPDATE, so two people racing with it cannot both win.
     claimed = await session.execute(
         update(LinkCode)
