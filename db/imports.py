@@ -98,7 +98,7 @@ class RowError:
     reason: str
 
 
-class ImportRejected(Exception):  # noqa: N818 - the name is public interface
+class ImportRejected(Exception):
     """The file has bad rows (all of them listed); nothing was changed."""
 
     def __init__(self, errors: Sequence[RowError]) -> None:

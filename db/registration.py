@@ -44,10 +44,6 @@ Exceptions (each has a `reason` code the bot translates)::
     └── QuotaBelowSeatsTaken            quota_below_seats_taken
 """
 
-# The exception names are the domain's words (`RegistrationClosed`, `AlreadyRegistered`), as
-# the bot and the style guide use them; an `Error` suffix on each would add nothing.
-# ruff: noqa: N818
-
 from __future__ import annotations
 
 import secrets
