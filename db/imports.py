@@ -976,7 +976,9 @@ async def _import_history(session: AsyncSession, source: _Source) -> tuple[int, 
                 LearningRecord.id,
                 LearningRecord.jp,
                 LearningRecord.organizer,
-            ).where(LearningRecord.completed_on.between(min(dates), max(dates)))
+            ).where(
+                LearningRecord.completed_on.between(min(dates), max(dates)), LearningRecord.event_id.is_(None)
+            )
         )
         existing = {(e, t, d): (id_, jp, o) for e, t, d, id_, jp, o in result.tuples()}
     keep_organizer = not source.has("penyelenggara")

@@ -25,6 +25,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -227,7 +228,17 @@ class LearningRecord(Base):
 
     __tablename__ = "learning_records"
     __table_args__ = (
-        UniqueConstraint("employee_id", "title", "completed_on"),
+        # Imported history is keyed by (employee, title, date); an event's credit by the event,
+        # so a same-titled history row on the same day never swallows an attended event's JP.
+        Index(
+            "uq_learning_records_history_key",
+            "employee_id",
+            "title",
+            "completed_on",
+            unique=True,
+            sqlite_where=text("event_id IS NULL"),
+            postgresql_where=text("event_id IS NULL"),
+        ),
         UniqueConstraint("employee_id", "event_id", name="one_credit_per_event"),
         CheckConstraint("jp >= 0", name="jp_non_negative"),
     )

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 03:40:06.430251
+Create Date: 2026-11-29 04:54:19.600586
 """
 
 from collections.abc import Sequence
@@ -235,11 +235,11 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['employee_id'], ['employees.id'], name=op.f('fk_learning_records_employee_id_employees'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_learning_records_event_id_events'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_learning_records')),
-    sa.UniqueConstraint('employee_id', 'event_id', name='one_credit_per_event'),
-    sa.UniqueConstraint('employee_id', 'title', 'completed_on', name=op.f('uq_learning_records_employee_id'))
+    sa.UniqueConstraint('employee_id', 'event_id', name='one_credit_per_event')
     )
     with op.batch_alter_table('learning_records', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_learning_records_employee_id'), ['employee_id'], unique=False)
+        batch_op.create_index('uq_learning_records_history_key', ['employee_id', 'title', 'completed_on'], unique=True, sqlite_where=sa.text('event_id IS NULL'), postgresql_where=sa.text('event_id IS NULL'))
 
     op.create_table('link_codes',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -341,6 +341,7 @@ def downgrade() -> None:
 
     op.drop_table('link_codes')
     with op.batch_alter_table('learning_records', schema=None) as batch_op:
+        batch_op.drop_index('uq_learning_records_history_key', sqlite_where=sa.text('event_id IS NULL'), postgresql_where=sa.text('event_id IS NULL'))
         batch_op.drop_index(batch_op.f('ix_learning_records_employee_id'))
 
     op.drop_table('learning_records')
