@@ -14,6 +14,7 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
+from bot import dispatcher
 from bot.context import SERVICES_KEY, BotApplication, Context, Services
 from bot.handlers import register
 from bot.settings import Settings
@@ -24,19 +25,10 @@ from messages import LANGUAGES, Renderer
 log = logging.getLogger(__name__)
 
 #: The command menu, in the order Telegram shows it (labels live in messages/*/labels.toml).
+_SHARED_COMMANDS = ("start", "kompetensi", "jp", "pelatihan", "seminar", "pendaftaran", "hadir", "profil")
 MENU_COMMANDS: dict[str, tuple[str, ...]] = {
-    "id": (
-        "start",
-        "kompetensi",
-        "jp",
-        "pelatihan",
-        "seminar",
-        "profil",
-        "pengaturan",
-        "bantuan",
-        "hapus_data",
-    ),
-    "en": ("start", "kompetensi", "jp", "pelatihan", "seminar", "profil", "settings", "help", "hapus_data"),
+    "id": (*_SHARED_COMMANDS, "pengaturan", "bantuan", "hapus_data"),
+    "en": (*_SHARED_COMMANDS, "settings", "help", "hapus_data"),
 }
 
 
@@ -78,9 +70,14 @@ def build_services(settings: Settings, *, clock: Callable[[], datetime] = utcnow
 
 
 def build_application(
-    services: Services, *, request: BaseRequest | None = None, get_updates_request: BaseRequest | None = None
+    services: Services,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    jobs: bool = True,
 ) -> BotApplication:
-    """The bot: handlers, defaults (HTML, office time zone), and start-up/shut-down hooks."""
+    """The bot: handlers, defaults (HTML, office time zone), start-up/shut-down hooks, and
+    (unless `jobs` is off, as in tests that count what handlers do) the outbox dispatcher."""
     settings = services.settings
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
@@ -108,6 +105,8 @@ def build_application(
     application: BotApplication = builder.build()
     application.bot_data[SERVICES_KEY] = services
     register(application)
+    if jobs:
+        dispatcher.schedule(application)
     return application
 
 

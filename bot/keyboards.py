@@ -11,7 +11,7 @@ from messages import LANGUAGES, Renderer
 
 MENU_KEYS: tuple[tuple[str, ...], ...] = (
     ("menu.competency", "menu.jp"),
-    ("menu.trainings", "menu.seminars"),
+    ("menu.trainings", "menu.seminars", "menu.registrations"),
     ("menu.profile", "menu.settings", "menu.help"),
 )
 

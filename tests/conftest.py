@@ -18,6 +18,9 @@ from db.engine import SessionFactory, create_engine, session_factory
 from db.migrate import upgrade
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+# python-telegram-bot 22 hands out `RetryAfter.retry_after` as a timedelta with this set, and
+# warns (an error under our pytest settings) when an int is read without it.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 DB_FIXTURES = {"engine", "session", "sessions", "database_url"}
 
 

@@ -8,12 +8,14 @@ from telegram import ReplyKeyboardRemove, Update
 
 from bot import keyboards
 from bot.context import Context
-from bot.handlers import account, catalog, development, profile
+from bot.handlers import account, catalog, development, profile, registration
 from bot.handlers.common import who
 from bot.replies import Markup, reply
 from db import linking
 from db.linking import Outcome, Result
 
+#: `/start hadir_<code>`: the deep link in the check-in QR code shown at the event.
+CHECK_IN_PREFIX = "hadir_"
 _WITH_ATTEMPTS = {Outcome.NIP_UNKNOWN, Outcome.PHONE_MISMATCH, Outcome.CODE_INVALID}
 
 
@@ -23,6 +25,9 @@ async def start(update: Update, context: Context) -> None:
     if user is None or chat is None:
         return
     payload = context.args[0] if context.args else None
+    if payload is not None and payload.startswith(CHECK_IN_PREFIX):
+        await registration.check_in_code(update, context, payload.removeprefix(CHECK_IN_PREFIX))
+        return
     async with context.db() as session:
         me = await who(session, update, context)
         if payload is not None and linking.looks_like_code(payload):
@@ -75,6 +80,8 @@ async def text(update: Update, context: Context) -> None:
     if menu_key is not None:
         await _open_menu(menu_key, update, context)
         return
+    if await registration.comment_text(update, context):
+        return
     async with context.db() as session:
         me = await who(session, update, context)
         step = await linking.current_step(session, telegram_user_id=user.id)
@@ -118,6 +125,7 @@ async def _open_menu(key: str, update: Update, context: Context) -> None:
         "menu.jp": development.show_jp,
         "menu.trainings": catalog.show_trainings,
         "menu.seminars": catalog.show_seminars,
+        "menu.registrations": registration.show_registrations,
         "menu.profile": profile.show_profile,
         "menu.settings": account.show_settings,
         "menu.help": account.show_help,

@@ -109,7 +109,9 @@ def test_the_progress_bar_width_can_change() -> None:
     assert progress_bar(12, 20, width=5) == "▰▰▰▱▱"
 
 
-async def test_an_event_credit_and_same_titled_history_on_the_same_day_both_count(session: AsyncSession) -> None:
+async def test_an_event_credit_and_same_titled_history_on_the_same_day_both_count(
+    session: AsyncSession,
+) -> None:
     employee = await make_employee(session)
     event = await make_event(session, "SKP-01", title="Penyusunan SKP", starts_at=wita(2026, 3, 4))
     await learned(session, employee, "Penyusunan SKP", on=date(2026, 3, 4), jp=4)

@@ -65,7 +65,7 @@ async def start_bot(
             renderer=Renderer(configured.timezone),
             clock=clock,
         )
-        application = build_application(services)
+        application = build_application(services, jobs=False)
         await start_polling(application, poll_timeout=1)
         running.append(application)
         return application

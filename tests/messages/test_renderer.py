@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import tomllib
 from datetime import UTC, date, datetime
-from pathlib import Path
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
@@ -15,7 +14,8 @@ from bot.local_api import parse_html
 from db.catalog import EventCard, GapClosed, Recommendation
 from db.competency import CompetencyLine, CompetencyStatus, JpmCategory
 from db.learning import JpEntry, JpSummary
-from db.models import Allocation, CompetencyGroup, EventKind
+from db.models import Allocation, CompetencyGroup, EventKind, RegistrationStatus
+from db.registration import MyRegistration, PriorityScore, Standing
 from messages import LANGUAGES, Renderer
 from messages.renderer import ROOT, label_keys, template_names
 
@@ -74,6 +74,30 @@ SUMMARY = JpSummary(
     entries=[JpEntry("Seminar Kebijakan Publik", "Undana", date(2026, 3, 4), 12, from_event=False)],
     reached=False,
 )
+MY_REGISTRATION = MyRegistration(
+    12,
+    7,
+    "PKP-2026-01",
+    "Pelatihan <Angkatan I>",
+    "BPSDM Provinsi NTT",
+    "Aula BPSDM, Kupang",
+    datetime(2026, 12, 7, 0, 0, tzinfo=UTC),
+    datetime(2026, 12, 7, 8, 0, tzinfo=UTC),
+    RegistrationStatus.WAITLISTED,
+    3,
+    False,
+    False,
+)
+STANDING = Standing(
+    12,
+    7,
+    PriorityScore(3, 8, datetime(2026, 11, 20, 2, 15, tzinfo=UTC)),
+    4,
+    41,
+    30,
+    True,
+    RegistrationStatus.PENDING,
+)
 COMMON: dict[str, object] = {"attempts_left": 3, "linked": True, "recommendations": [RECOMMENDATION]}
 #: The context each template is rendered with; a template needing more fails (StrictUndefined).
 CONTEXTS: dict[str, dict[str, object]] = {
@@ -96,6 +120,25 @@ CONTEXTS: dict[str, dict[str, object]] = {
     },
     "catalog_competencies": {"names": ["Pelayanan Publik"]},
     "event_detail": {"event": EVENT, "recommendation": RECOMMENDATION},
+    "reg_result": {"outcome": "waitlisted", "event": EVENT, "position": 3},
+    "reg_list": {
+        "groups": [
+            SimpleNamespace(
+                status="waitlisted", entries=[SimpleNamespace(number=1, item=MY_REGISTRATION)], more=2
+            )
+        ]
+    },
+    "reg_item": {"item": MY_REGISTRATION, "rated": False},
+    "reg_cancel": {
+        "outcome": "too_late",
+        "item": MY_REGISTRATION,
+        "cutoff_at": datetime(2026, 12, 6, 0, 0, tzinfo=UTC),
+        "organizer": "Universitas <Nusa Cendana>",
+    },
+    "reg_promoted": {"event": EVENT},
+    "reg_standing": {"standing": STANDING, "title": "Pelatihan <Angkatan I>", "year": 2026},
+    "reg_checkin": {"outcome": "done", "code": "AB12CD", "title": "Pelatihan <Angkatan I>", "jp": 8},
+    "reg_rating": {"outcome": "rated", "title": "Pelatihan <Angkatan I>", "rating": 4},
 }
 
 

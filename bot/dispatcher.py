@@ -1,0 +1,353 @@
+"""The dispatcher: sends what is due in the outbox at Telegram's limits and records the outcome.
+
+Each round claims a batch of due rows (`db.outbox.claim`), sends them concurrently through
+one pacer — at most `rate` messages a second overall, at most one a `per_chat_interval` per
+chat — and writes each outcome as it comes, a few rows per commit:
+
+* accepted → sent;
+* 429 (RetryAfter) → every send of this dispatcher pauses for `retry_after`; the row goes
+  back to pending and the wait is not counted as an attempt (Telegram asked us to wait; the
+  message is not at fault);
+* 403 (blocked, deactivated) → the chat is marked inactive and its pending rows skipped;
+* other 4xx → failed, with Telegram's reason;
+* 5xx, timeouts, network errors → pending again after an exponential backoff, failed after
+  `max_attempts` attempts.
+
+A row is claimed before it is sent and recorded after, so a crash re-sends at most the rows
+of the batch in flight at that moment (see README: at-least-once delivery).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import time
+import warnings
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+
+from bot.context import SERVICES_KEY, BotApplication, Context, Services
+from db import outbox
+from messages import pick_language
+
+log = logging.getLogger(__name__)
+
+#: Telegram's free broadcast limit; above it a send must opt in to paid broadcasting.
+FREE_RATE = 30.0
+DEFAULT_LANGUAGE = "id"
+#: Share of the lease within which a claimed row may still be sent.
+LEASE_MARGIN = 0.8
+
+
+def default_worker_id() -> str:
+    """host:pid — unique among live dispatchers, readable in `outbox.claimed_by`."""
+    return f"{socket.gethostname()}:{os.getpid()}"[:64]
+
+
+def retry_after_seconds(error: RetryAfter) -> float:
+    """`retry_after` in seconds, whether PTB hands out an int or a timedelta (PTB_TIMEDELTA)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        value: int | float | timedelta = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class Pacer:
+    """Spaces sends at least `1 / rate` seconds apart, and holds them all during a flood wait.
+
+    Not a token bucket: a bucket of capacity `rate` lets `2 × rate` sends through in some
+    one-second window (a full bucket plus a second of refill), which is exactly what
+    Telegram's sliding window punishes.  Evenly spaced grants never exceed `rate` in any
+    window; waiters queue on a FIFO lock, so only one of them sleeps at a time.
+    """
+
+    def __init__(self, rate: float, *, clock: Callable[[], float] = time.monotonic) -> None:
+        if rate <= 0:
+            raise ValueError("rate must be positive")
+        self.interval = 1.0 / rate
+        self._clock = clock
+        self._next = 0.0
+        self._paused_until = 0.0
+        self._lock = asyncio.Lock()
+
+    @property
+    def paused_for(self) -> float:
+        """Seconds left of the current flood wait (0 when none)."""
+        return max(0.0, self._paused_until - self._clock())
+
+    def pause(self, seconds: float) -> None:
+        """Hold every send for `seconds` from now (a longer pause already in force stays)."""
+        self._paused_until = max(self._paused_until, self._clock() + seconds)
+
+    async def acquire(self) -> None:
+        """Wait for this send's turn."""
+        async with self._lock:
+            while True:
+                now = self._clock()
+                start = max(self._next, self._paused_until)
+                if now >= start:
+                    self._next = now + self.interval
+                    return
+                await asyncio.sleep(start - now)
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """What happened to one claimed row, to be written by the recorder."""
+
+    row: outbox.Claimed
+    write: Callable[[AsyncSession], Awaitable[object]]
+
+
+class Dispatcher:
+    """Claims due outbox rows and sends them; one per process, or several on PostgreSQL."""
+
+    def __init__(
+        self,
+        services: Services,
+        bot: Bot,
+        *,
+        worker_id: str | None = None,
+        rate: float | None = None,
+        per_chat_interval: float = 1.0,
+        batch: int = 100,
+        lease: timedelta = timedelta(minutes=2),
+        max_attempts: int = 5,
+        backoff: timedelta = timedelta(seconds=2),
+        max_backoff: timedelta = timedelta(minutes=5),
+        idle_interval: float = 1.0,
+        commit_every: int = 20,
+    ) -> None:
+        self.services = services
+        self.bot = bot
+        self.worker_id = worker_id or default_worker_id()
+        self.rate = float(rate if rate is not None else services.settings.broadcast_rate)
+        self.per_chat_interval = per_chat_interval
+        self.batch = batch
+        self.lease = lease
+        self.max_attempts = max_attempts
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.idle_interval = idle_interval
+        self.commit_every = commit_every
+        self.pacer = Pacer(self.rate)
+        self.paid_broadcast = self.rate > FREE_RATE
+        # monotonic time before which a chat must not be sent to; set when a send *finishes*,
+        # so the next one reaches Telegram at least `per_chat_interval` after the last one did.
+        self._chat_free_at: dict[int, float] = {}
+
+    # -- the loop ----------------------------------------------------------------------------
+
+    async def run_once(self) -> int:
+        """Claim one batch, send it, record every outcome; how many rows were claimed."""
+        if self.pacer.paused_for > 0:
+            await asyncio.sleep(self.pacer.paused_for)
+        clock = time.monotonic()
+        self._chat_free_at = {chat: at for chat, at in self._chat_free_at.items() if at > clock}
+        now = self.services.clock()
+        async with self.services.sessions() as session:
+            claimed = await outbox.claim(
+                session, worker=self.worker_id, now=now, limit=self.batch, lease=self.lease
+            )
+            if not claimed:
+                return 0
+            accounts = await outbox.recipients(session, [row.chat_id for row in claimed])
+            await session.commit()
+        # a row still waiting for its turn this late (a long flood wait) goes back unsent rather
+        # than risk a send after its lease ended and another dispatcher reclaimed it
+        send_by = time.monotonic() + LEASE_MARGIN * self.lease.total_seconds()
+        queue: asyncio.Queue[_Outcome | None] = asyncio.Queue()
+        recorder = asyncio.create_task(self._record(queue))
+        try:
+            seen: set[int] = set()
+            sends = []
+            for row in claimed:
+                language, blocked = accounts.get(row.chat_id, (DEFAULT_LANGUAGE, False))
+                if blocked:
+                    queue.put_nowait(self._skip_blocked(row, "chat already marked inactive"))
+                elif row.chat_id in seen:
+                    # one message per chat per batch; the next one waits its turn in the outbox
+                    queue.put_nowait(self._defer(row))
+                else:
+                    seen.add(row.chat_id)
+                    sends.append(self._send(row, language, send_by, queue))
+            await asyncio.gather(*sends)
+        finally:
+            queue.put_nowait(None)
+            await recorder
+        return len(claimed)
+
+    async def drain(self, stop: asyncio.Event | None = None) -> int:
+        """Send batches until nothing is due (or `stop` is set); how many rows were claimed."""
+        total = 0
+        while stop is None or not stop.is_set():
+            claimed = await self.run_once()
+            total += claimed
+            if claimed == 0:
+                break
+        return total
+
+    async def run_forever(self, stop: asyncio.Event) -> None:
+        """Dispatch until `stop` is set, looking for due rows every `idle_interval` when idle."""
+        while not stop.is_set():
+            try:
+                await self.drain(stop)
+            except Exception:
+                log.exception("dispatch round failed; retrying in %.1f s", self.idle_interval)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=self.idle_interval)
+
+    # -- sending -----------------------------------------------------------------------------
+
+    async def _send(
+        self, row: outbox.Claimed, language: str, send_by: float, queue: asyncio.Queue[_Outcome | None]
+    ) -> None:
+        try:
+            text = self._text(row, language)
+        except Exception as exc:
+            log.warning("outbox row %s cannot be rendered: %s", row.id, exc)
+            queue.put_nowait(self._fail(row, f"render: {exc}"))
+            return
+        wait = self._chat_free_at.get(row.chat_id, 0.0) - time.monotonic()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        await self.pacer.acquire()
+        if time.monotonic() > send_by:
+            queue.put_nowait(
+                self._later(row, timedelta(0), "deferred: lease running out", count_attempt=False)
+            )
+            return
+        try:
+            message = await self.bot.send_message(
+                chat_id=row.chat_id,
+                text=text,
+                parse_mode=ParseMode.HTML,
+                allow_paid_broadcast=True if self.paid_broadcast else None,
+            )
+        except RetryAfter as exc:
+            seconds = retry_after_seconds(exc)
+            self.pacer.pause(seconds)
+            log.warning("flood control: all sends pause for %.1f s", seconds)
+            queue.put_nowait(self._later(row, timedelta(seconds=seconds), str(exc), count_attempt=False))
+        except Forbidden as exc:
+            queue.put_nowait(self._skip_blocked(row, exc.message))
+        except (BadRequest, ChatMigrated) as exc:
+            queue.put_nowait(self._fail(row, exc.message))
+        except TelegramError as exc:  # NetworkError, TimedOut, 5xx and anything unforeseen
+            queue.put_nowait(self._retry_or_fail(row, exc.message))
+        except Exception as exc:  # a bug must not leave the row claimed until its lease ends
+            log.exception("sending outbox row %s failed unexpectedly", row.id)
+            queue.put_nowait(self._retry_or_fail(row, repr(exc)))
+        else:
+            now = self.services.clock()
+            queue.put_nowait(
+                _Outcome(
+                    row,
+                    lambda s: outbox.mark_sent(s, outbox_id=row.id, message_id=message.message_id, now=now),
+                )
+            )
+        finally:
+            self._chat_free_at[row.chat_id] = time.monotonic() + self.per_chat_interval
+
+    def _text(self, row: outbox.Claimed, language: str) -> str:
+        if row.text is not None:
+            return row.text
+        if row.template is None:
+            raise ValueError("neither text nor template")
+        return self.services.renderer.render(row.template, pick_language(language), **row.context)
+
+    # -- outcomes ----------------------------------------------------------------------------
+
+    def _fail(self, row: outbox.Claimed, reason: str) -> _Outcome:
+        log.info("outbox row %s failed: %s", row.id, reason)
+        return _Outcome(
+            row, lambda s: outbox.mark_failed(s, outbox_id=row.id, worker=self.worker_id, reason=reason)
+        )
+
+    def _later(self, row: outbox.Claimed, delay: timedelta, reason: str, *, count_attempt: bool) -> _Outcome:
+        due_at = self.services.clock() + delay
+        return _Outcome(
+            row,
+            lambda s: outbox.retry_later(
+                s,
+                outbox_id=row.id,
+                worker=self.worker_id,
+                due_at=due_at,
+                reason=reason,
+                count_attempt=count_attempt,
+            ),
+        )
+
+    def _defer(self, row: outbox.Claimed) -> _Outcome:
+        return self._later(
+            row, timedelta(seconds=self.per_chat_interval), "deferred: chat busy", count_attempt=False
+        )
+
+    def _retry_or_fail(self, row: outbox.Claimed, reason: str) -> _Outcome:
+        if row.attempts >= self.max_attempts:
+            return self._fail(row, f"gave up after {row.attempts} attempts: {reason}")
+        delay = min(self.backoff * 2 ** (row.attempts - 1), self.max_backoff)
+        return self._later(row, delay, reason, count_attempt=True)
+
+    def _skip_blocked(self, row: outbox.Claimed, reason: str) -> _Outcome:
+        now = self.services.clock()
+        return _Outcome(
+            row,
+            lambda s: outbox.mark_blocked(s, outbox_id=row.id, chat_id=row.chat_id, now=now, reason=reason),
+        )
+
+    async def _record(self, queue: asyncio.Queue[_Outcome | None]) -> None:
+        """Write outcomes as they come, committing every `commit_every` rows or when idle."""
+        async with self.services.sessions() as session:
+            pending = 0
+            while True:
+                if pending and queue.empty():
+                    await session.commit()
+                    pending = 0
+                outcome = await queue.get()
+                if outcome is None:
+                    break
+                await outcome.write(session)
+                pending += 1
+                if pending >= self.commit_every:
+                    await session.commit()
+                    pending = 0
+            await session.commit()
+
+
+def schedule(application: BotApplication, *, interval: float = 1.0, **options: Any) -> Dispatcher:
+    """Run a dispatcher on the application's JobQueue every `interval` seconds (one at a time).
+
+    Each run sends until nothing is due; a run still busy when the next is due makes
+    APScheduler skip (and log) that tick, which is what `max_instances=1` is for.
+    """
+    services: Services = application.bot_data[SERVICES_KEY]
+    dispatcher = Dispatcher(services, application.bot, **options)
+    job_queue = application.job_queue
+    if job_queue is None:
+        raise RuntimeError("the application has no JobQueue; install python-telegram-bot[job-queue]")
+
+    async def dispatch(_context: Context) -> None:
+        await dispatcher.drain()
+
+    job_queue.run_repeating(
+        dispatch,
+        interval=interval,
+        first=0.0,
+        name="outbox-dispatcher",
+        job_kwargs={"max_instances": 1, "coalesce": True},
+    )
+    return dispatcher
+
+
+__all__ = ["Dispatcher", "Pacer", "default_worker_id", "retry_after_seconds", "schedule"]

@@ -1,0 +1,379 @@
+"""The outbox: every proactive message, one row per recipient, and where its delivery stands.
+
+A row goes ``pending`` → ``sending`` (claimed by one dispatcher under a lease) → ``sent``,
+``failed`` or ``skipped``, or back to ``pending`` to be tried again later.  A row whose
+dispatcher died stays ``sending`` until its lease expires and is then claimed again.
+
+`claim` commits: a claim must be durable before anything is sent.  The other functions leave
+the commit to the caller, so that an outbox row can be written in the transaction that caused
+it (a registration and its reminder) and the dispatcher can record a few outcomes per commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import (
+    Announcement,
+    AnnouncementStatus,
+    NotificationKind,
+    OutboxMessage,
+    OutboxState,
+    TelegramAccount,
+)
+
+#: `last_error` of rows skipped because the user blocked the bot or deleted the account.
+BLOCKED = "blocked"
+_ERROR_LENGTH = 300
+_INSERT_CHUNK = 500
+_HELD = (AnnouncementStatus.PAUSED, AnnouncementStatus.CANCELLED)
+
+
+@dataclass(frozen=True, slots=True)
+class NewMessage:
+    """A message to put in the outbox: its text, or a template and the template's context."""
+
+    chat_id: int
+    kind: NotificationKind
+    due_at: datetime
+    text: str | None = None
+    template: str | None = None
+    context: dict[str, Any] = field(default_factory=dict)
+    dedupe_key: str | None = None
+    announcement_id: int | None = None
+
+    def __post_init__(self) -> None:
+        """Exactly one of text and template."""
+        if (self.text is None) == (self.template is None):
+            raise ValueError("an outbox message has either a text or a template, not both or neither")
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A row a dispatcher claimed and now has to send."""
+
+    id: int
+    chat_id: int
+    kind: NotificationKind
+    text: str | None
+    template: str | None
+    context: dict[str, Any]
+    announcement_id: int | None
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """How far the rows of one announcement got."""
+
+    pending: int = 0
+    sending: int = 0
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+
+    @property
+    def total(self) -> int:
+        """All rows."""
+        return self.pending + self.sending + self.sent + self.failed + self.skipped
+
+    @property
+    def finished(self) -> bool:
+        """Nothing is left to send."""
+        return self.pending == 0 and self.sending == 0
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.get_bind().dialect.name
+
+
+def _values(message: NewMessage) -> dict[str, Any]:
+    return {
+        "chat_id": message.chat_id,
+        "kind": message.kind,
+        "due_at": message.due_at,
+        "text": message.text,
+        "template": message.template,
+        "context": message.context,
+        "dedupe_key": message.dedupe_key,
+        "announcement_id": message.announcement_id,
+        "state": OutboxState.PENDING,
+        "attempts": 0,
+    }
+
+
+async def enqueue_many(session: AsyncSession, messages: Iterable[NewMessage]) -> int:
+    """Add messages, ignoring any whose `dedupe_key` is already in the outbox; how many were added."""
+    insert = postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
+    batch = [_values(message) for message in messages]
+    added = 0
+    for start in range(0, len(batch), _INSERT_CHUNK):
+        statement = (
+            insert(OutboxMessage)
+            .values(batch[start : start + _INSERT_CHUNK])
+            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+            .returning(OutboxMessage.id)
+        )
+        added += len((await session.execute(statement)).all())
+    return added
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    chat_id: int,
+    kind: NotificationKind,
+    due_at: datetime,
+    text: str | None = None,
+    template: str | None = None,
+    context: dict[str, Any] | None = None,
+    dedupe_key: str | None = None,
+    announcement_id: int | None = None,
+) -> int | None:
+    """Add one message; its id, or None if a message with this `dedupe_key` already exists."""
+    insert = postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
+    message = NewMessage(
+        chat_id=chat_id,
+        kind=kind,
+        due_at=due_at,
+        text=text,
+        template=template,
+        context=context or {},
+        dedupe_key=dedupe_key,
+        announcement_id=announcement_id,
+    )
+    statement = (
+        insert(OutboxMessage)
+        .values(_values(message))
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(OutboxMessage.id)
+    )
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def claim(
+    session: AsyncSession, *, worker: str, now: datetime, limit: int, lease: timedelta
+) -> list[Claimed]:
+    """Claim up to `limit` due rows for `worker` until `now + lease`, and commit.
+
+    Due means pending with `due_at` reached, or left `sending` by a dispatcher whose lease
+    expired.  Rows of a paused or cancelled announcement wait.  On PostgreSQL the rows are
+    locked with ``FOR UPDATE SKIP LOCKED`` so dispatchers side by side never claim the same
+    row; SQLite has one writer at a time, and the claim is a single ``UPDATE … RETURNING``
+    that opens its transaction, so the write lock is taken before anything is read.
+    """
+    row = OutboxMessage
+    held = select(Announcement.id).where(Announcement.status.in_(_HELD))
+    due = and_(
+        or_(
+            and_(row.state == OutboxState.PENDING, row.due_at <= now),
+            and_(row.state == OutboxState.SENDING, row.lease_until < now),
+        ),
+        or_(row.announcement_id.is_(None), row.announcement_id.not_in(held)),
+    )
+    pick = select(row.id).where(due).order_by(row.due_at, row.id).limit(limit)
+    if _dialect(session) == "postgresql":
+        ids = list((await session.scalars(pick.with_for_update(skip_locked=True, of=row))).all())
+        if not ids:
+            await session.commit()
+            return []
+        chosen = row.id.in_(ids)
+    else:
+        chosen = row.id.in_(pick.scalar_subquery())
+    statement = (
+        update(row)
+        .where(chosen)
+        .values(
+            state=OutboxState.SENDING,
+            lease_until=now + lease,
+            claimed_by=worker,
+            attempts=row.attempts + 1,
+        )
+        .returning(
+            row.id,
+            row.chat_id,
+            row.kind,
+            row.text,
+            row.template,
+            row.context,
+            row.announcement_id,
+            row.attempts,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    rows = (await session.execute(statement)).all()
+    await session.commit()
+    claimed = [
+        Claimed(
+            id=r.id,
+            chat_id=r.chat_id,
+            kind=r.kind,
+            text=r.text,
+            template=r.template,
+            context=r.context or {},
+            announcement_id=r.announcement_id,
+            attempts=r.attempts,
+        )
+        for r in rows
+    ]
+    claimed.sort(key=lambda c: c.id)
+    return claimed
+
+
+def _own(outbox_id: int, worker: str) -> Any:
+    """The row is still this worker's claim (not reclaimed by another after the lease expired)."""
+    return and_(
+        OutboxMessage.id == outbox_id,
+        OutboxMessage.state == OutboxState.SENDING,
+        OutboxMessage.claimed_by == worker,
+    )
+
+
+async def mark_sent(session: AsyncSession, *, outbox_id: int, message_id: int, now: datetime) -> None:
+    """Telegram accepted the message (recorded whoever holds the claim: it was delivered)."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == outbox_id)
+        .values(
+            state=OutboxState.SENT,
+            telegram_message_id=message_id,
+            sent_at=now,
+            lease_until=None,
+            last_error=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def mark_failed(session: AsyncSession, *, outbox_id: int, worker: str, reason: str) -> None:
+    """Give the row up, keeping the reason."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(_own(outbox_id, worker))
+        .values(state=OutboxState.FAILED, last_error=reason[:_ERROR_LENGTH], lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def retry_later(
+    session: AsyncSession,
+    *,
+    outbox_id: int,
+    worker: str,
+    due_at: datetime,
+    reason: str,
+    count_attempt: bool = True,
+) -> None:
+    """Put the row back to pending until `due_at`; without `count_attempt` the claim is not
+    counted against the row's attempts (a flood wait or a deferral is not the message's fault)."""
+    values: dict[str, Any] = {
+        "state": OutboxState.PENDING,
+        "due_at": due_at,
+        "last_error": reason[:_ERROR_LENGTH],
+        "lease_until": None,
+    }
+    if not count_attempt:
+        larger = func.greatest if _dialect(session) == "postgresql" else func.max
+        values["attempts"] = larger(OutboxMessage.attempts - 1, 0)
+    await session.execute(
+        update(OutboxMessage)
+        .where(_own(outbox_id, worker))
+        .values(values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def mark_blocked(
+    session: AsyncSession, *, outbox_id: int, chat_id: int, now: datetime, reason: str
+) -> int:
+    """The user blocked the bot or deleted the account: mark the chat inactive, skip this row
+    and every other pending row for the chat; how many rows were skipped."""
+    await session.execute(
+        update(TelegramAccount)
+        .where(TelegramAccount.chat_id == chat_id, TelegramAccount.blocked_at.is_(None))
+        .values(blocked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return await skip_chat(session, chat_id=chat_id, reason=f"{BLOCKED}: {reason}", also=outbox_id)
+
+
+async def skip_chat(session: AsyncSession, *, chat_id: int, reason: str, also: int | None = None) -> int:
+    """Skip the chat's pending rows (and row `also`, whatever its state); how many."""
+    targets = OutboxMessage.state == OutboxState.PENDING
+    if also is not None:
+        targets = or_(targets, and_(OutboxMessage.id == also, OutboxMessage.state == OutboxState.SENDING))
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.chat_id == chat_id, targets)
+        .values(state=OutboxState.SKIPPED, last_error=reason[:_ERROR_LENGTH], lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def recipients(session: AsyncSession, chat_ids: Sequence[int]) -> dict[int, tuple[str, bool]]:
+    """Language and 'blocked' of the accounts behind these chats (chats without one are absent)."""
+    if not chat_ids:
+        return {}
+    rows = await session.execute(
+        select(TelegramAccount.chat_id, TelegramAccount.language, TelegramAccount.blocked_at).where(
+            TelegramAccount.chat_id.in_(set(chat_ids))
+        )
+    )
+    return {r.chat_id: (r.language, r.blocked_at is not None) for r in rows}
+
+
+async def progress(session: AsyncSession, *, announcement_id: int) -> Progress:
+    """Rows of the announcement by state."""
+    rows = await session.execute(
+        select(OutboxMessage.state, func.count())
+        .where(OutboxMessage.announcement_id == announcement_id)
+        .group_by(OutboxMessage.state)
+    )
+    counts = {OutboxState(state).value: int(n) for state, n in rows.tuples()}
+    return Progress(**counts)
+
+
+async def unfinished(session: AsyncSession) -> int:
+    """Rows still to be sent: pending (due or not) or being sent."""
+    count = await session.scalar(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(OutboxMessage.state.in_((OutboxState.PENDING, OutboxState.SENDING)))
+    )
+    return int(count or 0)
+
+
+async def next_due(session: AsyncSession) -> datetime | None:
+    """When the earliest pending row falls due (None when nothing is pending)."""
+    earliest: datetime | None = await session.scalar(
+        select(func.min(OutboxMessage.due_at)).where(OutboxMessage.state == OutboxState.PENDING)
+    )
+    return earliest
+
+
+__all__ = [
+    "BLOCKED",
+    "Claimed",
+    "NewMessage",
+    "Progress",
+    "claim",
+    "enqueue",
+    "enqueue_many",
+    "mark_blocked",
+    "mark_failed",
+    "mark_sent",
+    "next_due",
+    "progress",
+    "recipients",
+    "retry_later",
+    "skip_chat",
+    "unfinished",
+]
