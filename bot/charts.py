@@ -40,8 +40,28 @@ def _plotted(status: CompetencyStatus) -> list[CompetencyLine]:
 def competency_chart(
     status: CompetencyStatus, *, title: str, required_label: str, assessed_label: str
 ) -> bytes:
-    """A PNG of horizontal grouped bars, one pair per competency: required (grey) and
-    assessed (green when it meets the standard, red when below). Levels 0–5; 900 px wide."""
+    """The chart as a PNG; its Description text lists what it plots (name required/assessed),
+    for screen readers and for checking what an ASN was shown."""
+    figure = competency_figure(
+        status, title=title, required_label=required_label, assessed_label=assessed_label
+    )
+    description = "; ".join(
+        f"{line.name} {line.required if line.required is not None else '–'}/"
+        f"{line.assessed if line.assessed is not None else '–'}"
+        for line in _plotted(status)
+    )
+    buffer = io.BytesIO()
+    figure.savefig(
+        buffer, format="png", metadata={"Software": None, "Title": title, "Description": description}
+    )
+    return buffer.getvalue()
+
+
+def competency_figure(
+    status: CompetencyStatus, *, title: str, required_label: str, assessed_label: str
+) -> Figure:
+    """Horizontal grouped bars, one pair per competency: required (grey) and assessed (green
+    when it meets the standard, red when below). Levels 0–5; 900 px wide."""
     lines = _plotted(status)
     rows = max(len(lines), 1)
     figure = Figure(figsize=(WIDTH_INCHES, HEADER_INCHES + ROW_INCHES * rows), dpi=DPI, layout="constrained")
@@ -104,7 +124,4 @@ def competency_chart(
         handlelength=1.2,
         borderaxespad=0.2,
     )
-
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", metadata={"Software": None})
-    return buffer.getvalue()
+    return figure

@@ -6,9 +6,12 @@ from __future__ import annotations
 import struct
 from collections.abc import Sequence
 
-from bot.charts import competency_chart
+from matplotlib.patches import Rectangle
+
+from bot.charts import competency_chart, competency_figure
 from db.competency import CompetencyLine, CompetencyStatus, JpmCategory
 from db.models import CompetencyGroup
+from tests.utils.png import png_text
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -103,3 +106,21 @@ def test_an_empty_status_still_gives_an_image() -> None:
 
     assert png.startswith(PNG_SIGNATURE)
     assert _size(png)[0] == 900
+
+
+def test_the_chart_shows_each_competency_of_the_standard_with_both_levels() -> None:
+    status = _status(STANDARD)
+    figure = competency_figure(status, title="Kompetensi", required_label="Standar", assessed_label="Asesmen")
+    (axes,) = figure.axes
+    names = [label.get_text().replace("\n", " ") for label in axes.get_yticklabels()]
+    assert names == [name for name, *_ in STANDARD]
+    widths = sorted(round(bar.get_width()) for bar in axes.patches if isinstance(bar, Rectangle))
+    assert widths == sorted([req for _, _, req, _ in STANDARD] + [a for *_, a in STANDARD if a])
+
+
+def test_the_png_says_what_it_plots() -> None:
+    description = png_text(_chart(_status(STANDARD[:3])))["Description"]
+    assert description == (
+        "Penyusunan Rekomendasi Kebijakan Publik Daerah 3/2; Analisis Data dan Informasi Kepegawaian 3/3; "
+        "Integritas 3/3"
+    )

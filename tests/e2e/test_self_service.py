@@ -15,6 +15,7 @@ from db.models import Employee, EventKind, TelegramAccount
 from tests.e2e.conftest import Clock
 from tests.utils.domain_factories import assess, learned, make_event, set_standard, wita
 from tests.utils.factories import make_employee
+from tests.utils.png import png_text
 
 ME = 737373
 POSITION = "Analis Kebijakan Ahli Muda"
@@ -131,6 +132,11 @@ async def test_competency_status_shows_gaps_jpm_chart_and_the_training_that_clos
     assert 600 <= width <= 1400
     assert height <= 2000
     assert "5 kompetensi" in (chart.caption or "")
+    shown = png_text(chart.photo)["Description"]
+    assert shown == (
+        "Analisis Kebijakan Publik 3/3; Integritas 3/3; Pelayanan Publik 3/1; "
+        "Komunikasi 3/2; Perekat Bangsa 3/4"
+    )
 
     text = status.plain_text
     assert "Pelayanan Publik: 1 / 3 (gap 2)" in text
