@@ -11,9 +11,11 @@ from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 
+from bot import exports
 from bot.app import ALLOWED_UPDATES, build_application, build_services, webhook_options
 from bot.settings import Settings, SettingsError, load_settings
-from db import accounts, linking
+from db import accounts, linking, registration
+from db.admin import HR_SCOPE, event_id_by_code, event_summary, record_export, registrants
 from db.engine import create_engine, session_factory
 from db.identity import parse_nip
 from db.imports import ImportKind, ImportRejected, import_file
@@ -24,6 +26,7 @@ from db.types import utcnow
 from messages import Renderer
 
 log = logging.getLogger("bot")
+EXPORT_FORMATS = ("csv", "xlsx")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -56,6 +59,21 @@ def _parser() -> argparse.ArgumentParser:
     grant.add_argument("--organizer", help="for organizers: the organizer name as it appears on events")
     code = admin.add_parser("link-code", help="a one-time code with which that ASN links by /start CODE")
     code.add_argument("nip")
+    export = commands.add_parser("export", help="export data for HR").add_subparsers(
+        dest="export_command", required=True, metavar="WHAT"
+    )
+    registrations = export.add_parser(
+        "registrations", help="an event's registrants, with status and attendance"
+    )
+    registrations.add_argument("event_code")
+    registrations.add_argument("--format", choices=EXPORT_FORMATS, default="csv", dest="file_format")
+    registrations.add_argument(
+        "-o",
+        "--output",
+        help="file to write (default: pendaftar-<EVENT_CODE>.<format>; - for standard output)",
+    )
+    verify = commands.add_parser("verify", help="is this certificate genuine? (exit 0 yes, 1 no)")
+    verify.add_argument("code")
     return parser
 
 
@@ -166,6 +184,67 @@ class Cli:
         self.say("cli.link_code", nip=nip.value, code=code, expires=expires)
         return 0
 
+    async def export_registrations(self, event_code: str, file_format: str, output: str | None) -> int:
+        """`asn-bot export registrations EVENT_CODE [--format csv|xlsx] [-o FILE]` (HR: full NIPs)."""
+        engine = create_engine(self.settings.database_url)
+        try:
+            async with session_factory(engine)() as session:
+                event_id = await event_id_by_code(session, code=event_code)
+                event = (
+                    await event_summary(session, scope=HR_SCOPE, event_id=event_id)
+                    if event_id is not None
+                    else None
+                )
+                if event is None:
+                    return self.fail("cli.export_unknown_event", code=event_code)
+                found = await registrants(session, scope=HR_SCOPE, event_id=event.id) or []
+                record_export(session, actor=None, event_id=event.id, file_format=file_format)
+                await session.commit()
+        finally:
+            await engine.dispose()
+        timezone = self.settings.timezone
+        content = (
+            exports.registrants_csv(found, timezone)
+            if file_format == "csv"
+            else exports.registrants_xlsx(found, timezone, sheet=event.code)
+        )
+        if output == "-":
+            sys.stdout.buffer.write(content)
+            sys.stdout.flush()
+            return 0
+        path = Path(output) if output else Path(exports.filename(event.code, file_format))
+        path.write_bytes(content)
+        self.say("cli.exported", count=len(found), code=event.code, path=path)
+        return 0
+
+    async def verify(self, code: str) -> int:
+        """`asn-bot verify CODE`: exit 0 when the certificate is genuine, 1 when not."""
+        engine = create_engine(self.settings.database_url)
+        try:
+            async with session_factory(engine)() as session:
+                found = await registration.verify_certificate(session, code=code)
+        finally:
+            await engine.dispose()
+        if found is None:
+            return self.fail("cli.verify_not_genuine", code=code.strip())
+        lang = self.settings.cli_language
+        dates = (
+            f"{self.renderer.format_datetime(found.starts_at, lang)} – "
+            f"{self.renderer.format_datetime(found.ends_at, lang)}"
+        )
+        self.say(
+            "cli.verify_genuine",
+            code=found.code,
+            name=found.employee_name,
+            nip=found.nip,
+            title=found.event_title,
+            event_code=found.event_code,
+            organizer=found.organizer,
+            dates=dates,
+            jp=found.jp,
+        )
+        return 0
+
     def run(self) -> int:
         """`asn-bot run`: migrations, then polling or webhook until SIGINT/SIGTERM."""
         if self.settings.telegram_bot_token is None:
@@ -218,4 +297,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(cli.grant(args.telegram_id, args.role, args.organizer))
         case "admin":
             return asyncio.run(cli.link_code(args.nip))
+        case "export":
+            return asyncio.run(cli.export_registrations(args.event_code, args.file_format, args.output))
+        case "verify":
+            return asyncio.run(cli.verify(args.code))
     return 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import BotApplication
-from bot.handlers import account, catalog, development, errors, onboarding, profile, registration
+from bot.handlers import account, admin, catalog, development, errors, onboarding, profile, registration
 
 
 def register(application: BotApplication) -> None:
@@ -23,6 +23,7 @@ def register(application: BotApplication) -> None:
     application.add_handler(CommandHandler("pelatihan", catalog.show_trainings, filters=private))
     application.add_handler(CommandHandler("seminar", catalog.show_seminars, filters=private))
     registration.add_handlers(application)
+    admin.add_handlers(application)
     application.add_handler(MessageHandler(filters.CONTACT & private, onboarding.contact))
     application.add_handler(CallbackQueryHandler(account.on_settings_button, pattern=r"^set:"))
     application.add_handler(CallbackQueryHandler(account.on_erase_button, pattern=r"^erase:"))

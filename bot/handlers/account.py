@@ -18,7 +18,7 @@ async def show_help(update: Update, context: Context) -> None:
     """/help, /bantuan — what the bot can do for this user."""
     async with context.db() as session:
         me = await who(session, update, context)
-    await reply(update, context, "help", me.language, linked=me.is_linked)
+    await reply(update, context, "help", me.language, linked=me.is_linked, staff=bool(me.roles))
 
 
 async def show_settings(update: Update, context: Context) -> None:

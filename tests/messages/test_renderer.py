@@ -98,7 +98,55 @@ STANDING = Standing(
     True,
     RegistrationStatus.PENDING,
 )
-COMMON: dict[str, object] = {"attempts_left": 3, "linked": True, "recommendations": [RECOMMENDATION]}
+ADMIN_EVENT = SimpleNamespace(
+    id=7,
+    code="PKP-2026-01",
+    title="Pelatihan <Angkatan I>",
+    organizer="Universitas <Nusa Cendana>",
+    location="Aula BPSDM, Kupang",
+    starts_at=datetime(2026, 12, 7, 0, 0, tzinfo=UTC),
+    ends_at=datetime(2026, 12, 7, 8, 0, tzinfo=UTC),
+    jp=8,
+    quota=30,
+    seats_taken=28,
+    seats_left=2,
+    registered=27,
+    waitlisted=3,
+    pending=2,
+    attended=1,
+    cancelled=4,
+    rejected=1,
+    priority=True,
+    allocated_at=None,
+    requires_approval=False,
+    checkin_code="AB12CD",
+    event_cancelled=False,
+)
+REGISTRANT = SimpleNamespace(
+    registration_id=12,
+    event_id=7,
+    employee_id=3,
+    name="Maria <Bria>",
+    nip="1986•••••••••••001",
+    unit="BKPSDM Kota Kupang",
+    position="Analis Kebijakan Ahli Muda",
+    status="waitlisted",
+    waitlist_position=2,
+)
+ADMIN_LIST = {
+    "event": ADMIN_EVENT,
+    "items": [SimpleNamespace(number=1, registrant=REGISTRANT)],
+    "total": 1,
+    "page": 0,
+    "pages": 1,
+    "name": "Maria <Bria>",
+}
+COMMON: dict[str, object] = {
+    "attempts_left": 3,
+    "linked": True,
+    "staff": True,
+    "recommendations": [RECOMMENDATION],
+}
 #: The context each template is rendered with; a template needing more fails (StrictUndefined).
 CONTEXTS: dict[str, dict[str, object]] = {
     "linked": {"name": "Maria <Bria> & Co"},
@@ -139,6 +187,49 @@ CONTEXTS: dict[str, dict[str, object]] = {
     "reg_standing": {"standing": STANDING, "title": "Pelatihan <Angkatan I>", "year": 2026},
     "reg_checkin": {"outcome": "done", "code": "AB12CD", "title": "Pelatihan <Angkatan I>", "jp": 8},
     "reg_rating": {"outcome": "rated", "title": "Pelatihan <Angkatan I>", "rating": 4},
+    "admin_events": {
+        "items": [ADMIN_EVENT],
+        "page": 0,
+        "pages": 2,
+        "first": 0,
+        "hr": False,
+        "organizers": ["Universitas <Nusa Cendana>"],
+    },
+    "admin_event": {"event": ADMIN_EVENT},
+    "admin_registrants": {
+        "event": ADMIN_EVENT,
+        "items": [REGISTRANT],
+        "first": 0,
+        "page": 0,
+        "pages": 2,
+        "total": 16,
+        "masked": True,
+    },
+    "admin_attendance": ADMIN_LIST | {"outcome": "done", "jp": 8, "position": None},
+    "admin_pending": ADMIN_LIST | {"outcome": "waitlisted", "jp": 0, "position": 3},
+    "admin_checkin": {
+        "event": ADMIN_EVENT,
+        "code": "AB12CD",
+        "link": "https://t.me/asn_karier_bot?start=hadir_AB12CD",
+    },
+    "admin_allocation": {"event": ADMIN_EVENT, "outcome": "done", "seated": 30, "waitlisted": 11},
+    "admin_ratings": {"event": ADMIN_EVENT, "ratings": SimpleNamespace(average=4.25, count=12)},
+    "admin_notice": {"outcome": "waitlisted", "event": ADMIN_EVENT, "position": 3},
+    "admin_verify": {
+        "outcome": "genuine",
+        "certificate": SimpleNamespace(
+            code="ABCD2345EFGH6789",
+            employee_name="Maria <Bria>",
+            event_code="PKP-2026-01",
+            event_title="Pelatihan <Angkatan I>",
+            organizer="BPSDM Provinsi NTT",
+            starts_at=datetime(2026, 12, 7, 0, 0, tzinfo=UTC),
+            ends_at=datetime(2026, 12, 7, 8, 0, tzinfo=UTC),
+            jp=8,
+        ),
+        "nip": "198609262015052001",
+        "code": "ABCD2345EFGH6789",
+    },
 }
 
 
@@ -162,6 +253,7 @@ def test_every_template_renders_in_both_languages(renderer: Renderer, name: str,
     assert text.strip()
     assert "<Bria>" not in text  # autoescape is on
     assert "<Angkatan I>" not in text
+    assert "<Nusa Cendana>" not in text
 
 
 def test_every_rendered_template_is_valid_telegram_html(renderer: Renderer) -> None:
