@@ -6,7 +6,8 @@ and `/verifikasi KODE` for certificates.
 Callback data is `adm:<action>:<id>[:<page>]`: `ls:<page>` the event list; `ev`, `rg`
 (registrants), `ex` (export), `ci` (check-in code), `at` (attendance picker), `pd`
 (pending), `al` (allocate) and `rt` (ratings) take an event id; `am` (mark attended),
-`ok` and `no` (approve, reject) a registration id. Every press re-reads the caller's
+`ok` and `no` (approve, reject) a registration id; HR also has `q1`/`q5` (raise the quota),
+`rm` (removal picker, an event id) and `rx` (remove, a registration id). Every press re-reads the caller's
 roles and scope: an event or registration outside it reads as gone.
 """
 
@@ -201,6 +202,10 @@ async def on_button(update: Update, context: Context) -> None:
         "no": _reject,
         "al": _allocate,
         "rt": _ratings,
+        "q1": _quota_up_1,
+        "q5": _quota_up_5,
+        "rm": _removal,
+        "rx": _remove,
     }
     action = actions.get(data.action)
     valid = target.isdigit() and (not page or page.isdigit())
@@ -257,6 +262,14 @@ async def _event(pressed: Pressed) -> None:
         )
     if event.awaiting_allocation and pressed.scope.hr:
         rows.append([_button(context, lang, "admin.button.allocate", _data("al", eid))])
+    if pressed.scope.hr:
+        rows.append(
+            [
+                _button(context, lang, "admin.button.quota_up", _data("q1", eid), count=1),
+                _button(context, lang, "admin.button.quota_up", _data("q5", eid), count=5),
+            ]
+        )
+        rows.append([_button(context, lang, "admin.button.remove", _data("rm", eid, 0))])
     rows.append([_button(context, lang, "admin.button.ratings", _data("rt", eid))])
     rows.append([_button(context, lang, "admin.button.events", callback(PREFIX, "ls", pressed.page))])
     await edit(pressed.update, context, "admin_event", lang, keyboard=InlineKeyboardMarkup(rows), event=event)
@@ -359,7 +372,20 @@ async def _picker(
     rows: list[list[InlineKeyboardButton]] = []
     for item in shown:
         rid, name = item.registrant.registration_id, _short(item.registrant.name)
-        if action == "at":
+        if action == "rm":
+            rows.append(
+                [
+                    _button(
+                        context,
+                        lang,
+                        "admin.button.remove_one",
+                        _data("rx", rid, page),
+                        number=item.number,
+                        name=name,
+                    )
+                ]
+            )
+        elif action == "at":
             rows.append(
                 [
                     _button(
@@ -388,7 +414,13 @@ async def _picker(
             )
     rows.append(_navigation(context, lang, action, event.id, page, pages))
     rows.append(_back_to_event(context, lang, event.id))
-    values: dict[str, Any] = {"outcome": None, "name": None, "jp": 0, "position": None} | outcome
+    values: dict[str, Any] = {
+        "outcome": None,
+        "name": None,
+        "jp": 0,
+        "position": None,
+        "promoted": 0,
+    } | outcome
     await edit(
         pressed.update,
         context,
@@ -569,7 +601,83 @@ async def _ratings(pressed: Pressed) -> None:
     )
 
 
+async def _quota_up_1(pressed: Pressed) -> None:
+    """🎟 +1: one more seat (HR); the first on the waiting list gets it at once."""
+    await _raise_quota(pressed, 1)
+
+
+async def _quota_up_5(pressed: Pressed) -> None:
+    """🎟 +5: five more seats (HR)."""
+    await _raise_quota(pressed, 5)
+
+
+async def _raise_quota(pressed: Pressed, more: int) -> None:
+    if not pressed.scope.hr:
+        await _gone(pressed)
+        return
+    event = await _summary(pressed, pressed.target)
+    if event is None:
+        return
+    promoted = await registration.set_quota(
+        pressed.session,
+        event_id=event.id,
+        quota=event.quota + more,
+        actor=pressed.me.telegram_user_id,
+        now=pressed.context.now(),
+    )
+    await _tell_promoted(pressed, promoted)
+    await _event(pressed)
+
+
+async def _removal(pressed: Pressed, **outcome: Any) -> None:
+    """🚫 Pick a registrant to remove (HR): their seat goes to the waiting list at once."""
+    if not pressed.scope.hr:
+        await _gone(pressed)
+        return
+    event = await _summary(pressed, pressed.target)
+    if event is None:
+        return
+    active = (Status.REGISTERED, Status.WAITLISTED, Status.PENDING)
+    candidates = await admin.registrants(
+        pressed.session, scope=pressed.scope, event_id=event.id, statuses=active
+    )
+    await _picker(pressed, event, candidates or [], "admin_remove", "rm", outcome)
+
+
+async def _remove(pressed: Pressed) -> None:
+    """A registrant pressed in the removal picker: remove, tell them, promote and tell the next."""
+    found = await admin.registrant(pressed.session, scope=pressed.scope, registration_id=pressed.target)
+    if found is None or not pressed.scope.hr:
+        await _gone(pressed)
+        return
+    try:
+        removal = await registration.remove_registration(
+            pressed.session,
+            registration_id=found.registration_id,
+            actor=pressed.me.telegram_user_id,
+            now=pressed.context.now(),
+        )
+    except RegistrationError as refusal:
+        await _removal(_retarget(pressed, found.event_id), outcome=refusal.reason, name=found.name)
+        return
+    event = await admin.event_summary(pressed.session, scope=pressed.scope, event_id=found.event_id)
+    if event is not None:
+        await _tell(pressed, removal.employee_id, "removed", event)
+    await _tell_promoted(pressed, removal.promoted)
+    await _removal(
+        _retarget(pressed, found.event_id), outcome="removed", name=found.name, promoted=len(removal.promoted)
+    )
+
+
 # ---------------------------------------------------------------------------- telling the ASN
+
+
+async def _tell_promoted(pressed: Pressed, promoted: list[registration.Promotion]) -> None:
+    """Everyone who moved up from the waiting list hears it on their phone."""
+    for promotion in promoted:
+        event = await admin.event_summary(pressed.session, scope=pressed.scope, event_id=promotion.event_id)
+        if event is not None:
+            await _tell(pressed, promotion.employee_id, "promoted", event)
 
 
 async def _tell(

@@ -135,6 +135,20 @@ class Phone:
         }
         return await self._deliver({"callback_query": query})
 
+    async def press_forged(self, data: str, *, message_id: int | None = None) -> JSONDict:
+        """A button press with callback data no button carries (a stale or tampered client):
+        the bot must check it as it checks any other."""
+        chat = self.chat
+        message = self._keyboard_message(chat, message_id)
+        query: JSONObject = {
+            "id": self._server.open_callback_query(self.user_id, message.message_id, data),
+            "from": chat.profile.user_dict(),
+            "message": self._server.message_dict(chat, message),
+            "chat_instance": f"-{self.user_id}",
+            "data": data,
+        }
+        return await self._deliver({"callback_query": query})
+
     # A timeout argument reads better in tests than wrapping every call in asyncio.timeout().
     async def wait_replies(self, count: int = 1, timeout: float = 5.0) -> list[BotMessage]:  # noqa: ASYNC109
         """The next ``count`` bot messages (sends and edits) not yet returned by this method."""

@@ -333,3 +333,66 @@ async def test_verifikasi_confirms_a_genuine_certificate_for_hr_only(
     await asn.send(f"/verifikasi {certificate.code}")
     (refused,) = await asn.wait_replies()
     assert "hanya untuk petugas" in refused.plain_text
+
+
+async def _full_event_with_one_waiting(session: AsyncSession, api: LocalBotApi) -> tuple[Phone, Phone]:
+    event = await make_event(
+        session, "PRIMA-01", starts_at=wita(2026, 12, 9), title="Pelayanan Prima", quota=1
+    )
+    maria, yohanes = await make_employees(session, 2)
+    now = datetime(2026, 11, 20, tzinfo=UTC)
+    await registration.register(session, event_id=event.id, employee_id=maria.id, now=now)
+    waiting = await registration.register(session, event_id=event.id, employee_id=yohanes.id, now=now)
+    assert waiting.waitlist_position == 1
+    return await _asn_phone(session, api, maria), await _asn_phone(session, api, yohanes, lang="en")
+
+
+async def test_hr_removing_a_registrant_tells_them_and_promotes_the_first_waiting(
+    api: LocalBotApi, session: AsyncSession
+) -> None:
+    maria_phone, yohanes_phone = await _full_event_with_one_waiting(session, api)
+    phone = await _hr(session, api)
+    await _open_event(phone)
+    (picker,) = await _press(phone, "🚫 Hapus pendaftar")
+    assert "Pilih pendaftar yang akan dihapus" in picker.plain_text
+    (after,) = await _press(phone, _buttons(picker)[0])
+    assert "dihapus dari kegiatan ini" in after.plain_text
+    assert "1 orang dari daftar tunggu naik" in after.plain_text
+    (removed,) = await maria_phone.wait_replies()
+    assert "dibatalkan oleh BKPSDM/penyelenggara" in removed.plain_text
+    (promoted,) = await yohanes_phone.wait_replies()
+    assert "moved up from the waiting list" in promoted.plain_text
+
+
+async def test_raising_the_quota_promotes_the_first_waiting_at_once(
+    api: LocalBotApi, session: AsyncSession
+) -> None:
+    _, yohanes_phone = await _full_event_with_one_waiting(session, api)
+    phone = await _hr(session, api)
+    screen = await _open_event(phone)
+    assert "Pelayanan Prima" in screen.plain_text
+    (after,) = await _press(phone, "🎟 Kuota +1")
+    assert after.edited
+    (promoted,) = await yohanes_phone.wait_replies()
+    assert "moved up from the waiting list" in promoted.plain_text
+    quota, taken = (
+        await session.execute(
+            select(Event.quota, Event.seats_taken).execution_options(populate_existing=True)
+        )
+    ).one()
+    assert (quota, taken) == (2, 2)
+
+
+async def test_an_organizer_cannot_change_quota_or_remove(api: LocalBotApi, session: AsyncSession) -> None:
+    event = await make_event(session, "SEM-01", starts_at=wita(2026, 12, 9), organizer=UNDANA)
+    phone = await _organizer(session, api)
+    screen = await _open_event(phone)
+    assert "🎟 Kuota +1" not in _buttons(screen)
+    assert "🚫 Hapus pendaftar" not in _buttons(screen)
+    await phone.press_forged(f"adm:q1:{event.id}")
+    (refused,) = await phone.wait_replies()
+    assert "di luar kewenangan Anda" in refused.plain_text
+    await phone.press_forged(f"adm:rm:{event.id}:0", message_id=screen.message_id)
+    await phone.wait_replies()
+    quota = await session.scalar(select(Event.quota).execution_options(populate_existing=True))
+    assert quota == event.quota

@@ -207,6 +207,7 @@ CONTEXTS: dict[str, dict[str, object]] = {
     },
     "admin_attendance": ADMIN_LIST | {"outcome": "done", "jp": 8, "position": None},
     "admin_pending": ADMIN_LIST | {"outcome": "waitlisted", "jp": 0, "position": 3},
+    "admin_remove": ADMIN_LIST | {"outcome": "removed", "promoted": 1},
     "admin_checkin": {
         "event": ADMIN_EVENT,
         "code": "AB12CD",
