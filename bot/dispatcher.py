@@ -162,6 +162,7 @@ class Dispatcher:
             if not claimed:
                 return 0
             accounts = await outbox.recipients(session, [row.chat_id for row in claimed])
+            silenced = await outbox.opted_out(session, [row.chat_id for row in claimed])
             await session.commit()
         # a row still waiting for its turn this late (a long flood wait) goes back unsent rather
         # than risk a send after its lease ended and another dispatcher reclaimed it
@@ -175,6 +176,8 @@ class Dispatcher:
                 language, blocked = accounts.get(row.chat_id, (DEFAULT_LANGUAGE, False))
                 if blocked:
                     queue.put_nowait(self._skip_blocked(row, "chat already marked inactive"))
+                elif (row.chat_id, row.kind) in silenced:
+                    queue.put_nowait(self._skip_unwanted(row))
                 elif row.chat_id in seen:
                     # one message per chat per batch; the next one waits its turn in the outbox
                     queue.put_nowait(self._defer(row))
@@ -304,6 +307,14 @@ class Dispatcher:
         return _Outcome(
             row,
             lambda s: outbox.mark_blocked(s, outbox_id=row.id, chat_id=row.chat_id, now=now, reason=reason),
+        )
+
+    def _skip_unwanted(self, row: outbox.Claimed) -> _Outcome:
+        return _Outcome(
+            row,
+            lambda s: outbox.mark_skipped(
+                s, outbox_id=row.id, worker=self.worker_id, reason=f"{row.kind.value} turned off by the user"
+            ),
         )
 
     async def _record(self, queue: asyncio.Queue[_Outcome | None]) -> None:

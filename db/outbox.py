@@ -24,6 +24,7 @@ from db.models import (
     Announcement,
     AnnouncementStatus,
     NotificationKind,
+    NotificationPreference,
     OutboxMessage,
     OutboxState,
     TelegramAccount,
@@ -254,10 +255,21 @@ async def mark_sent(session: AsyncSession, *, outbox_id: int, message_id: int, n
 
 async def mark_failed(session: AsyncSession, *, outbox_id: int, worker: str, reason: str) -> None:
     """Give the row up, keeping the reason."""
+    await _give_up(session, outbox_id, worker, OutboxState.FAILED, reason)
+
+
+async def mark_skipped(session: AsyncSession, *, outbox_id: int, worker: str, reason: str) -> None:
+    """Not sent on purpose (the user turned this kind of message off), keeping the reason."""
+    await _give_up(session, outbox_id, worker, OutboxState.SKIPPED, reason)
+
+
+async def _give_up(
+    session: AsyncSession, outbox_id: int, worker: str, state: OutboxState, reason: str
+) -> None:
     await session.execute(
         update(OutboxMessage)
         .where(_own(outbox_id, worker))
-        .values(state=OutboxState.FAILED, last_error=reason[:_ERROR_LENGTH], lease_until=None)
+        .values(state=state, last_error=reason[:_ERROR_LENGTH], lease_until=None)
         .execution_options(synchronize_session=False)
     )
 
@@ -328,6 +340,21 @@ async def recipients(session: AsyncSession, chat_ids: Sequence[int]) -> dict[int
         )
     )
     return {r.chat_id: (r.language, r.blocked_at is not None) for r in rows}
+
+
+async def opted_out(session: AsyncSession, chat_ids: Sequence[int]) -> set[tuple[int, NotificationKind]]:
+    """(chat, kind) pairs that the users behind these chats turned off in /settings."""
+    if not chat_ids:
+        return set()
+    rows = await session.execute(
+        select(TelegramAccount.chat_id, NotificationPreference.kind)
+        .join(
+            NotificationPreference,
+            NotificationPreference.telegram_user_id == TelegramAccount.telegram_user_id,
+        )
+        .where(TelegramAccount.chat_id.in_(set(chat_ids)), NotificationPreference.enabled.is_(False))
+    )
+    return {(r.chat_id, NotificationKind(r.kind)) for r in rows}
 
 
 async def progress(session: AsyncSession, *, announcement_id: int) -> Progress:

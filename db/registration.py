@@ -58,7 +58,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db import audit
+from db import audit, outbox
 from db.catalog import unmet_target
 from db.competency import JpmThresholds, competency_status
 from db.learning import office_date, year_summary
@@ -68,8 +68,10 @@ from db.models import (
     Event,
     EventStatus,
     LearningRecord,
+    NotificationKind,
     Registration,
     RegistrationStatus,
+    TelegramAccount,
     event_competencies,
     event_positions,
 )
@@ -1143,7 +1145,28 @@ async def _credit(
         CursorResult[Any],
         await session.execute(insert(LearningRecord).values(**values).on_conflict_do_nothing()),
     )
+    await _request_evaluation(session, registration, event, now)
     return True, event.jp if result.rowcount == 1 else 0
+
+
+async def _request_evaluation(
+    session: AsyncSession, registration: Registration, event: Event, now: datetime
+) -> None:
+    """Ask the attendee for a rating when the event ends, through the outbox (once per registration)."""
+    chat_id = await session.scalar(
+        select(TelegramAccount.chat_id).where(TelegramAccount.employee_id == registration.employee_id)
+    )
+    if chat_id is None:
+        return
+    await outbox.enqueue(
+        session,
+        chat_id=chat_id,
+        kind=NotificationKind.EVALUATION,
+        template="reg_rate_request",
+        context={"title": event.title},
+        due_at=max(now, event.ends_at),
+        dedupe_key=f"evaluation:{registration.id}",
+    )
 
 
 async def check_in(

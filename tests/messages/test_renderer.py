@@ -184,6 +184,7 @@ CONTEXTS: dict[str, dict[str, object]] = {
         "organizer": "Universitas <Nusa Cendana>",
     },
     "reg_promoted": {"event": EVENT},
+    "reg_rate_request": {"title": "Pelatihan <Angkatan I>"},
     "reg_standing": {"standing": STANDING, "title": "Pelatihan <Angkatan I>", "year": 2026},
     "reg_checkin": {"outcome": "done", "code": "AB12CD", "title": "Pelatihan <Angkatan I>", "jp": 8},
     "reg_rating": {"outcome": "rated", "title": "Pelatihan <Angkatan I>", "rating": 4},

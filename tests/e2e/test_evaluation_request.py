@@ -1,0 +1,65 @@
+"""After an event, each attendee is asked for a rating through the outbox, when the event
+ends — unless they turned evaluation requests off in /pengaturan."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.context import SERVICES_KEY, BotApplication
+from bot.dispatcher import Dispatcher
+from bot.local_api import LocalBotApi
+from db import accounts, registration
+from db.models import Employee, NotificationKind, TelegramAccount
+from tests.e2e.conftest import Clock
+from tests.utils.domain_factories import make_event, wita
+from tests.utils.registration_factories import make_employees
+
+
+async def _linked(
+    session: AsyncSession, api: LocalBotApi, employee: Employee, user_id: int, lang: str = "id"
+) -> None:
+    session.add(
+        TelegramAccount(telegram_user_id=user_id, chat_id=user_id, employee_id=employee.id, language=lang)
+    )
+    await session.commit()
+    api.user(user_id=user_id, first_name=employee.name.split()[0], language_code=lang)
+
+
+async def test_attendees_are_asked_to_rate_when_the_event_ends_unless_they_opted_out(
+    api: LocalBotApi, bot: BotApplication, session: AsyncSession, clock: Clock
+) -> None:
+    event = await make_event(
+        session, "PRIMA-01", title="Pelayanan Prima", starts_at=wita(2026, 12, 14), hours=8
+    )
+    maria, yohanes = await make_employees(session, 2)
+    await _linked(session, api, maria, 501)
+    await _linked(session, api, yohanes, 502, "en")
+    await accounts.toggle_notification(
+        session, telegram_user_id=502, chat_id=502, language="en", kind=NotificationKind.EVALUATION
+    )
+    for employee in (maria, yohanes):
+        await registration.register(session, event_id=event.id, employee_id=employee.id, now=clock.now)
+    code = await registration.issue_checkin_code(session, event_id=event.id)
+
+    clock.now = wita(2026, 12, 14, 10)
+    timezone = bot.bot_data[SERVICES_KEY].settings.timezone
+    for employee in (maria, yohanes):
+        await registration.check_in(
+            session, employee_id=employee.id, code=code, now=clock.now, timezone=timezone
+        )
+        # Checking in twice asks only once.
+        await registration.check_in(
+            session, employee_id=employee.id, code=code, now=clock.now, timezone=timezone
+        )
+
+    dispatcher = Dispatcher(bot.bot_data[SERVICES_KEY], bot.bot, worker_id="test", rate=30)
+    assert await dispatcher.drain() == 0  # not before the event ends
+    clock.advance(timedelta(hours=8))
+    assert await dispatcher.drain() == 2
+    maria_phone, yohanes_phone = api.phone(501), api.phone(502)
+    (request,) = await maria_phone.wait_replies()
+    assert "Pelayanan Prima sudah selesai" in request.plain_text
+    assert "/pendaftaran" in request.plain_text
+    assert yohanes_phone.history == []
