@@ -23,9 +23,9 @@ from db.models import (
     Registration,
     RegistrationStatus,
     Role,
-    TelegramAccount,
 )
 from tests.utils.domain_factories import WITA, make_event, register, wita
+from tests.utils.phones import linked_phone
 from tests.utils.registration_factories import configure, make_employees
 
 HR = 9001
@@ -50,18 +50,7 @@ async def _organizer(session: AsyncSession, api: LocalBotApi) -> Phone:
 
 
 async def _asn_phone(session: AsyncSession, api: LocalBotApi, employee: Employee, lang: str = "id") -> Phone:
-    user_id = 7000 + employee.id
-    session.add(
-        TelegramAccount(
-            telegram_user_id=user_id,
-            chat_id=user_id,
-            employee_id=employee.id,
-            language=lang,
-            linked_at=wita(2026, 1, 5),
-        )
-    )
-    await session.commit()
-    return api.user(user_id=user_id, first_name=employee.name.split()[0], language_code=lang)
+    return await linked_phone(session, api, employee, user_id=7000 + employee.id, lang=lang)
 
 
 async def _open_event(phone: Phone, number: int = 1) -> BotMessage:

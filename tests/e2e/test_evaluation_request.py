@@ -11,20 +11,11 @@ from bot.context import SERVICES_KEY, BotApplication
 from bot.dispatcher import Dispatcher
 from bot.local_api import LocalBotApi
 from db import accounts, registration
-from db.models import Employee, NotificationKind, TelegramAccount
+from db.models import NotificationKind
 from tests.e2e.conftest import Clock
 from tests.utils.domain_factories import make_event, wita
+from tests.utils.phones import linked_phone
 from tests.utils.registration_factories import make_employees
-
-
-async def _linked(
-    session: AsyncSession, api: LocalBotApi, employee: Employee, user_id: int, lang: str = "id"
-) -> None:
-    session.add(
-        TelegramAccount(telegram_user_id=user_id, chat_id=user_id, employee_id=employee.id, language=lang)
-    )
-    await session.commit()
-    api.user(user_id=user_id, first_name=employee.name.split()[0], language_code=lang)
 
 
 async def test_attendees_are_asked_to_rate_when_the_event_ends_unless_they_opted_out(
@@ -34,8 +25,8 @@ async def test_attendees_are_asked_to_rate_when_the_event_ends_unless_they_opted
         session, "PRIMA-01", title="Pelayanan Prima", starts_at=wita(2026, 12, 14), hours=8
     )
     maria, yohanes = await make_employees(session, 2)
-    await _linked(session, api, maria, 501)
-    await _linked(session, api, yohanes, 502, "en")
+    await linked_phone(session, api, maria, user_id=501)
+    await linked_phone(session, api, yohanes, user_id=502, lang="en")
     await accounts.toggle_notification(
         session, telegram_user_id=502, chat_id=502, language="en", kind=NotificationKind.EVALUATION
     )

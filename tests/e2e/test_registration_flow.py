@@ -23,11 +23,11 @@ from db.models import (
     LearningRecord,
     Registration,
     RegistrationStatus,
-    TelegramAccount,
 )
 from tests.e2e.conftest import Clock
 from tests.utils.domain_factories import make_event, wita
 from tests.utils.factories import make_employee
+from tests.utils.phones import linked_phone
 from tests.utils.registration_factories import configure, make_employees
 
 ME = 737373
@@ -42,17 +42,7 @@ async def maria(session: AsyncSession) -> Employee:
 async def _link(
     session: AsyncSession, api: LocalBotApi, employee: Employee, lang: str = "id", user_id: int = ME
 ) -> Phone:
-    session.add(
-        TelegramAccount(
-            telegram_user_id=user_id,
-            chat_id=user_id,
-            employee_id=employee.id,
-            language=lang,
-            linked_at=wita(2026, 1, 5),
-        )
-    )
-    await session.commit()
-    return api.user(user_id=user_id, first_name=employee.name.split()[0], language_code=lang)
+    return await linked_phone(session, api, employee, user_id=user_id, lang=lang)
 
 
 async def _ask(phone: Phone, text: str, count: int = 1) -> list[BotMessage]:

@@ -11,10 +11,11 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.local_api import BotMessage, LocalBotApi, Phone
-from db.models import Employee, EventKind, TelegramAccount
+from db.models import Employee, EventKind
 from tests.e2e.conftest import Clock
 from tests.utils.domain_factories import assess, learned, make_event, set_standard, wita
 from tests.utils.factories import make_employee
+from tests.utils.phones import linked_phone
 from tests.utils.png import png_text
 
 ME = 737373
@@ -49,17 +50,7 @@ async def maria(session: AsyncSession) -> Employee:
 
 
 async def _link(session: AsyncSession, api: LocalBotApi, employee: Employee, lang: str = "id") -> Phone:
-    session.add(
-        TelegramAccount(
-            telegram_user_id=ME,
-            chat_id=ME,
-            employee_id=employee.id,
-            language=lang,
-            linked_at=wita(2026, 1, 5),
-        )
-    )
-    await session.commit()
-    return api.user(user_id=ME, first_name="Maria", language_code=lang)
+    return await linked_phone(session, api, employee, user_id=ME, lang=lang)
 
 
 async def _ask(phone: Phone, text: str, count: int = 1) -> list[BotMessage]:

@@ -1,0 +1,30 @@
+"""A linked ASN's phone on the local Bot API server, without walking through /start each time
+(the linking flow itself has its own end-to-end tests)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.local_api import LocalBotApi, Phone
+from db.models import Employee, TelegramAccount
+
+LINKED_AT = datetime(2026, 1, 5, 1, 0, tzinfo=UTC)
+
+
+async def linked_phone(
+    session: AsyncSession, api: LocalBotApi, employee: Employee, *, user_id: int, lang: str = "id"
+) -> Phone:
+    """The employee's Telegram account, linked (committed), and its phone."""
+    session.add(
+        TelegramAccount(
+            telegram_user_id=user_id,
+            chat_id=user_id,
+            employee_id=employee.id,
+            language=lang,
+            linked_at=LINKED_AT,
+        )
+    )
+    await session.commit()
+    return api.user(user_id=user_id, first_name=employee.name.split()[0], language_code=lang)
