@@ -28,7 +28,6 @@ from db.models import (
     RegistrationStatus,
     Role,
     RoleGrant,
-    TelegramAccount,
     Unit,
 )
 
@@ -326,18 +325,6 @@ async def registrant(session: AsyncSession, *, scope: Scope, registration_id: in
         return None
     listed = await registrants(session, scope=scope, event_id=event_id)
     return next((r for r in listed or [] if r.registration_id == registration_id), None)
-
-
-async def linked_chat(session: AsyncSession, *, employee_id: int) -> tuple[int, str] | None:
-    """(chat id, language) of the Telegram account linked to the employee, or None."""
-    row = (
-        await session.execute(
-            select(TelegramAccount.chat_id, TelegramAccount.language)
-            .where(TelegramAccount.employee_id == employee_id, TelegramAccount.blocked_at.is_(None))
-            .limit(1)
-        )
-    ).first()
-    return (row.chat_id, row.language) if row is not None else None
 
 
 def record_export(session: AsyncSession, *, actor: int | None, event_id: int, file_format: str) -> None:

@@ -20,10 +20,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot import exports, qr
+from bot import exports, notices, qr
 from bot.context import BotApplication, Context
 from bot.handlers.common import who
 from bot.keyboards import callback, parse_callback
@@ -625,7 +624,7 @@ async def _raise_quota(pressed: Pressed, more: int) -> None:
         actor=pressed.me.telegram_user_id,
         now=pressed.context.now(),
     )
-    await _tell_promoted(pressed, promoted)
+    await notices.tell_promoted(pressed.context, pressed.session, promoted)
     await _event(pressed)
 
 
@@ -663,7 +662,7 @@ async def _remove(pressed: Pressed) -> None:
     event = await admin.event_summary(pressed.session, scope=pressed.scope, event_id=found.event_id)
     if event is not None:
         await _tell(pressed, removal.employee_id, "removed", event)
-    await _tell_promoted(pressed, removal.promoted)
+    await notices.tell_promoted(pressed.context, pressed.session, removal.promoted)
     await _removal(
         _retarget(pressed, found.event_id), outcome="removed", name=found.name, promoted=len(removal.promoted)
     )
@@ -672,29 +671,19 @@ async def _remove(pressed: Pressed) -> None:
 # ---------------------------------------------------------------------------- telling the ASN
 
 
-async def _tell_promoted(pressed: Pressed, promoted: list[registration.Promotion]) -> None:
-    """Everyone who moved up from the waiting list hears it on their phone."""
-    for promotion in promoted:
-        event = await admin.event_summary(pressed.session, scope=pressed.scope, event_id=promotion.event_id)
-        if event is not None:
-            await _tell(pressed, promotion.employee_id, "promoted", event)
-
-
 async def _tell(
     pressed: Pressed, employee_id: int, outcome: str, event: EventSummary, *, position: int | None = None
 ) -> None:
-    """A message to the ASN's linked chat, in their language (nothing when not linked)."""
-    chat = await admin.linked_chat(pressed.session, employee_id=employee_id)
-    if chat is None:
-        return
-    chat_id, lang = chat
-    text = pressed.context.services.renderer.render(
-        "admin_notice", lang, outcome=outcome, event=event, position=position
+    """A message to the ASN's linked chat about this event, in their language."""
+    await notices.tell(
+        pressed.context,
+        pressed.session,
+        employee_id=employee_id,
+        template="admin_notice",
+        outcome=outcome,
+        event=event,
+        position=position,
     )
-    try:
-        await pressed.context.bot.send_message(chat_id, text)
-    except TelegramError:
-        logger.warning("could not tell employee %s (%s)", employee_id, outcome, exc_info=True)
 
 
 # ---------------------------------------------------------------------------- /verifikasi

@@ -16,16 +16,16 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
+from bot import notices
 from bot.calendar import CalendarEntry, build_ics, entry_uid
 from bot.certificates import CertificateText, build_certificate
 from bot.context import BotApplication, Context
 from bot.handlers.common import office_today, who
 from bot.keyboards import callback, parse_callback
 from bot.replies import edit, reply
-from db import catalog, notify, registration, registration_views
+from db import catalog, registration, registration_views
 from db.accounts import Caller
 from db.models import RegistrationStatus
 from db.registration import (
@@ -36,7 +36,6 @@ from db.registration import (
     NotCancellable,
     NotEligible,
     NotRegistered,
-    Promotion,
     RegistrationClosed,
     RegistrationError,
     RegistrationNotOpen,
@@ -406,24 +405,7 @@ async def _cancel(pressed: Pressed) -> None:
         await edit(update, context, "reg_gone", lang, keyboard=back)
         return
     await edit(update, context, "reg_cancel", lang, keyboard=back, outcome="done", item=item)
-    await _notify_promoted(session, context, result.promoted)
-
-
-async def _notify_promoted(session: AsyncSession, context: Context, promoted: list[Promotion]) -> None:
-    """Tell each promoted ASN in their own chat (the outbox will take this over)."""
-    for promotion in promoted:
-        chat = await notify.chat_for_employee(session, employee_id=promotion.employee_id)
-        event = await catalog.event_card(session, event_id=promotion.event_id)
-        if chat is None or event is None:
-            continue
-        chat_id, lang = chat
-        text = context.services.renderer.render("reg_promoted", lang, event=event)
-        try:
-            await context.bot.send_message(chat_id, text)
-        except TelegramError:
-            logger.warning(
-                "could not tell employee %s about their seat", promotion.employee_id, exc_info=True
-            )
+    await notices.tell_promoted(context, session, result.promoted)
 
 
 async def _why(pressed: Pressed) -> None:

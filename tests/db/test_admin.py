@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db import accounts, admin
+from db import accounts, admin, notify
 from db.models import RegistrationStatus, Role, TelegramAccount
 from tests.utils.domain_factories import make_event, register, wita
 from tests.utils.registration_factories import make_employees
@@ -134,7 +134,7 @@ async def test_event_codes_are_found_whatever_the_case(session: AsyncSession) ->
 
 async def test_the_asn_is_reached_in_their_linked_chat_and_language(session: AsyncSession) -> None:
     (employee,) = await make_employees(session, 1)
-    assert await admin.linked_chat(session, employee_id=employee.id) is None
+    assert await notify.chat_for_employee(session, employee_id=employee.id) is None
     session.add(TelegramAccount(telegram_user_id=77, chat_id=77, employee_id=employee.id, language="en"))
     await session.commit()
-    assert await admin.linked_chat(session, employee_id=employee.id) == (77, "en")
+    assert await notify.chat_for_employee(session, employee_id=employee.id) == (77, "en")
