@@ -14,7 +14,7 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
-from bot import dispatcher
+from bot import jobs as scheduled
 from bot.context import SERVICES_KEY, BotApplication, Context, Services
 from bot.handlers import register
 from bot.settings import Settings
@@ -106,7 +106,7 @@ def build_application(
     application.bot_data[SERVICES_KEY] = services
     register(application)
     if jobs:
-        dispatcher.schedule(application)
+        scheduled.schedule(application)
     return application
 
 

@@ -960,6 +960,22 @@ def _score_from_json(data: dict[str, Any]) -> PriorityScore:
     )
 
 
+async def allocations_due(session: AsyncSession, *, now: datetime) -> list[int]:
+    """Priority events whose registration deadline has passed and whose seats are not given yet."""
+    return list(
+        await session.scalars(
+            select(Event.id)
+            .where(
+                Event.allocation == Allocation.PRIORITY,
+                Event.allocated_at.is_(None),
+                Event.registration_deadline <= now,
+                Event.status == EventStatus.PUBLISHED,
+            )
+            .order_by(Event.registration_deadline, Event.id)
+        )
+    )
+
+
 async def allocate(
     session: AsyncSession, *, event_id: int, now: datetime, timezone: ZoneInfo, actor: int | None = None
 ) -> AllocationReport:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -46,7 +47,11 @@ def clock() -> Clock:
     return Clock()
 
 
-BotFactory = Callable[[], Awaitable[BotApplication]]
+class BotFactory(Protocol):
+    """Starts the bot; `jobs=True` also runs the scheduled jobs (off by default so tests that
+    count what handlers do see only the handlers)."""
+
+    def __call__(self, *, jobs: bool = False) -> Awaitable[BotApplication]: ...
 
 
 @pytest.fixture
@@ -57,7 +62,7 @@ async def start_bot(
     running: list[BotApplication] = []
     configured = settings.model_copy(update={"telegram_api_base_url": api.base_url})
 
-    async def start() -> BotApplication:
+    async def start(*, jobs: bool = False) -> BotApplication:
         services = Services(
             settings=configured,
             engine=engine,
@@ -65,7 +70,7 @@ async def start_bot(
             renderer=Renderer(configured.timezone),
             clock=clock,
         )
-        application = build_application(services, jobs=False)
+        application = build_application(services, jobs=jobs)
         await start_polling(application, poll_timeout=1)
         running.append(application)
         return application

@@ -156,4 +156,7 @@ def test_the_running_bot_dispatches_the_outbox_on_its_job_queue(
     )
     application = build_application(services)
     assert application.job_queue is not None
-    assert [job.name for job in application.job_queue.jobs()] == ["outbox-dispatcher"]
+    assert sorted(job.name for job in application.job_queue.jobs()) == [
+        "outbox-dispatcher",
+        "priority-allocation",
+    ]

@@ -1,0 +1,61 @@
+"""Scheduled jobs on python-telegram-bot's JobQueue (APScheduler underneath), derived from the
+database at every run so a restart loses nothing: the outbox dispatcher, and giving the
+seats of priority events by merit when their registration deadline passes."""
+
+from __future__ import annotations
+
+from bot import dispatcher, notices
+from bot.context import BotApplication, Context
+from db import catalog, registration
+
+ALLOCATION_INTERVAL = 60.0
+#: APScheduler counts an interval job's runs from when it was added (build time), not from when
+#: the application starts: a first run a moment after building lands just after start-up.
+FIRST_RUN = 1.0
+
+
+async def allocate_due(context: Context) -> None:
+    """At each priority event's deadline: allocate its seats and tell every registrant the result."""
+    timezone = context.services.settings.timezone
+    async with context.db() as session:
+        for event_id in await registration.allocations_due(session, now=context.now()):
+            report = await registration.allocate(
+                session, event_id=event_id, now=context.now(), timezone=timezone
+            )
+            event = await catalog.event_card(session, event_id=event_id)
+            if report.already_allocated or event is None:
+                continue
+            for placement in report.registered:
+                await notices.tell(
+                    context,
+                    session,
+                    employee_id=placement.employee_id,
+                    template="admin_notice",
+                    outcome="allocated",
+                    event=event,
+                    position=None,
+                )
+            for position, placement in enumerate(report.waitlisted, start=1):
+                await notices.tell(
+                    context,
+                    session,
+                    employee_id=placement.employee_id,
+                    template="admin_notice",
+                    outcome="allocation_waitlisted",
+                    event=event,
+                    position=position,
+                )
+
+
+def schedule(application: BotApplication) -> None:
+    """Register every job (each runs right after start-up, then on its interval)."""
+    dispatcher.schedule(application)
+    if application.job_queue is None:
+        raise RuntimeError("the application has no JobQueue; install python-telegram-bot[job-queue]")
+    application.job_queue.run_repeating(
+        allocate_due,
+        interval=ALLOCATION_INTERVAL,
+        first=FIRST_RUN,
+        name="priority-allocation",
+        job_kwargs={"max_instances": 1, "coalesce": True},
+    )
