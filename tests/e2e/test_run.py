@@ -148,15 +148,13 @@ async def test_webhook_mode_answers_telegram_and_refuses_requests_without_the_se
     assert "/start" in profile.plain_text
 
 
-def test_the_running_bot_dispatches_the_outbox_on_its_job_queue(
-    settings: Settings, sessions: SessionFactory
-) -> None:
+def test_the_running_bot_schedules_its_jobs(settings: Settings, sessions: SessionFactory) -> None:
     services = Services(
         settings=settings, engine=sessions.kw["bind"], sessions=sessions, renderer=Renderer(settings.timezone)
     )
     application = build_application(services)
     assert application.job_queue is not None
-    assert sorted(job.name for job in application.job_queue.jobs()) == [
+    assert sorted(str(job.name) for job in application.job_queue.jobs()) == [
         "outbox-dispatcher",
         "priority-allocation",
     ]
