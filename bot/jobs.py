@@ -1,14 +1,16 @@
 """Scheduled jobs on python-telegram-bot's JobQueue (APScheduler underneath), derived from the
-database at every run so a restart loses nothing: the outbox dispatcher, and giving the
-seats of priority events by merit when their registration deadline passes."""
+database at every run so a restart loses nothing: the outbox dispatcher, giving the seats
+of priority events by merit when their registration deadline passes, and deriving event
+reminders (H-7, H-1, on the day) into the outbox."""
 
 from __future__ import annotations
 
 from bot import dispatcher, notices
 from bot.context import BotApplication, Context
-from db import catalog, registration
+from db import catalog, registration, reminders
 
 ALLOCATION_INTERVAL = 60.0
+REMINDER_INTERVAL = 600.0
 #: APScheduler counts an interval job's runs from when it was added (build time), not from when
 #: the application starts: a first run a moment after building lands just after start-up.
 FIRST_RUN = 1.0
@@ -47,6 +49,12 @@ async def allocate_due(context: Context) -> None:
                 )
 
 
+async def derive_reminders(context: Context) -> None:
+    """Bring H-7, H-1 and on-the-day reminders in line with the registrations (the outbox sends them)."""
+    async with context.db() as session:
+        await reminders.derive(session, now=context.now(), timezone=context.services.settings.timezone)
+
+
 def schedule(application: BotApplication) -> None:
     """Register every job (each runs right after start-up, then on its interval)."""
     dispatcher.schedule(application)
@@ -57,5 +65,12 @@ def schedule(application: BotApplication) -> None:
         interval=ALLOCATION_INTERVAL,
         first=FIRST_RUN,
         name="priority-allocation",
+        job_kwargs={"max_instances": 1, "coalesce": True},
+    )
+    application.job_queue.run_repeating(
+        derive_reminders,
+        interval=REMINDER_INTERVAL,
+        first=FIRST_RUN,
+        name="event-reminders",
         job_kwargs={"max_instances": 1, "coalesce": True},
     )

@@ -83,23 +83,25 @@ class Renderer:
         env.globals["label"] = lambda key, **kw: self.label(key, lang, **kw)
         return env
 
-    def local(self, moment: datetime) -> datetime:
-        """A UTC-aware instant in office time."""
+    def local(self, moment: datetime | str) -> datetime:
+        """An aware instant (or its ISO text, as stored in an outbox message's context) in office time."""
+        if isinstance(moment, str):
+            moment = datetime.fromisoformat(moment)
         return moment.astimezone(self.timezone)
 
-    def format_datetime(self, moment: datetime, lang: str) -> str:
+    def format_datetime(self, moment: datetime | str, lang: str) -> str:
         """'Senin, 7 Desember 2026, 09.00 WITA' / 'Monday, 7 December 2026, 09.00 WITA'."""
         local = self.local(moment)
         day = format_datetime(local, "EEEE, d MMMM y", locale=lang)
         return f"{day}, {local:%H.%M} {zone_abbreviation(local)}"
 
-    def format_date(self, value: date | datetime, lang: str, pattern: str = "EEEE, d MMMM y") -> str:
+    def format_date(self, value: date | datetime | str, lang: str, pattern: str = "EEEE, d MMMM y") -> str:
         """A date (or the office-time date of an instant) in words."""
-        if isinstance(value, datetime):
+        if isinstance(value, datetime | str):
             value = self.local(value).date()
         return format_date(value, pattern, locale=lang)
 
-    def format_time(self, moment: datetime, lang: str) -> str:
+    def format_time(self, moment: datetime | str, lang: str) -> str:
         """'09.00 WITA'."""
         local = self.local(moment)
         return f"{format_time(local, 'HH.mm', locale=lang)} {zone_abbreviation(local)}"

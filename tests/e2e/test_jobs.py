@@ -7,9 +7,11 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.context import SERVICES_KEY, BotApplication
+from bot.dispatcher import Dispatcher
 from bot.local_api import LocalBotApi
-from db import registration
-from db.models import Allocation
+from db import accounts, registration, reminders
+from db.models import Allocation, NotificationKind
 from tests.e2e.conftest import BotFactory, Clock
 from tests.utils.domain_factories import learned, make_event, wita
 from tests.utils.phones import linked_phone
@@ -41,3 +43,31 @@ async def test_seats_are_given_by_merit_at_the_deadline_and_everyone_is_told(
     assert "you got a seat" in seat.plain_text.lower()
     (waiting,) = await early_phone.wait_replies(timeout=10)
     assert "daftar tunggu nomor 1" in waiting.plain_text
+
+
+async def test_an_h1_reminder_reaches_the_phone_in_office_time_unless_turned_off(
+    api: LocalBotApi, bot: BotApplication, session: AsyncSession, clock: Clock
+) -> None:
+    event = await make_event(session, "PRIMA-01", title="Pelayanan Prima", starts_at=wita(2026, 12, 14, 9))
+    maria, yohanes = await make_employees(session, 2)
+    maria_phone = await linked_phone(session, api, maria, user_id=811)
+    yohanes_phone = await linked_phone(session, api, yohanes, user_id=812)
+    await accounts.toggle_notification(
+        session, telegram_user_id=812, chat_id=812, language="id", kind=NotificationKind.EVENT_REMINDER
+    )
+    for employee in (maria, yohanes):
+        await registration.register(session, event_id=event.id, employee_id=employee.id, now=clock.now)
+    services = bot.bot_data[SERVICES_KEY]
+    await reminders.derive(session, now=clock.now, timezone=services.settings.timezone)
+
+    dispatcher = Dispatcher(services, bot.bot, worker_id="test", rate=30)
+    clock.now = wita(2026, 12, 13, 7, 1)
+    assert await dispatcher.drain() == 4  # H-7 (already due) and H-1, for both
+    (first,) = await maria_phone.wait_replies()
+    assert "H-7: Pelayanan Prima" in first.plain_text
+    clock.advance(timedelta(seconds=2))  # one message per chat per second: the next one waited
+    assert await dispatcher.drain() == 1
+    (second,) = await maria_phone.wait_replies()
+    assert "Besok (H-1): Pelayanan Prima" in second.plain_text
+    assert "Senin, 14 Desember 2026, 09.00 WITA" in second.plain_text
+    assert yohanes_phone.history == []

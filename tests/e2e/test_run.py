@@ -155,6 +155,7 @@ def test_the_running_bot_schedules_its_jobs(settings: Settings, sessions: Sessio
     application = build_application(services)
     assert application.job_queue is not None
     assert sorted(str(job.name) for job in application.job_queue.jobs()) == [
+        "event-reminders",
         "outbox-dispatcher",
         "priority-allocation",
     ]

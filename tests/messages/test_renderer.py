@@ -185,6 +185,21 @@ CONTEXTS: dict[str, dict[str, object]] = {
     },
     "reg_promoted": {"event": EVENT},
     "reg_rate_request": {"title": "Pelatihan <Angkatan I>"},
+    "reminder_h7": {
+        "title": "Pelatihan <Angkatan I>",
+        "starts_at": "2026-12-07T01:00:00+00:00",
+        "location": "Aula",
+    },
+    "reminder_h1": {
+        "title": "Pelatihan <Angkatan I>",
+        "starts_at": "2026-12-07T01:00:00+00:00",
+        "location": "Aula",
+    },
+    "reminder_today": {
+        "title": "Pelatihan <Angkatan I>",
+        "starts_at": "2026-12-07T01:00:00+00:00",
+        "location": "Aula",
+    },
     "reg_standing": {"standing": STANDING, "title": "Pelatihan <Angkatan I>", "year": 2026},
     "reg_checkin": {"outcome": "done", "code": "AB12CD", "title": "Pelatihan <Angkatan I>", "jp": 8},
     "reg_rating": {"outcome": "rated", "title": "Pelatihan <Angkatan I>", "rating": 4},
@@ -282,6 +297,10 @@ def test_dates_read_the_indonesian_way_in_office_time(renderer: Renderer) -> Non
     assert renderer.format_datetime(moment, "id") == "Senin, 7 Desember 2026, 09.00 WITA"
     assert renderer.format_datetime(moment, "en") == "Monday, 7 December 2026, 09.00 WITA"
     assert renderer.format_date(date(2026, 8, 17), "id") == "Senin, 17 Agustus 2026"
+
+
+def test_an_instant_stored_as_iso_text_reads_the_same(renderer: Renderer) -> None:
+    assert renderer.format_datetime("2026-12-07T01:00:00+00:00", "id") == "Senin, 7 Desember 2026, 09.00 WITA"
 
 
 def test_late_evening_utc_is_already_tomorrow_in_kupang(renderer: Renderer) -> None:

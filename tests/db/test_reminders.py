@@ -1,0 +1,97 @@
+"""Event reminders are derived from registrations: H-7 and H-1 at 07.00 WITA and at 06.00 on
+the day, never twice, and withdrawn when the registration or the event changes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db import registration, reminders
+from db.models import Event, OutboxMessage, OutboxState, TelegramAccount
+from tests.utils.domain_factories import WITA, make_event, wita
+from tests.utils.registration_factories import make_employees
+
+NOW = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
+
+
+async def _pending(session: AsyncSession) -> list[tuple[str, datetime]]:
+    rows = await session.execute(
+        select(OutboxMessage.template, OutboxMessage.due_at)
+        .where(OutboxMessage.state == OutboxState.PENDING)
+        .order_by(OutboxMessage.due_at)
+        .execution_options(populate_existing=True)
+    )
+    return [(str(template), due) for template, due in rows.tuples()]
+
+
+async def _registered(session: AsyncSession, *, linked: bool = True) -> tuple[Event, int]:
+    event = await make_event(session, "PRIMA-01", starts_at=wita(2026, 12, 14, 9))
+    (employee,) = await make_employees(session, 1)
+    if linked:
+        session.add(TelegramAccount(telegram_user_id=900, chat_id=900, employee_id=employee.id))
+        await session.commit()
+    result = await registration.register(session, event_id=event.id, employee_id=employee.id, now=NOW)
+    return event, result.registration_id
+
+
+async def test_a_registered_asn_gets_h7_h1_and_same_day_reminders_in_office_time(
+    session: AsyncSession,
+) -> None:
+    await _registered(session)
+    derived = await reminders.derive(session, now=NOW, timezone=WITA)
+    assert derived.added == 3
+    assert await _pending(session) == [
+        ("reminder_h7", wita(2026, 12, 7, 7)),
+        ("reminder_h1", wita(2026, 12, 13, 7)),
+        ("reminder_today", wita(2026, 12, 14, 6)),
+    ]
+
+
+async def test_deriving_again_after_a_restart_adds_nothing(session: AsyncSession) -> None:
+    await _registered(session)
+    await reminders.derive(session, now=NOW, timezone=WITA)
+    again = await reminders.derive(session, now=NOW + timedelta(minutes=10), timezone=WITA)
+    assert again == reminders.Derived(added=0, withdrawn=0)
+    assert len(await _pending(session)) == 3
+
+
+async def test_reminders_already_past_are_not_sent_late(session: AsyncSession) -> None:
+    await _registered(session)
+    derived = await reminders.derive(session, now=wita(2026, 12, 10), timezone=WITA)
+    assert derived.added == 2
+    assert [template for template, _ in await _pending(session)] == ["reminder_h1", "reminder_today"]
+
+
+async def test_a_cancelled_registration_withdraws_its_reminders(session: AsyncSession) -> None:
+    _, registration_id = await _registered(session)
+    await reminders.derive(session, now=NOW, timezone=WITA)
+    (employee_id,) = await session.scalars(select(TelegramAccount.employee_id))
+    assert employee_id is not None
+    await registration.cancel(
+        session, registration_id=registration_id, employee_id=employee_id, now=NOW, cutoff=timedelta(hours=24)
+    )
+    derived = await reminders.derive(session, now=NOW, timezone=WITA)
+    assert derived == reminders.Derived(added=0, withdrawn=3)
+    assert await _pending(session) == []
+
+
+async def test_a_moved_event_moves_its_reminders(session: AsyncSession) -> None:
+    event, _ = await _registered(session)
+    await reminders.derive(session, now=NOW, timezone=WITA)
+    event.starts_at = wita(2026, 12, 21, 9)
+    event.ends_at = wita(2026, 12, 21, 17)
+    await session.commit()
+    derived = await reminders.derive(session, now=NOW, timezone=WITA)
+    assert derived == reminders.Derived(added=3, withdrawn=3)
+    assert [due for _, due in await _pending(session)] == [
+        wita(2026, 12, 14, 7),
+        wita(2026, 12, 20, 7),
+        wita(2026, 12, 21, 6),
+    ]
+
+
+async def test_an_asn_without_a_linked_account_gets_no_reminders(session: AsyncSession) -> None:
+    await _registered(session, linked=False)
+    assert (await reminders.derive(session, now=NOW, timezone=WITA)).added == 0
