@@ -50,9 +50,13 @@ async def allocate_due(context: Context) -> None:
 
 
 async def derive_reminders(context: Context) -> None:
-    """Bring H-7, H-1 and on-the-day reminders in line with the registrations (the outbox sends them)."""
+    """Bring event reminders in line with the registrations, and add the monthly JP nudges."""
+    settings = context.services.settings
     async with context.db() as session:
-        await reminders.derive(session, now=context.now(), timezone=context.services.settings.timezone)
+        await reminders.derive(session, now=context.now(), timezone=settings.timezone)
+        await reminders.derive_jp_nudges(
+            session, now=context.now(), timezone=settings.timezone, target=settings.jp_target
+        )
 
 
 def schedule(application: BotApplication) -> None:

@@ -1,5 +1,6 @@
-"""Event reminders derived from the data: H-7 and H-1 (at 07.00 office time) and on the day
-(at 06.00, with the place) for every ASN holding a seat at an upcoming event.
+"""Reminders derived from the data: H-7 and H-1 (at 07.00 office time) and on the day (at
+06.00, with the place) for every ASN holding a seat at an upcoming event; and, from
+October, a monthly nudge to ASN still below the yearly JP target.
 
 `derive` is idempotent and is run at start-up and periodically: each reminder has a
 dedupe key (kind, registration, due time) in the outbox, so deriving again adds nothing;
@@ -13,13 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import outbox
 from db.models import (
     Event,
     EventStatus,
+    LearningRecord,
     NotificationKind,
     OutboxMessage,
     OutboxState,
@@ -92,3 +94,47 @@ async def derive(session: AsyncSession, *, now: datetime, timezone: ZoneInfo) ->
     added = await outbox.enqueue_many(session, [m for key, m in wanted.items() if key not in pending])
     await session.commit()
     return Derived(added=added, withdrawn=len(stale))
+
+
+#: From this month on, ASN below the yearly JP target get a nudge on the first of each month.
+JP_NUDGE_FROM_MONTH = 10
+JP_NUDGE_HOUR = 8
+
+
+async def derive_jp_nudges(session: AsyncSession, *, now: datetime, timezone: ZoneInfo, target: int) -> int:
+    """From October, on the first of the month at 08.00: a nudge to each linked ASN still below
+    the JP target this year (once per month; commits). Returns how many were added."""
+    today = now.astimezone(timezone).date()
+    if today.month < JP_NUDGE_FROM_MONTH:
+        return 0
+    when = datetime.combine(today.replace(day=1), time(JP_NUDGE_HOUR), tzinfo=timezone)
+    if when > now:
+        return 0
+    year_start, year_end = today.replace(month=1, day=1), today.replace(month=12, day=31)
+    totals = (
+        select(LearningRecord.employee_id, func.sum(LearningRecord.jp).label("jp"))
+        .where(LearningRecord.completed_on.between(year_start, year_end))
+        .group_by(LearningRecord.employee_id)
+        .subquery()
+    )
+    rows = await session.execute(
+        select(TelegramAccount.chat_id, TelegramAccount.employee_id, func.coalesce(totals.c.jp, 0))
+        .outerjoin(totals, totals.c.employee_id == TelegramAccount.employee_id)
+        .where(TelegramAccount.employee_id.is_not(None), func.coalesce(totals.c.jp, 0) < target)
+    )
+    added = await outbox.enqueue_many(
+        session,
+        [
+            outbox.NewMessage(
+                chat_id=chat_id,
+                kind=NotificationKind.JP_NUDGE,
+                due_at=when,
+                template="reminder_jp",
+                context={"total": int(total), "target": target, "year": today.year},
+                dedupe_key=f"jp:{employee_id}:{today:%Y-%m}",
+            )
+            for chat_id, employee_id, total in rows.tuples()
+        ],
+    )
+    await session.commit()
+    return added

@@ -3,13 +3,13 @@ the day, never twice, and withdrawn when the registration or the event changes."
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import registration, reminders
-from db.models import Event, OutboxMessage, OutboxState, TelegramAccount
+from db.models import Event, LearningRecord, OutboxMessage, OutboxState, TelegramAccount
 from tests.utils.domain_factories import WITA, make_event, wita
 from tests.utils.registration_factories import make_employees
 
@@ -95,3 +95,30 @@ async def test_a_moved_event_moves_its_reminders(session: AsyncSession) -> None:
 async def test_an_asn_without_a_linked_account_gets_no_reminders(session: AsyncSession) -> None:
     await _registered(session, linked=False)
     assert (await reminders.derive(session, now=NOW, timezone=WITA)).added == 0
+
+
+async def test_from_october_asn_below_twenty_jp_get_one_nudge_a_month(session: AsyncSession) -> None:
+    below, reached, _unlinked = await make_employees(session, 3)
+    for number, employee in enumerate((below, reached), start=1):
+        session.add(
+            TelegramAccount(telegram_user_id=950 + number, chat_id=950 + number, employee_id=employee.id)
+        )
+    session.add_all(
+        [
+            LearningRecord(employee_id=below.id, title="Seminar", completed_on=date(2026, 3, 1), jp=12),
+            LearningRecord(employee_id=below.id, title="Tahun lalu", completed_on=date(2025, 12, 31), jp=40),
+            LearningRecord(employee_id=reached.id, title="PKP", completed_on=date(2026, 5, 1), jp=20),
+        ]
+    )
+    await session.commit()
+
+    september = wita(2026, 9, 15)
+    assert await reminders.derive_jp_nudges(session, now=september, timezone=WITA, target=20) == 0
+    november = wita(2026, 11, 1, 9)
+    assert await reminders.derive_jp_nudges(session, now=november, timezone=WITA, target=20) == 1
+    assert (
+        await reminders.derive_jp_nudges(session, now=november + timedelta(days=3), timezone=WITA, target=20)
+        == 0
+    )
+    context = await session.scalar(select(OutboxMessage.context).where(OutboxMessage.chat_id == 951))
+    assert context == {"total": 12, "target": 20, "year": 2026}
