@@ -8,13 +8,19 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
+from telegram import Bot
+from tqdm import tqdm
+
 from bot import exports
-from bot.app import ALLOWED_UPDATES, build_application, build_services, webhook_options
+from bot.app import ALLOWED_UPDATES, build_application, build_services, file_url, webhook_options
+from bot.context import Services
+from bot.dispatcher import Dispatcher
 from bot.settings import Settings, SettingsError, load_settings
-from db import accounts, linking, registration
+from db import accounts, linking, outbox, registration
+from db import broadcast as announcements
 from db.admin import HR_SCOPE, event_id_by_code, event_summary, record_export, registrants
 from db.engine import create_engine, session_factory
 from db.identity import parse_nip
@@ -72,6 +78,18 @@ def _parser() -> argparse.ArgumentParser:
         "--output",
         help="file to write (default: pendaftar-<EVENT_CODE>.<format>; - for standard output)",
     )
+    send = commands.add_parser("broadcast", help="an announcement to an audience, with a progress bar")
+    body = send.add_mutually_exclusive_group(required=True)
+    body.add_argument("--text", help="the announcement (plain text)")
+    body.add_argument("--file", type=Path, help="read the announcement from a UTF-8 text file")
+    send.add_argument("--unit", action="append", default=[], help="work unit (repeatable)")
+    send.add_argument("--position-type", action="append", default=[], help="jenis jabatan (repeatable)")
+    send.add_argument("--rank", action="append", default=[], help="golongan, e.g. III/b (repeatable)")
+    send.add_argument("--event", help="the registrants of this event code")
+    send.add_argument("--gap", help="ASN below their standard in this competency")
+    send.add_argument("--below-jp", action="store_true", help="ASN below the JP target this year")
+    send.add_argument("--at", help="send at YYYY-MM-DD HH:MM office time (the running bot sends it)")
+    send.add_argument("--dry-run", action="store_true", help="only show the count and the preview")
     verify = commands.add_parser("verify", help="is this certificate genuine? (exit 0 yes, 1 no)")
     verify.add_argument("code")
     return parser
@@ -245,6 +263,80 @@ class Cli:
         )
         return 0
 
+    def broadcast(self, args: argparse.Namespace) -> int:
+        """`asn-bot broadcast …`: count and preview, then queue and (now) send with a progress bar."""
+        text = args.text if args.text is not None else args.file.read_text(encoding="utf-8")
+        if not text.strip():
+            return self.fail("cli.broadcast_empty")
+        at: datetime | None = None
+        if args.at is not None:
+            try:
+                at = datetime.strptime(args.at, "%Y-%m-%d %H:%M").replace(tzinfo=self.settings.timezone)
+            except ValueError:
+                return self.fail("cli.broadcast_bad_time", value=args.at)
+        audience = announcements.Audience(
+            units=tuple(args.unit),
+            position_types=tuple(args.position_type),
+            ranks=tuple(args.rank),
+            event_code=args.event,
+            gap_competency=args.gap,
+            below_jp=args.below_jp,
+        )
+        return asyncio.run(
+            self.send_broadcast(text=text.strip(), audience=audience, at=at, dry_run=args.dry_run)
+        )
+
+    async def send_broadcast(
+        self, *, text: str, audience: announcements.Audience, at: datetime | None, dry_run: bool
+    ) -> int:
+        """Queue the announcement; unless scheduled for later, dispatch it here until it is done."""
+        services = build_services(self.settings)
+        now = services.clock()
+        year, target = now.astimezone(self.settings.timezone).year, self.settings.jp_target
+        try:
+            async with services.sessions() as session:
+                recipients = await announcements.count(session, audience=audience, year=year, target=target)
+                self.say("cli.broadcast_count", count=recipients)
+                self.say("cli.broadcast_preview", text=text)
+                if dry_run or recipients == 0:
+                    return 0
+                announcement = await announcements.announce(
+                    session, text=text, audience=audience, due_at=at or now, now=now, year=year, target=target
+                )
+            if at is not None and at > now:
+                self.say(
+                    "cli.broadcast_scheduled",
+                    when=self.renderer.format_datetime(at, self.settings.cli_language),
+                )
+                return 0
+            if self.settings.telegram_bot_token is None:
+                self.say("cli.broadcast_queued")
+                return 0
+            return await self._dispatch(services, announcement.id)
+        finally:
+            await services.engine.dispose()
+
+    async def _dispatch(self, services: Services, announcement_id: int) -> int:
+        assert self.settings.telegram_bot_token is not None
+        bot = Bot(
+            self.settings.telegram_bot_token,
+            base_url=self.settings.telegram_api_base_url,
+            base_file_url=file_url(self.settings.telegram_api_base_url),
+        )
+        async with bot:
+            sender = Dispatcher(services, bot)
+            async with services.sessions() as session:
+                progress = await outbox.progress(session, announcement_id=announcement_id)
+            with tqdm(total=progress.total, unit="msg", file=sys.stdout) as bar:
+                while not progress.finished:
+                    if await sender.run_once() == 0:
+                        await asyncio.sleep(0.5)
+                    async with services.sessions() as session:
+                        progress = await outbox.progress(session, announcement_id=announcement_id)
+                    bar.update(progress.sent + progress.failed + progress.skipped - bar.n)
+        self.say("cli.broadcast_done", sent=progress.sent, failed=progress.failed, skipped=progress.skipped)
+        return 0
+
     def run(self) -> int:
         """`asn-bot run`: migrations, then polling or webhook until SIGINT/SIGTERM."""
         if self.settings.telegram_bot_token is None:
@@ -301,4 +393,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(cli.export_registrations(args.event_code, args.file_format, args.output))
         case "verify":
             return asyncio.run(cli.verify(args.code))
+        case "broadcast":
+            return cli.broadcast(args)
     return 2
