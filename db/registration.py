@@ -47,6 +47,8 @@ Exceptions (each has a `reason` code the bot translates)::
 from __future__ import annotations
 
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, cast
@@ -642,47 +644,45 @@ async def register(
     await _check_clash(session, event, employee_id)
 
     try:
-        status = await _initial_status(session, event)
-        values: dict[str, Any] = {
-            "status": status,
-            "queued_at": now,
-            "registered_at": now,
-            "confirmed_at": now if status is Status.REGISTERED else None,
-            "cancelled_at": None,
-            "attended_at": None,
-            "decided_by": None,
-            "priority_score": None,
-            "rating": None,
-            "comment": None,
-        }
-        if existing is None:
-            registration = Registration(event_id=event_id, employee_id=employee_id, **values)
-            session.add(registration)
-            await session.flush()
-        else:
-            reused = await _rowcount(
-                session,
-                update(Registration)
-                .where(Registration.id == existing.id, Registration.status == Status.CANCELLED)
-                .values(**values),
+        async with _atomic(session):
+            status = await _initial_status(session, event)
+            values: dict[str, Any] = {
+                "status": status,
+                "queued_at": now,
+                "registered_at": now,
+                "confirmed_at": now if status is Status.REGISTERED else None,
+                "cancelled_at": None,
+                "attended_at": None,
+                "decided_by": None,
+                "priority_score": None,
+                "rating": None,
+                "comment": None,
+            }
+            if existing is None:
+                registration = Registration(event_id=event_id, employee_id=employee_id, **values)
+                session.add(registration)
+                await session.flush()
+            else:
+                reused = await _rowcount(
+                    session,
+                    update(Registration)
+                    .where(Registration.id == existing.id, Registration.status == Status.CANCELLED)
+                    .values(**values),
+                )
+                if not reused:
+                    raise _RegisteredConcurrently
+                registration = await _registration(session, existing.id)
+            position = (
+                await _waitlist_position(session, registration) if status is Status.WAITLISTED else None
             )
-            if not reused:
-                raise _RegisteredConcurrently
-            registration = await _registration(session, existing.id)
-        position = await _waitlist_position(session, registration) if status is Status.WAITLISTED else None
-        await session.commit()
     except (IntegrityError, _RegisteredConcurrently):
         # The same ASN registering twice at once: the unique (event, employee) decides.
-        await session.rollback()
         current = await session.scalar(
             select(Registration.status).where(
                 Registration.event_id == event_id, Registration.employee_id == employee_id
             )
         )
         raise AlreadyRegistered(current or Status.REGISTERED) from None
-    except Exception:
-        await session.rollback()
-        raise
     return RegistrationResult(
         registration_id=registration.id,
         event_id=event_id,
@@ -690,6 +690,18 @@ async def register(
         waitlist_position=position,
         awaiting_allocation=status is Status.PENDING and event.allocation is Allocation.PRIORITY,
     )
+
+
+@asynccontextmanager
+async def _atomic(session: AsyncSession) -> AsyncIterator[None]:
+    """Commit what the block did, or roll all of it back (releasing row locks at once) when it
+    raised — a refusal found after taking a lock must not leave the lock held."""
+    try:
+        yield
+    except Exception:
+        await session.rollback()
+        raise
+    await session.commit()
 
 
 async def _initial_status(session: AsyncSession, event: Event) -> RegistrationStatus:
@@ -729,7 +741,7 @@ async def cancel(
     registration = await _own_registration(session, registration_id, employee_id)
     event = await _fresh_event(session, registration.event_id)
     _check_cancellable(registration, event, now, cutoff)
-    try:
+    async with _atomic(session):
         event = await _lock_event(session, registration.event_id)
         registration = await _own_registration(session, registration_id, employee_id)
         _check_cancellable(registration, event, now, cutoff)
@@ -746,10 +758,6 @@ async def cancel(
         if held_seat:
             await _free_seat(session, event.id)
             promoted = await _promote(session, event.id, now)
-        await session.commit()
-    except Exception:
-        await session.rollback()
-        raise
     return CancelResult(registration_id, event.id, held_seat, promoted)
 
 
@@ -770,14 +778,9 @@ async def _current_status(session: AsyncSession, registration_id: int) -> Regist
 
 async def promote_waitlist(session: AsyncSession, *, event_id: int, now: datetime) -> list[Promotion]:
     """Fill any free seats from the waitlist in order, and commit; who was promoted."""
-    try:
+    async with _atomic(session):
         await _lock_event(session, event_id)
-        promoted = await _promote(session, event_id, now)
-        await session.commit()
-    except Exception:
-        await session.rollback()
-        raise
-    return promoted
+        return await _promote(session, event_id, now)
 
 
 async def set_quota(
@@ -789,7 +792,7 @@ async def set_quota(
     event = await _fresh_event(session, event_id)
     if quota < event.seats_taken:
         raise QuotaBelowSeatsTaken(event.seats_taken)
-    try:
+    async with _atomic(session):
         event = await _lock_event(session, event_id)
         changed = await _rowcount(
             session,
@@ -804,12 +807,7 @@ async def set_quota(
             subject=f"event:{event_id}",
             details={"from": event.quota, "to": quota},
         )
-        promoted = await _promote(session, event_id, now)
-        await session.commit()
-    except Exception:
-        await session.rollback()
-        raise
-    return promoted
+        return await _promote(session, event_id, now)
 
 
 async def remove_registration(
@@ -820,7 +818,7 @@ async def remove_registration(
     registration = await _registration(session, registration_id)
     if registration.status not in (Status.REGISTERED, Status.WAITLISTED, Status.PENDING):
         raise NotCancellable(registration.status)
-    try:
+    async with _atomic(session):
         await _lock_event(session, registration.event_id)
         registration = await _registration(session, registration_id)
         if registration.status not in (Status.REGISTERED, Status.WAITLISTED, Status.PENDING):
@@ -843,10 +841,6 @@ async def remove_registration(
             subject=f"registration:{registration_id}",
             details={"event_id": registration.event_id, "from": registration.status.value},
         )
-        await session.commit()
-    except Exception:
-        await session.rollback()
-        raise
     return RemovalResult(registration_id, registration.employee_id, registration.event_id, promoted)
 
 
@@ -861,7 +855,7 @@ async def decide(
     event = await _fresh_event(session, registration.event_id)
     if registration.status is not Status.PENDING or _awaiting_allocation(event):
         raise NotPending(registration.status)
-    try:
+    async with _atomic(session):
         event = await _lock_event(session, registration.event_id)
         registration = await _registration(session, registration_id)
         if registration.status is not Status.PENDING or _awaiting_allocation(event):
@@ -890,10 +884,6 @@ async def decide(
             subject=f"registration:{registration_id}",
             details={"event_id": event.id, "status": status.value},
         )
-        await session.commit()
-    except Exception:
-        await session.rollback()
-        raise
     return Decision(registration_id, registration.employee_id, event.id, status, position)
 
 
@@ -991,7 +981,7 @@ async def allocate(
         raise NotPriorityEvent(event_id)
     if event.allocated_at is not None:
         return await _report(session, event_id, already=True)
-    try:
+    async with _atomic(session):
         event = await _lock_event(session, event_id)
         claimed = await _rowcount(
             session,
@@ -1030,10 +1020,6 @@ async def allocate(
             subject=f"event:{event_id}",
             details={"candidates": len(pending), "quota": event.quota},
         )
-        await session.commit()
-    except Exception:
-        await session.rollback()
-        raise
     return await _report(session, event_id, already=False)
 
 
@@ -1210,12 +1196,8 @@ async def check_in(
         raise NotRegistered(registration.status if registration is not None else None)
     if registration.status is Status.ATTENDED:
         return CheckInResult(registration.id, event.id, event.title, already=True, jp_credited=0)
-    try:
+    async with _atomic(session):
         attended, jp = await _credit(session, registration, event, now, timezone)
-        await session.commit()
-    except Exception:
-        await session.rollback()
-        raise
     return CheckInResult(registration.id, event.id, event.title, already=not attended, jp_credited=jp)
 
 
@@ -1229,7 +1211,7 @@ async def mark_attended(
         raise NotRegistered(registration.status)
     if registration.status is Status.ATTENDED:
         return CheckInResult(registration.id, event.id, event.title, already=True, jp_credited=0)
-    try:
+    async with _atomic(session):
         attended, jp = await _credit(session, registration, event, now, timezone)
         audit.record(
             session,
@@ -1238,10 +1220,6 @@ async def mark_attended(
             subject=f"registration:{registration_id}",
             details={"event_id": event.id},
         )
-        await session.commit()
-    except Exception:
-        await session.rollback()
-        raise
     return CheckInResult(registration.id, event.id, event.title, already=not attended, jp_credited=jp)
 
 
