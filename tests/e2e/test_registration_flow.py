@@ -161,8 +161,21 @@ async def test_a_cancellation_promotes_the_first_waitlisted_who_is_told_on_their
 
 
 @pytest.mark.usefixtures("bot")
+@pytest.mark.parametrize(
+    ("lang", "button", "cutoff"),
+    [
+        ("id", "❌ Batalkan pendaftaran", "Minggu, 13 Desember 2026, 09.00 WITA"),
+        ("en", "❌ Cancel registration", "Sunday, 13 December 2026, 09.00 WITA"),
+    ],
+)
 async def test_cancelling_within_a_day_of_the_start_is_refused_and_names_the_organizer(
-    api: LocalBotApi, session: AsyncSession, maria: Employee, clock: Clock
+    api: LocalBotApi,
+    session: AsyncSession,
+    maria: Employee,
+    clock: Clock,
+    lang: str,
+    button: str,
+    cutoff: str,
 ) -> None:
     event = await make_event(
         session,
@@ -173,11 +186,11 @@ async def test_cancelling_within_a_day_of_the_start_is_refused_and_names_the_org
     )
     await registration.register(session, event_id=event.id, employee_id=maria.id, now=clock.now)
     clock.now = wita(2026, 12, 13, 12)
-    phone = await _link(session, api, maria)
+    phone = await _link(session, api, maria, lang)
     detail = await _open_mine(phone, "Seminar Kebijakan Publik")
-    (refused,) = await _press(phone, "❌ Batalkan pendaftaran")
+    (refused,) = await _press(phone, button)
     assert "Universitas Nusa Cendana" in refused.plain_text
-    assert "Minggu, 13 Desember 2026, 09.00 WITA" in refused.plain_text
+    assert cutoff in refused.plain_text
     assert detail.message_id == refused.message_id
 
 
@@ -379,13 +392,14 @@ async def test_an_attendee_rates_the_event_and_adds_a_comment(
 
 
 @pytest.mark.usefixtures("bot")
+@pytest.mark.parametrize(("lang", "button"), [("id", "📄 Sertifikat"), ("en", "📄 Certificate")])
 async def test_an_attendee_gets_a_certificate_pdf_with_its_verification_code(
-    api: LocalBotApi, session: AsyncSession, maria: Employee, clock: Clock
+    api: LocalBotApi, session: AsyncSession, maria: Employee, clock: Clock, lang: str, button: str
 ) -> None:
     await _attended(session, maria, clock)
-    phone = await _link(session, api, maria)
+    phone = await _link(session, api, maria, lang)
     await _open_mine(phone, "Pelatihan Pelayanan Prima")
-    (sent,) = await _press(phone, "📄 Sertifikat")
+    (sent,) = await _press(phone, button)
     pdf = sent.document
     assert pdf is not None
     assert pdf.startswith(b"%PDF")
