@@ -378,14 +378,6 @@ async def unfinished(session: AsyncSession) -> int:
     return int(count or 0)
 
 
-async def next_due(session: AsyncSession) -> datetime | None:
-    """When the earliest pending row falls due (None when nothing is pending)."""
-    earliest: datetime | None = await session.scalar(
-        select(func.min(OutboxMessage.due_at)).where(OutboxMessage.state == OutboxState.PENDING)
-    )
-    return earliest
-
-
 __all__ = [
     "BLOCKED",
     "Claimed",
@@ -397,7 +389,6 @@ __all__ = [
     "mark_blocked",
     "mark_failed",
     "mark_sent",
-    "next_due",
     "progress",
     "recipients",
     "retry_later",

@@ -435,9 +435,9 @@ async def test_someone_elses_registration_id_reads_as_not_found(
     await registration.register(session, event_id=event.id, employee_id=maria.id, now=clock.now)
     theirs = await registration.register(session, event_id=event.id, employee_id=other.id, now=clock.now)
     phone = await _link(session, api, maria)
-    (listing,) = await _ask(phone, "/pendaftaran")
-    listing.reply_markup["inline_keyboard"][0][0]["callback_data"] = f"reg:cxy:{theirs.registration_id}"  # type: ignore[index]
-    (answer,) = await _press(phone, "1. Pelatihan Pelayanan Prima")
+    await _ask(phone, "/pendaftaran")
+    await phone.press_forged(f"reg:cxy:{theirs.registration_id}")
+    (answer,) = await phone.wait_replies()
     assert "tidak ditemukan" in answer.plain_text
     status = await session.scalar(
         select(Registration.status)

@@ -2,6 +2,7 @@
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -99,7 +100,7 @@ async def _contact(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 @pytest_asyncio.fixture
-async def application(server: LocalBotApi) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+async def application(server: LocalBotApi) -> AsyncIterator[Application[Any, Any, Any, Any, Any, Any]]:
     """The bot's Application polling the local server."""
     app = (
         ApplicationBuilder()
