@@ -5,13 +5,18 @@ October, a monthly nudge to ASN still below the yearly JP target.
 `derive` is idempotent and is run at start-up and periodically: each reminder has a
 dedupe key (kind, registration, due time) in the outbox, so deriving again adds nothing;
 pending reminders that no longer fit the data (a cancelled registration, an event moved
-or cancelled) are withdrawn. Delivery, opt-outs and retries are the outbox's.
+or cancelled) are withdrawn, and come back if the data calls for them again. `sync` does
+the same for one event inside the caller's transaction (`db.events` changing it), and
+`reconcile` is the rule shared with the other derivations (`db.deadlines`). Delivery,
+opt-outs and retries are the outbox's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
@@ -49,9 +54,24 @@ def due_at(starts_at: datetime, *, days_before: int, hour: int, timezone: ZoneIn
     return datetime.combine(day, time(hour), tzinfo=timezone)
 
 
+#: How `last_error` starts for a row withdrawn because the data no longer calls for it.
+WITHDRAWN = "withdrawn: "
+_CHUNK = 500
+
+
 async def derive(session: AsyncSession, *, now: datetime, timezone: ZoneInfo) -> Derived:
     """Bring the outbox's pending event reminders in line with the registrations (commits)."""
-    rows = await session.execute(
+    derived = await sync(session, now=now, timezone=timezone)
+    await session.commit()
+    return derived
+
+
+async def sync(
+    session: AsyncSession, *, now: datetime, timezone: ZoneInfo, event_id: int | None = None
+) -> Derived:
+    """`derive` without the commit, for every event or only `event_id` (changed or cancelled
+    right now: its reminders follow in the transaction that changed it)."""
+    query = (
         select(Registration.id, TelegramAccount.chat_id, Event.title, Event.starts_at, Event.location)
         .join(Event, Event.id == Registration.event_id)
         .join(TelegramAccount, TelegramAccount.employee_id == Registration.employee_id)
@@ -61,8 +81,13 @@ async def derive(session: AsyncSession, *, now: datetime, timezone: ZoneInfo) ->
             Event.starts_at > now,
         )
     )
+    owns: Callable[[str], bool] | None = None
+    if event_id is not None:
+        query = query.where(Registration.event_id == event_id)
+        ids = set(await session.scalars(select(Registration.id).where(Registration.event_id == event_id)))
+        owns = partial(_of_registrations, ids)
     wanted: dict[str, outbox.NewMessage] = {}
-    for registration_id, chat_id, title, starts_at, location in rows.tuples():
+    for registration_id, chat_id, title, starts_at, location in (await session.execute(query)).tuples():
         for name, days_before, hour in SCHEDULE:
             when = due_at(starts_at, days_before=days_before, hour=hour, timezone=timezone)
             if when <= now - timedelta(hours=1) or when >= starts_at:
@@ -76,24 +101,95 @@ async def derive(session: AsyncSession, *, now: datetime, timezone: ZoneInfo) ->
                 context={"title": title, "starts_at": starts_at.isoformat(), "location": location},
                 dedupe_key=key,
             )
-    pending = set(
-        await session.scalars(
-            select(OutboxMessage.dedupe_key).where(
-                OutboxMessage.state == OutboxState.PENDING, OutboxMessage.dedupe_key.startswith(PREFIX)
-            )
+    return await reconcile(
+        session, prefix=PREFIX, wanted=wanted, owns=owns, reason="no longer matches the registration"
+    )
+
+
+def _of_registrations(ids: set[int], key: str) -> bool:
+    """Is this reminder key (`reminder:<name>:<registration>:<when>`) one of these registrations'?"""
+    registration = key.split(":")[2]
+    return registration.isdigit() and int(registration) in ids
+
+
+async def reconcile(
+    session: AsyncSession,
+    *,
+    prefix: str,
+    wanted: Mapping[str, outbox.NewMessage],
+    reason: str,
+    owns: Callable[[str], bool] | None = None,
+) -> Derived:
+    """Make the pending outbox rows whose dedupe key starts with `prefix` (and that `owns`
+    accepts) exactly `wanted`, keyed by dedupe key (no commit).
+
+    Pending rows no longer wanted are skipped as withdrawn; a wanted row withdrawn earlier is
+    pending again (a registration cancelled and made again); a pending row whose context
+    changed (the event's title or place) is rewritten; the rest is added.
+    """
+    rows = await session.execute(
+        select(OutboxMessage.id, OutboxMessage.dedupe_key, OutboxMessage.context).where(
+            OutboxMessage.state == OutboxState.PENDING, OutboxMessage.dedupe_key.startswith(prefix)
         )
     )
-    stale = [key for key in pending if key is not None and key not in wanted]
-    if stale:
+    pending = {
+        key: (row_id, context)
+        for row_id, key, context in rows.tuples()
+        if key is not None and (owns is None or owns(key))
+    }
+    stale = [row_id for key, (row_id, _) in pending.items() if key not in wanted]
+    for start in range(0, len(stale), _CHUNK):
         await session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.dedupe_key.in_(stale), OutboxMessage.state == OutboxState.PENDING)
-            .values(state=OutboxState.SKIPPED, last_error="withdrawn: no longer matches the registration")
+            .where(
+                OutboxMessage.id.in_(stale[start : start + _CHUNK]),
+                OutboxMessage.state == OutboxState.PENDING,
+            )
+            .values(state=OutboxState.SKIPPED, last_error=f"{WITHDRAWN}{reason}")
             .execution_options(synchronize_session=False)
         )
-    added = await outbox.enqueue_many(session, [m for key, m in wanted.items() if key not in pending])
-    await session.commit()
-    return Derived(added=added, withdrawn=len(stale))
+    for key, (row_id, context) in pending.items():
+        message = wanted.get(key)
+        if message is not None and message.context != context:
+            await _rewrite(session, row_id, message)
+    fresh = [message for key, message in wanted.items() if key not in pending]
+    revived = await _revive(session, fresh)
+    added = await outbox.enqueue_many(session, [m for m in fresh if m.dedupe_key not in revived])
+    return Derived(added=added + len(revived), withdrawn=len(stale))
+
+
+async def _rewrite(session: AsyncSession, row_id: int, message: outbox.NewMessage) -> None:
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row_id)
+        .values(context=message.context, due_at=message.due_at, chat_id=message.chat_id)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def _revive(session: AsyncSession, messages: list[outbox.NewMessage]) -> set[str]:
+    """Withdrawn rows that are wanted again: pending again, with today's context."""
+    by_key = {m.dedupe_key: m for m in messages if m.dedupe_key is not None}
+    keys = list(by_key)
+    revived: dict[str, int] = {}
+    for start in range(0, len(keys), _CHUNK):
+        rows = await session.execute(
+            select(OutboxMessage.id, OutboxMessage.dedupe_key).where(
+                OutboxMessage.dedupe_key.in_(keys[start : start + _CHUNK]),
+                OutboxMessage.state == OutboxState.SKIPPED,
+                OutboxMessage.last_error.startswith(WITHDRAWN),
+            )
+        )
+        revived.update({str(key): row_id for row_id, key in rows.tuples()})
+    for key, row_id in revived.items():
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row_id)
+            .values(state=OutboxState.PENDING, last_error=None, attempts=0)
+            .execution_options(synchronize_session=False)
+        )
+        await _rewrite(session, row_id, by_key[key])
+    return set(revived)
 
 
 #: From this month on, ASN below the yearly JP target get a nudge on the first of each month.

@@ -1,0 +1,283 @@
+"""Registration deadline approaching: at 07.00 office time two days before the day an event
+closes (two to three days ahead), a digest to every ASN to whom the event is recommended.
+
+Recommended here means, in one set-based query per closing event (never the per-ASN
+`db.catalog.recommendations`, too heavy for a hundred thousand employees): the event is
+published and open for registration; the ASN is linked, has not blocked the bot and has not
+turned deadline reminders off; holds no registration for it (a cancelled one does not
+count); meets its target positions, position types and units; and has a gap in a
+competency it targets — their latest assessment below their position's standard.
+
+One digest per ASN per day, listing up to `LIMIT` events closing that day, soonest deadline
+first (with how many more): several trainings closing the same week reach an ASN as one
+message a day at most, each event once. A digest already sent that day is not followed by a
+second one. Derived for the next `HORIZON` at every run (`db.reminders.reconcile`): a digest
+that no longer fits — the ASN registered, an event was cancelled or its deadline moved — is
+withdrawn or replaced before it is due.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from db import outbox, reminders
+from db.models import (
+    Assessment,
+    Employee,
+    Event,
+    EventStatus,
+    NotificationKind,
+    NotificationPreference,
+    OutboxMessage,
+    OutboxState,
+    PositionStandard,
+    Registration,
+    RegistrationStatus,
+    TelegramAccount,
+    event_competencies,
+    event_positions,
+)
+
+PREFIX = "deadline:"
+HOUR = 7
+DAYS_BEFORE = 2
+LIMIT = 5
+#: How far ahead digests are derived; each run also keeps the pending ones up to date.
+HORIZON = timedelta(hours=24)
+#: A digest due this long ago and not yet derived is still sent (a bot down at 07.00).
+GRACE = timedelta(hours=1)
+_DONE = (OutboxState.SENDING, OutboxState.SENT, OutboxState.FAILED)
+
+
+@dataclass(frozen=True, slots=True)
+class _Closing:
+    id: int
+    code: str
+    title: str
+    deadline: datetime
+    starts_at: datetime
+
+
+def digest_at(deadline: datetime, *, timezone: ZoneInfo) -> datetime:
+    """When the digest announcing an event with this deadline goes out."""
+    day = deadline.astimezone(timezone).date() - timedelta(days=DAYS_BEFORE)
+    return datetime.combine(day, time(HOUR), tzinfo=timezone)
+
+
+def _digest_days(now: datetime, timezone: ZoneInfo) -> list[date]:
+    """The days whose 07.00 falls within (now − GRACE, now + HORIZON]."""
+    first = (now - GRACE).astimezone(timezone).date()
+    last = (now + HORIZON).astimezone(timezone).date()
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    return [
+        day
+        for day in days
+        if now - GRACE < datetime.combine(day, time(HOUR), tzinfo=timezone) <= now + HORIZON
+    ]
+
+
+def _has_gap(competency_ids: list[int]) -> ColumnElement[bool]:
+    """The employee's latest assessment in one of these competencies is below their position's standard."""
+    later = aliased(Assessment)
+    latest = (
+        select(func.max(later.assessed_on))
+        .where(later.employee_id == Assessment.employee_id, later.competency_id == Assessment.competency_id)
+        .correlate(Assessment)
+        .scalar_subquery()
+    )
+    return (
+        select(Assessment.id)
+        .join(
+            PositionStandard,
+            and_(
+                PositionStandard.competency_id == Assessment.competency_id,
+                PositionStandard.position_id == Employee.position_id,
+            ),
+        )
+        .where(
+            Assessment.employee_id == Employee.id,
+            Assessment.competency_id.in_(competency_ids),
+            Assessment.assessed_on == latest,
+            Assessment.level < PositionStandard.level,
+        )
+        .exists()
+    )
+
+
+def _audience(event: Event, competency_ids: list[int], position_ids: list[int]) -> Select[tuple[int, int]]:
+    """(employee, chat) of every linked ASN to whom the event is recommended."""
+    registered = (
+        select(Registration.id)
+        .where(
+            Registration.event_id == event.id,
+            Registration.employee_id == Employee.id,
+            Registration.status != RegistrationStatus.CANCELLED,
+        )
+        .exists()
+    )
+    silenced = (
+        select(NotificationPreference.telegram_user_id)
+        .where(
+            NotificationPreference.telegram_user_id == TelegramAccount.telegram_user_id,
+            NotificationPreference.kind == NotificationKind.DEADLINE,
+            NotificationPreference.enabled.is_(False),
+        )
+        .exists()
+    )
+    query = (
+        select(Employee.id, TelegramAccount.chat_id)
+        .join(TelegramAccount, TelegramAccount.employee_id == Employee.id)
+        .where(TelegramAccount.blocked_at.is_(None), ~registered, ~silenced, _has_gap(competency_ids))
+    )
+    if position_ids:
+        query = query.where(Employee.position_id.in_(position_ids))
+    types = sorted({str(t).casefold() for t in event.target_position_types or []})
+    if types:
+        query = query.where(func.lower(Employee.position_type).in_(types))
+    units = sorted({int(u) for u in event.target_unit_ids or []})
+    if units:
+        query = query.where(Employee.unit_id.in_(units))
+    return query
+
+
+async def derive(session: AsyncSession, *, now: datetime, timezone: ZoneInfo) -> reminders.Derived:
+    """Bring the pending deadline digests of the next `HORIZON` in line with the data (commits)."""
+    days = _digest_days(now, timezone)
+    wanted: dict[str, outbox.NewMessage] = {}
+    if days:
+        wanted = await _wanted(session, days=days, now=now, timezone=timezone)
+    derived = await reminders.reconcile(
+        session, prefix=PREFIX, wanted=wanted, reason="the event is no longer recommended or closing"
+    )
+    await session.commit()
+    return derived
+
+
+async def _wanted(
+    session: AsyncSession, *, days: list[date], now: datetime, timezone: ZoneInfo
+) -> dict[str, outbox.NewMessage]:
+    closing_days = [
+        (
+            datetime.combine(day + timedelta(days=DAYS_BEFORE), time(), tzinfo=timezone),
+            datetime.combine(day + timedelta(days=DAYS_BEFORE + 1), time(), tzinfo=timezone),
+        )
+        for day in days
+    ]
+    events = list(
+        await session.scalars(
+            select(Event).where(
+                Event.status == EventStatus.PUBLISHED,
+                Event.registration_deadline > now,
+                or_(Event.registration_opens_at.is_(None), Event.registration_opens_at <= now),
+                or_(
+                    *(
+                        and_(Event.registration_deadline >= start, Event.registration_deadline < end)
+                        for start, end in closing_days
+                    )
+                ),
+            )
+        )
+    )
+    if not events:
+        return {}
+    ids = [event.id for event in events]
+    competencies: dict[int, list[int]] = defaultdict(list)
+    for event_id, competency_id in (
+        await session.execute(
+            select(event_competencies.c.event_id, event_competencies.c.competency_id).where(
+                event_competencies.c.event_id.in_(ids)
+            )
+        )
+    ).tuples():
+        competencies[event_id].append(competency_id)
+    positions: dict[int, list[int]] = defaultdict(list)
+    for event_id, position_id in (
+        await session.execute(
+            select(event_positions.c.event_id, event_positions.c.position_id).where(
+                event_positions.c.event_id.in_(ids)
+            )
+        )
+    ).tuples():
+        positions[event_id].append(position_id)
+
+    digests: dict[tuple[int, date], list[_Closing]] = defaultdict(list)
+    chats: dict[int, int] = {}
+    for event in events:
+        if not competencies[event.id]:
+            continue
+        day = digest_at(event.registration_deadline, timezone=timezone).date()
+        closing = _Closing(event.id, event.code, event.title, event.registration_deadline, event.starts_at)
+        rows = await session.execute(_audience(event, competencies[event.id], positions[event.id]))
+        for employee_id, chat_id in rows.tuples():
+            digests[(employee_id, day)].append(closing)
+            chats[employee_id] = chat_id
+    done = await _sent_days(session, days)
+    wanted: dict[str, outbox.NewMessage] = {}
+    for (employee_id, day), found in digests.items():
+        if (employee_id, day) in done:
+            continue
+        found.sort(key=lambda c: (c.deadline, c.code))
+        listed = found[:LIMIT]
+        key = f"{PREFIX}{employee_id}:{day:%Y%m%d}:-{'-'.join(str(c.id) for c in listed)}-"
+        wanted[key] = outbox.NewMessage(
+            chat_id=chats[employee_id],
+            kind=NotificationKind.DEADLINE,
+            due_at=datetime.combine(day, time(HOUR), tzinfo=timezone),
+            template="event_deadline",
+            context={
+                "events": [
+                    {
+                        "title": c.title,
+                        "code": c.code,
+                        "deadline": c.deadline.isoformat(),
+                        "starts_at": c.starts_at.isoformat(),
+                    }
+                    for c in listed
+                ],
+                "more": len(found) - len(listed),
+            },
+            dedupe_key=key,
+        )
+    return wanted
+
+
+async def _sent_days(session: AsyncSession, days: list[date]) -> set[tuple[int, date]]:
+    """(employee, day) pairs whose digest already went out (or is going out)."""
+    keys = await session.scalars(
+        select(OutboxMessage.dedupe_key).where(
+            OutboxMessage.state.in_(_DONE),
+            or_(*(OutboxMessage.dedupe_key.like(f"{PREFIX}%:{day:%Y%m%d}:%") for day in days)),
+        )
+    )
+    done: set[tuple[int, date]] = set()
+    for key in keys:
+        _, employee_id, day, _ids = str(key).split(":", 3)
+        done.add((int(employee_id), datetime.strptime(day, "%Y%m%d").date()))
+    return done
+
+
+async def withdraw_event(session: AsyncSession, *, event_id: int) -> int:
+    """Skip pending digests that list this event (cancelled, or its deadline moved); how many.
+
+    The next derivation puts the other events of such a digest in a new one.
+    """
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.state == OutboxState.PENDING,
+            OutboxMessage.dedupe_key.like(f"{PREFIX}%-{event_id}-%"),
+        )
+        .values(state=OutboxState.SKIPPED, last_error=f"{reminders.WITHDRAWN}the event changed")
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+__all__ = ["DAYS_BEFORE", "HOUR", "LIMIT", "PREFIX", "derive", "digest_at", "withdraw_event"]

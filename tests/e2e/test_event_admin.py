@@ -1,0 +1,231 @@
+"""HR changes or cancels an event from `/admin`, end to end over the local Bot API server:
+the new schedule typed in WITA, previewed and saved, registrants told through the outbox in
+their language, reminders moved; a cancellation with its reason, the registration shown as
+cancelled and the event gone from the catalog; garbage refused; only HR may do any of it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.context import SERVICES_KEY, BotApplication
+from bot.dispatcher import Dispatcher
+from bot.local_api import BotMessage, LocalBotApi, Phone
+from db import accounts, registration, reminders
+from db.models import Employee, Event, EventStatus, OutboxMessage, OutboxState, Role
+from tests.e2e.conftest import Clock
+from tests.utils.domain_factories import WITA, make_event, wita
+from tests.utils.phones import linked_phone
+from tests.utils.registration_factories import make_employees
+
+HR = 9001
+ORGANIZER = 9002
+BPSDM = "BPSDM Provinsi NTT"
+
+
+async def _hr(session: AsyncSession, api: LocalBotApi, lang: str = "id") -> Phone:
+    await accounts.grant_role(session, telegram_user_id=HR, role=Role.HR)
+    return api.user(user_id=HR, first_name="Yohanes", language_code=lang)
+
+
+async def _press(phone: Phone, text: str) -> BotMessage:
+    await phone.press(text)
+    (answer,) = await phone.wait_replies()
+    return answer
+
+
+async def _say(phone: Phone, text: str) -> BotMessage:
+    await phone.send(text)
+    (answer,) = await phone.wait_replies()
+    return answer
+
+
+async def _open_event(phone: Phone) -> BotMessage:
+    await _say(phone, "/admin")
+    return await _press(phone, "1. Pelayanan Prima")
+
+
+async def _registrants(
+    session: AsyncSession, api: LocalBotApi, event: Event, clock: Clock
+) -> tuple[Phone, Phone, list[Employee]]:
+    """Maria (Indonesian) and John (English) hold seats; both linked."""
+    maria, john = await make_employees(session, 2)
+    maria_phone = await linked_phone(session, api, maria, user_id=501)
+    john_phone = await linked_phone(session, api, john, user_id=502, lang="en")
+    for employee in (maria, john):
+        await registration.register(session, event_id=event.id, employee_id=employee.id, now=clock.now)
+    return maria_phone, john_phone, [maria, john]
+
+
+async def _pending_reminders(session: AsyncSession) -> set[datetime]:
+    rows = await session.scalars(
+        select(OutboxMessage.due_at).where(
+            OutboxMessage.state == OutboxState.PENDING, OutboxMessage.dedupe_key.startswith(reminders.PREFIX)
+        )
+    )
+    return {due.astimezone(WITA) for due in rows}
+
+
+async def _dispatch(bot: BotApplication) -> int:
+    return await Dispatcher(bot.bot_data[SERVICES_KEY], bot.bot, worker_id="test", rate=30).drain()
+
+
+async def test_hr_moves_an_event_and_every_registrant_hears_in_their_language(
+    api: LocalBotApi, bot: BotApplication, session: AsyncSession, clock: Clock
+) -> None:
+    event = await make_event(session, "PRIMA-01", title="Pelayanan Prima", starts_at=wita(2026, 12, 14))
+    maria_phone, john_phone, _ = await _registrants(session, api, event, clock)
+    await reminders.derive(session, now=clock.now, timezone=WITA)
+    assert await _pending_reminders(session) == {
+        wita(2026, 12, 7, 7),
+        wita(2026, 12, 13, 7),
+        wita(2026, 12, 14, 6),
+    }
+    phone = await _hr(session, api)
+
+    screen = await _open_event(phone)
+    assert "✏️ Ubah acara" in screen.button_texts
+    menu = await _press(phone, "✏️ Ubah acara")
+    assert "Batas pendaftaran: Jumat, 11 Desember 2026, 09.00 WITA" in menu.plain_text
+    asked = await _press(phone, "📅 Jadwal")
+    assert "12/12/2026 08.00-16.00" in asked.plain_text
+    preview = await _say(phone, "21/12/2026 08.00-16.00")
+    assert "Semula: Senin, 14 Desember 2026, 09.00 WITA – 17.00 WITA" in preview.plain_text
+    assert "Menjadi: Senin, 21 Desember 2026, 08.00 WITA – 16.00 WITA" in preview.plain_text
+    assert "2 pendaftar aktif" in preview.plain_text
+    saved = await _press(phone, "✅ Simpan & beri tahu")
+    assert "Jadwal Pelayanan Prima disimpan. 2 pendaftar akan diberi tahu" in saved.plain_text
+    # A second press of the same button (a double tap) changes and tells nothing more.
+    await phone.press_forged(f"eva:ok:{event.id}", message_id=saved.message_id)
+    (again,) = await phone.wait_replies()
+    assert "kedaluwarsa atau sudah diproses" in again.plain_text
+
+    assert await _pending_reminders(session) == {
+        wita(2026, 12, 14, 7),
+        wita(2026, 12, 20, 7),
+        wita(2026, 12, 21, 6),
+    }
+    assert await _dispatch(bot) == 2
+    (notice,) = await maria_phone.wait_replies()
+    assert "Perubahan jadwal: Pelayanan Prima" in notice.plain_text
+    assert "Menjadi: Senin, 21 Desember 2026, 08.00 WITA – 16.00 WITA" in notice.plain_text
+    (english,) = await john_phone.wait_replies()
+    assert "New schedule: Pelayanan Prima" in english.plain_text
+    assert "Now: Monday, 21 December 2026, 08.00 WITA – 16.00 WITA" in english.plain_text
+    assert await _dispatch(bot) == 0
+
+
+async def test_hr_cancels_an_event_with_their_own_reason(
+    api: LocalBotApi, bot: BotApplication, session: AsyncSession, clock: Clock
+) -> None:
+    event = await make_event(session, "PRIMA-01", title="Pelayanan Prima", starts_at=wita(2026, 12, 14))
+    maria_phone, john_phone, _ = await _registrants(session, api, event, clock)
+    await reminders.derive(session, now=clock.now, timezone=WITA)
+    phone = await _hr(session, api)
+
+    await _open_event(phone)
+    reasons = await _press(phone, "🚫 Batalkan acara")
+    assert "Narasumber berhalangan" in reasons.button_texts
+    await _press(phone, "✍️ Tulis alasan sendiri")
+    confirm = await _say(phone, "Aula dipakai untuk posko banjir")
+    assert "Alasan: Aula dipakai untuk posko banjir" in confirm.plain_text
+    done = await _press(phone, "🚫 Ya, batalkan acara")
+    assert "Pelayanan Prima dibatalkan. 2 pendaftaran ikut dibatalkan, 2 kursi dibebaskan" in done.plain_text
+    status = await session.scalar(select(Event.status).execution_options(populate_existing=True))
+    assert status is EventStatus.CANCELLED
+    assert await _pending_reminders(session) == set()
+
+    assert await _dispatch(bot) == 2
+    (notice,) = await maria_phone.wait_replies()
+    assert "Kegiatan dibatalkan: Pelayanan Prima" in notice.plain_text
+    assert "Alasan: Aula dipakai untuk posko banjir" in notice.plain_text
+    (english,) = await john_phone.wait_replies()
+    assert "Event cancelled: Pelayanan Prima" in english.plain_text
+
+    mine = await _say(maria_phone, "/pendaftaran")
+    assert "❌ Dibatalkan" in mine.plain_text
+    assert "Pelayanan Prima" in mine.plain_text
+    assert "kegiatan dibatalkan" in mine.plain_text
+    catalog = await _say(maria_phone, "/pelatihan")
+    assert "Pelayanan Prima" not in catalog.plain_text
+
+    screen = await _open_event(phone)
+    assert "🚫 Batalkan acara" not in screen.button_texts
+
+
+async def test_hr_picks_a_reason_in_english(
+    api: LocalBotApi, bot: BotApplication, session: AsyncSession, clock: Clock
+) -> None:
+    event = await make_event(session, "PRIMA-01", title="Pelayanan Prima", starts_at=wita(2026, 12, 14))
+    maria_phone, _, _ = await _registrants(session, api, event, clock)
+    phone = await _hr(session, api, lang="en")
+    await accounts.set_language(session, telegram_user_id=HR, chat_id=HR, language="en")
+
+    await _say(phone, "/admin")
+    await _press(phone, "1. Pelayanan Prima")
+    await _press(phone, "🚫 Cancel event")
+    confirm = await _press(phone, "The speaker cannot attend")
+    assert "Really cancel Pelayanan Prima?" in confirm.plain_text
+    done = await _press(phone, "🚫 Yes, cancel the event")
+    assert "is cancelled" in done.plain_text
+    await phone.press_forged(f"eva:cx:{event.id}:speaker", message_id=done.message_id)
+    (again,) = await phone.wait_replies()
+    assert "was already cancelled; nobody is told twice" in again.plain_text
+
+    assert await _dispatch(bot) == 2
+    (notice,) = await maria_phone.wait_replies()
+    assert "Alasan: Narasumber berhalangan" in notice.plain_text
+
+
+@pytest.mark.usefixtures("bot")
+async def test_garbage_and_impossible_times_are_refused_and_nothing_changes(
+    api: LocalBotApi, session: AsyncSession
+) -> None:
+    event = await make_event(session, "PRIMA-01", title="Pelayanan Prima", starts_at=wita(2026, 12, 14))
+    phone = await _hr(session, api)
+    await _open_event(phone)
+    await _press(phone, "✏️ Ubah acara")
+    await _press(phone, "📅 Jadwal")
+    for typed, words in [
+        ("besok pagi saja", "Format tidak dikenali"),
+        ("31/02/2026 08.00-16.00", "tidak ada di kalender"),
+        ("21/12/2026 16.00-08.00", "Waktu selesai harus sesudah waktu mulai"),
+        ("20/11/2026 08.00-16.00", "Waktu mulai sudah lewat"),
+    ]:
+        refusal = await _say(phone, typed)
+        assert words in refusal.plain_text
+        assert "Silakan ketik lagi" in refusal.plain_text
+    discarded = await _press(phone, "✖️ Batal")
+    assert "Ubah acara: Pelayanan Prima" in discarded.plain_text
+    ignored = await _say(phone, "21/12/2026 08.00-16.00")
+    assert "Ubah acara" not in ignored.plain_text
+    starts_at = await session.scalar(select(Event.starts_at).execution_options(populate_existing=True))
+    assert starts_at == event.starts_at
+
+
+@pytest.mark.usefixtures("bot")
+async def test_organizers_and_asn_cannot_change_or_cancel_even_with_forged_buttons(
+    api: LocalBotApi, session: AsyncSession
+) -> None:
+    event = await make_event(
+        session, "PRIMA-01", title="Pelayanan Prima", starts_at=wita(2026, 12, 14), organizer=BPSDM
+    )
+    (employee,) = await make_employees(session, 1)
+    await accounts.grant_role(session, telegram_user_id=ORGANIZER, role=Role.ORGANIZER, organizer=BPSDM)
+    organizer = api.user(user_id=ORGANIZER, first_name="Dosen", language_code="id")
+    asn = await linked_phone(session, api, employee, user_id=503)
+
+    screen = await _open_event(organizer)
+    assert "✏️ Ubah acara" not in screen.button_texts
+    assert "🚫 Batalkan acara" not in screen.button_texts
+    for phone, opener in ((organizer, "/admin"), (asn, "/pengaturan")):
+        for forged in (f"eva:m:{event.id}", f"eva:f:{event.id}:s", f"eva:cx:{event.id}:speaker"):
+            await _say(phone, opener)  # a message with buttons, to forge a press on
+            await phone.press_forged(forged)
+            (refusal,) = await phone.wait_replies()
+            assert "hanya dapat dilakukan petugas BKPSDM/BKD" in refusal.plain_text
+    status = await session.scalar(select(Event.status).execution_options(populate_existing=True))
+    assert status is EventStatus.PUBLISHED
