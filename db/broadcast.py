@@ -1,31 +1,43 @@
-"""HR announcements to a chosen audience: who receives it, and putting it in the outbox.
+"""HR announcements to a chosen audience: who receives it, drafts, putting it in the outbox,
+and following it through (pause, resume, cancel, done with a report to its creator).
 
 An audience is the AND of its filters (units, position types, ranks, the registrants of an
 event, ASN with a gap in a competency, ASN below the JP target this year); an empty
 audience is everyone linked. Only linked accounts that have not blocked the bot receive it.
+
+An announcement is a DRAFT while HR composes it in Telegram, then SCHEDULED or SENDING,
+PAUSED or CANCELLED by HR, and DONE when none of its outbox rows is left to send.
 """
 
 from __future__ import annotations
 
+import enum
 import html
-from dataclasses import asdict, dataclass
-from datetime import date, datetime
-from typing import Any
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from db import audit, outbox
+from db.identity import POSITION_TYPES, RANK_NAMES
 from db.models import (
     Announcement,
     AnnouncementStatus,
     Assessment,
     Competency,
+    ConversationState,
     Employee,
     Event,
     LearningRecord,
     NotificationKind,
+    OutboxMessage,
+    OutboxState,
     PositionStandard,
     Registration,
     RegistrationStatus,
@@ -33,6 +45,23 @@ from db.models import (
     Unit,
 )
 
+#: Telegram's limits on a message's text and on a photo's or document's caption.
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+PHOTO: Literal["photo"] = "photo"
+DOCUMENT: Literal["document"] = "document"
+#: `conversation_states.flow` while HR composes; the steps await the text or the send time.
+FLOW = "announce"
+STEP_TEXT = "text"
+STEP_TIME = "time"
+#: `last_error` of the rows an announcement's cancellation withdrew.
+CANCELLED = "cancelled by HR"
+REPORT_TEMPLATE = "announce_report"
+SNIPPET_WORDS = 8
+RANKS: tuple[str, ...] = tuple(RANK_NAMES)
+_TIME = r"(\d{1,2})[.:](\d{2})"
+_DAY_FIRST = re.compile(r"(\d{1,2})[/-](\d{1,2})[/-](\d{4}),? (?:pukul |jam |at )?" + _TIME, re.IGNORECASE)
+_YEAR_FIRST = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2}),? (?:pukul |jam |at )?" + _TIME, re.IGNORECASE)
 ACTIVE = (RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED, RegistrationStatus.PENDING)
 
 
@@ -52,6 +81,74 @@ class Audience:
         return {
             key: list(value) if isinstance(value, tuple) else value for key, value in asdict(self).items()
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A photo or document an announcement carries, by the file_id Telegram gave the bot."""
+
+    kind: Literal["photo", "document"]
+    file_id: str
+
+
+class TextTooLong(ValueError):
+    """The text is longer than Telegram accepts (4096 characters, 1024 for a caption)."""
+
+    def __init__(self, *, limit: int, length: int) -> None:
+        super().__init__(f"{length} characters, at most {limit} allowed")
+        self.limit = limit
+        self.length = length
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """HR's next message is awaited: the text (`STEP_TEXT`) or the send time of a draft."""
+
+    step: str
+    announcement_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """An announcement's rows by outcome; `blocked` rows are not among `skipped`."""
+
+    pending: int = 0
+    sending: int = 0
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+    blocked: int = 0
+
+    @property
+    def waiting(self) -> int:
+        """Rows still to be sent (pending, or in flight)."""
+        return self.pending + self.sending
+
+
+class Change(enum.Enum):
+    """How a pause, resume or cancel went."""
+
+    DONE = "done"
+    NOT_ALLOWED = "not_allowed"
+    NOT_FOUND = "not_found"
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryPage:
+    """One page of the announcement history."""
+
+    items: list[Announcement]
+    page: int
+    pages: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One value an audience filter can take, with the id its button carries."""
+
+    id: int
+    name: str
 
 
 def _recipients(audience: Audience, *, year: int, target: int) -> Select[tuple[int]]:
@@ -131,6 +228,153 @@ async def count(session: AsyncSession, *, audience: Audience, year: int, target:
     return int(await session.scalar(select(func.count()).select_from(query)) or 0)
 
 
+def audience_from(stored: dict[str, Any]) -> Audience:
+    """The audience as stored with an announcement (its `as_dict`)."""
+    return Audience(
+        units=tuple(stored.get("units") or ()),
+        position_types=tuple(stored.get("position_types") or ()),
+        ranks=tuple(stored.get("ranks") or ()),
+        event_code=stored.get("event_code"),
+        gap_competency=stored.get("gap_competency"),
+        below_jp=bool(stored.get("below_jp", False)),
+    )
+
+
+def body(text: str) -> str:
+    """The HTML that recipients receive for HR's plain text: escaped, so it arrives as typed."""
+    return html.escape(text, quote=False)
+
+
+def attachment_of(announcement: Announcement) -> Attachment | None:
+    """The photo or document sent with the announcement's text as its caption, if any."""
+    if announcement.photo_file_id is not None:
+        return Attachment(PHOTO, announcement.photo_file_id)
+    if announcement.document_file_id is not None:
+        return Attachment(DOCUMENT, announcement.document_file_id)
+    return None
+
+
+def text_limit(*, with_attachment: bool) -> int:
+    """Telegram's limit on the text: a caption is shorter than a message."""
+    return CAPTION_LIMIT if with_attachment else TEXT_LIMIT
+
+
+# ---------------------------------------------------------------------------- drafts
+
+
+async def create_draft(
+    session: AsyncSession,
+    *,
+    text: str,
+    created_by: int,
+    photo_file_id: str | None = None,
+    document_file_id: str | None = None,
+) -> Announcement:
+    """A draft to everyone (commits); `TextTooLong` when Telegram would refuse the text."""
+    limit = text_limit(with_attachment=photo_file_id is not None or document_file_id is not None)
+    if len(text) > limit:
+        raise TextTooLong(limit=limit, length=len(text))
+    draft = Announcement(
+        text=text,
+        photo_file_id=photo_file_id,
+        document_file_id=document_file_id,
+        audience=Audience().as_dict(),
+        status=AnnouncementStatus.DRAFT,
+        created_by=created_by,
+    )
+    session.add(draft)
+    await session.commit()
+    return draft
+
+
+async def find_draft(session: AsyncSession, *, announcement_id: int, created_by: int) -> Announcement | None:
+    """The caller's own draft, or None (sent already, discarded, or someone else's)."""
+    found = await session.get(Announcement, announcement_id)
+    if found is None or found.status is not AnnouncementStatus.DRAFT or found.created_by != created_by:
+        return None
+    return found
+
+
+async def set_audience(session: AsyncSession, *, draft: Announcement, audience: Audience) -> None:
+    """Change a draft's audience (commits)."""
+    draft.audience = audience.as_dict()
+    await session.commit()
+
+
+async def discard_draft(session: AsyncSession, *, announcement_id: int, created_by: int) -> bool:
+    """Drop the caller's draft, if it still is one, and stop waiting for their input (commits);
+    whether a draft was dropped."""
+    result = await session.execute(
+        delete(Announcement).where(
+            Announcement.id == announcement_id,
+            Announcement.status == AnnouncementStatus.DRAFT,
+            Announcement.created_by == created_by,
+        )
+    )
+    await stop_waiting(session, telegram_user_id=created_by)
+    return bool(getattr(result, "rowcount", 0))
+
+
+# ---------------------------------------------------------------------------- waiting for input
+
+
+async def wait_for(
+    session: AsyncSession, *, telegram_user_id: int, step: str, announcement_id: int | None = None
+) -> None:
+    """Remember that HR's next message is the text (`STEP_TEXT`) or the time (`STEP_TIME`) (commits)."""
+    data = {} if announcement_id is None else {"announcement_id": announcement_id}
+    state = await session.get(ConversationState, telegram_user_id)
+    if state is None:
+        session.add(ConversationState(telegram_user_id=telegram_user_id, flow=FLOW, step=step, data=data))
+    else:
+        state.flow, state.step, state.data = FLOW, step, data
+    await session.commit()
+
+
+async def waiting(session: AsyncSession, *, telegram_user_id: int) -> Waiting | None:
+    """What HR's next message is awaited for, if anything."""
+    state = await session.get(ConversationState, telegram_user_id)
+    if state is None or state.flow != FLOW:
+        return None
+    announcement_id = state.data.get("announcement_id")
+    return Waiting(state.step, int(announcement_id) if announcement_id is not None else None)
+
+
+async def stop_waiting(session: AsyncSession, *, telegram_user_id: int) -> None:
+    """Forget this flow's step (other flows' state is left alone) (commits)."""
+    await _forget_step(session, telegram_user_id)
+    await session.commit()
+
+
+async def _forget_step(session: AsyncSession, telegram_user_id: int) -> None:
+    await session.execute(
+        delete(ConversationState).where(
+            ConversationState.telegram_user_id == telegram_user_id, ConversationState.flow == FLOW
+        )
+    )
+
+
+def parse_when(text: str, *, timezone: ZoneInfo) -> datetime | None:
+    """'30/11/2026 07.00', '30-11-2026 07:00' or '2026-11-30 07:00' in office time, as UTC;
+    None for anything else (including dates that do not exist)."""
+    cleaned = " ".join(text.split())
+    day_first, year_first = _DAY_FIRST.fullmatch(cleaned), _YEAR_FIRST.fullmatch(cleaned)
+    if day_first is not None:
+        day, month, year, hour, minute = (int(part) for part in day_first.groups())
+    elif year_first is not None:
+        year, month, day, hour, minute = (int(part) for part in year_first.groups())
+    else:
+        return None
+    try:
+        local = datetime(year, month, day, hour, minute, tzinfo=timezone)
+    except ValueError:
+        return None
+    return local.astimezone(UTC)
+
+
+# ---------------------------------------------------------------------------- sending
+
+
 async def announce(
     session: AsyncSession,
     *,
@@ -141,21 +385,33 @@ async def announce(
     year: int,
     target: int,
     created_by: int | None = None,
+    photo_file_id: str | None = None,
+    document_file_id: str | None = None,
+    draft: Announcement | None = None,
 ) -> Announcement:
-    """Create the announcement and one outbox row per recipient (commits). `text` is plain
-    text written by HR; it is escaped so it reaches every phone exactly as typed."""
+    """Create the announcement (or send `draft`) and one outbox row per recipient (commits).
+
+    `text` is plain text written by HR; it is escaped so it reaches every phone exactly as
+    typed, as the caption of the photo or document when there is one. An announcement
+    without recipients is done at once.
+    """
     chats = list(await session.scalars(_recipients(audience, year=year, target=target)))
-    announcement = Announcement(
-        text=text,
-        audience=audience.as_dict(),
-        recipient_count=len(chats),
-        status=AnnouncementStatus.SCHEDULED if due_at > now else AnnouncementStatus.SENDING,
-        scheduled_at=due_at,
-        created_by=created_by,
-    )
+    announcement = draft or Announcement(created_by=created_by)
+    announcement.text = text
+    announcement.audience = audience.as_dict()
+    if draft is None:
+        announcement.photo_file_id, announcement.document_file_id = photo_file_id, document_file_id
+    announcement.recipient_count = len(chats)
+    announcement.scheduled_at = due_at
+    if not chats:
+        announcement.status, announcement.finished_at = AnnouncementStatus.DONE, now
+    elif due_at > now:
+        announcement.status = AnnouncementStatus.SCHEDULED
+    else:
+        announcement.status = AnnouncementStatus.SENDING
     session.add(announcement)
     await session.flush()
-    body = html.escape(text, quote=False)
+    html_body = body(text)
     await outbox.enqueue_many(
         session,
         [
@@ -163,7 +419,7 @@ async def announce(
                 chat_id=chat_id,
                 kind=NotificationKind.ANNOUNCEMENT,
                 due_at=due_at,
-                text=body,
+                text=html_body,
                 announcement_id=announcement.id,
                 dedupe_key=f"announcement:{announcement.id}:{chat_id}",
             )
@@ -173,9 +429,314 @@ async def announce(
     audit.record(
         session,
         action="announcement.created",
-        actor_telegram_id=created_by,
+        actor_telegram_id=announcement.created_by,
         subject=f"announcement:{announcement.id}",
         details={"audience": audience.as_dict(), "recipients": len(chats), "due_at": due_at.isoformat()},
     )
+    if announcement.created_by is not None:
+        await _forget_step(session, announcement.created_by)
     await session.commit()
     return announcement
+
+
+async def attachments(session: AsyncSession, announcement_ids: Iterable[int]) -> dict[int, Attachment]:
+    """The photo or document of each of these announcements that has one (one query)."""
+    ids = set(announcement_ids)
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(Announcement.id, Announcement.photo_file_id, Announcement.document_file_id).where(
+            Announcement.id.in_(ids),
+            or_(Announcement.photo_file_id.is_not(None), Announcement.document_file_id.is_not(None)),
+        )
+    )
+    return {
+        r.id: Attachment(PHOTO, r.photo_file_id)
+        if r.photo_file_id is not None
+        else Attachment(DOCUMENT, r.document_file_id)
+        for r in rows
+    }
+
+
+# ---------------------------------------------------------------------------- progress and control
+
+
+async def find(session: AsyncSession, *, announcement_id: int) -> Announcement | None:
+    """An announcement that was sent or scheduled (drafts are their author's business)."""
+    found = await session.get(Announcement, announcement_id, populate_existing=True)
+    return None if found is None or found.status is AnnouncementStatus.DRAFT else found
+
+
+async def tally(session: AsyncSession, *, announcement_id: int) -> Tally:
+    """Where the announcement's rows stand; rows skipped because the chat blocked the bot are
+    counted as blocked, not skipped."""
+    is_blocked = and_(
+        OutboxMessage.state == OutboxState.SKIPPED, OutboxMessage.last_error.like(f"{outbox.BLOCKED}%")
+    )
+    rows = await session.execute(
+        select(OutboxMessage.state, is_blocked.label("blocked"), func.count())
+        .where(OutboxMessage.announcement_id == announcement_id)
+        .group_by(OutboxMessage.state, "blocked")
+    )
+    counts: dict[str, int] = {}
+    for state, blocked, n in rows.tuples():
+        key = "blocked" if blocked else OutboxState(state).value
+        counts[key] = counts.get(key, 0) + int(n)
+    return Tally(**counts)
+
+
+async def pause(session: AsyncSession, *, announcement_id: int, actor: int, now: datetime) -> Change:
+    """Hold the rows not yet sent (those in flight still go) (commits)."""
+    await finish(session, announcement_ids=[announcement_id], now=now)
+    await session.commit()
+    return await _change(
+        session,
+        announcement_id,
+        actor,
+        action="paused",
+        allowed=(AnnouncementStatus.SCHEDULED, AnnouncementStatus.SENDING),
+        to=lambda _announcement: AnnouncementStatus.PAUSED,
+    )
+
+
+async def resume(session: AsyncSession, *, announcement_id: int, actor: int, now: datetime) -> Change:
+    """Let the held rows go again, at their scheduled time if that is still to come (commits)."""
+
+    def back(announcement: Announcement) -> AnnouncementStatus:
+        later = announcement.scheduled_at is not None and announcement.scheduled_at > now
+        return AnnouncementStatus.SCHEDULED if later else AnnouncementStatus.SENDING
+
+    change = await _change(
+        session, announcement_id, actor, action="resumed", allowed=(AnnouncementStatus.PAUSED,), to=back
+    )
+    if change is Change.DONE:
+        await finish(session, announcement_ids=[announcement_id], now=now)
+        await session.commit()
+    return change
+
+
+async def cancel(session: AsyncSession, *, announcement_id: int, actor: int, now: datetime) -> Change:
+    """Withdraw every row not yet sent: they are skipped, not deleted, so the history keeps
+    who was not reached (commits)."""
+    allowed = (AnnouncementStatus.SCHEDULED, AnnouncementStatus.SENDING, AnnouncementStatus.PAUSED)
+    change = await _change(
+        session,
+        announcement_id,
+        actor,
+        action="cancelled",
+        allowed=allowed,
+        to=lambda _announcement: AnnouncementStatus.CANCELLED,
+        finished_at=now,
+    )
+    if change is Change.DONE:
+        await session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.announcement_id == announcement_id, OutboxMessage.state == OutboxState.PENDING
+            )
+            .values(state=OutboxState.SKIPPED, last_error=CANCELLED, lease_until=None)
+            .execution_options(synchronize_session=False)
+        )
+        await session.commit()
+    return change
+
+
+async def _change(
+    session: AsyncSession,
+    announcement_id: int,
+    actor: int,
+    *,
+    action: str,
+    allowed: tuple[AnnouncementStatus, ...],
+    to: Callable[[Announcement], AnnouncementStatus],
+    finished_at: datetime | None = None,
+) -> Change:
+    """One status change, made only from an allowed status and audited (commits)."""
+    found = await session.get(Announcement, announcement_id, with_for_update=True, populate_existing=True)
+    if found is None or found.status is AnnouncementStatus.DRAFT:
+        return Change.NOT_FOUND
+    if found.status not in allowed:
+        return Change.NOT_ALLOWED
+    found.status = to(found)
+    if finished_at is not None:
+        found.finished_at = finished_at
+    pending = await session.scalar(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(OutboxMessage.announcement_id == announcement_id, OutboxMessage.state == OutboxState.PENDING)
+    )
+    audit.record(
+        session,
+        action=f"announcement.{action}",
+        actor_telegram_id=actor,
+        subject=f"announcement:{announcement_id}",
+        details={
+            "audience": found.audience,
+            "recipients": found.recipient_count,
+            "pending": int(pending or 0),
+        },
+    )
+    await session.commit()
+    return Change.DONE
+
+
+async def finish(
+    session: AsyncSession, *, now: datetime, announcement_ids: Iterable[int] | None = None
+) -> list[int]:
+    """Mark done the announcements (these, or every one under way when None) with no row left
+    to send, and queue each one's report to its creator; the ids marked done. Set-based: two
+    UPDATEs whatever the number of rows, cheap enough to run after every dispatcher batch
+    (with the batch's ids) and as a periodic sweep (None) that also catches announcements
+    whose last rows were skipped elsewhere or whose dispatcher died before this check.
+    Leaves the commit to the caller.
+
+    The report goes through the outbox, not straight to Telegram: it is written in the
+    transaction that marks the announcement done, so a crash can neither lose it nor (with its
+    dedupe key) send it twice, and it waits its turn under the same rate limits.
+    """
+    chosen: ColumnElement[bool] = true()
+    if announcement_ids is not None:
+        ids = set(announcement_ids)
+        if not ids:
+            return []
+        chosen = Announcement.id.in_(ids)
+    await session.execute(
+        update(Announcement)
+        .where(
+            chosen,
+            Announcement.status == AnnouncementStatus.SCHEDULED,
+            Announcement.scheduled_at <= now,
+        )
+        .values(status=AnnouncementStatus.SENDING)
+        .execution_options(synchronize_session=False)
+    )
+    unsent = (
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.announcement_id == Announcement.id,
+            OutboxMessage.state.in_((OutboxState.PENDING, OutboxState.SENDING)),
+        )
+        .exists()
+    )
+    done = (
+        await session.execute(
+            update(Announcement)
+            .where(chosen, Announcement.status == AnnouncementStatus.SENDING, ~unsent)
+            .values(status=AnnouncementStatus.DONE, finished_at=now)
+            .returning(Announcement.id, Announcement.created_by, Announcement.text, Announcement.scheduled_at)
+            .execution_options(synchronize_session=False)
+        )
+    ).all()
+    for row in done:
+        if row.created_by is None:
+            continue
+        counts = await tally(session, announcement_id=row.id)
+        started = row.scheduled_at or now
+        await outbox.enqueue(
+            session,
+            chat_id=row.created_by,
+            kind=NotificationKind.ANNOUNCEMENT_REPORT,
+            due_at=now,
+            template=REPORT_TEMPLATE,
+            context={
+                "announcement_id": row.id,
+                "preview": snippet(row.text),
+                "sent": counts.sent,
+                "failed": counts.failed,
+                "blocked": counts.blocked,
+                "skipped": counts.skipped,
+                "seconds": max(0, int((now - started).total_seconds())),
+            },
+            dedupe_key=f"announcement-report:{row.id}",
+        )
+    return [row.id for row in done]
+
+
+# ---------------------------------------------------------------------------- history and pickers
+
+
+def snippet(text: str, words: int = SNIPPET_WORDS) -> str:
+    """The first few words of a text, for lists."""
+    parts = text.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+
+
+async def history(session: AsyncSession, *, page: int, per_page: int) -> HistoryPage:
+    """Sent and scheduled announcements, newest first; `page` is clamped into range."""
+    sent = Announcement.status != AnnouncementStatus.DRAFT
+    total = int(await session.scalar(select(func.count()).select_from(Announcement).where(sent)) or 0)
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 0), pages - 1)
+    items = list(
+        await session.scalars(
+            select(Announcement)
+            .where(sent)
+            .order_by(Announcement.created_at.desc(), Announcement.id.desc())
+            .offset(page * per_page)
+            .limit(per_page)
+        )
+    )
+    return HistoryPage(items, page, pages, total)
+
+
+async def options(session: AsyncSession, *, kind: str) -> list[Option]:
+    """What an audience filter can be set to, from the data: `units`, `position_types` and
+    `ranks` that some employee has, `events` (newest first) and `competencies`. The id of a
+    position type or rank is its index in the fixed list (`POSITION_TYPES`, `RANKS`)."""
+    if kind == "units":
+        rows = await session.execute(select(Unit.id, Unit.name).order_by(Unit.name))
+        return [Option(r.id, r.name) for r in rows]
+    if kind == "events":
+        rows = await session.execute(
+            select(Event.id, Event.code, Event.title).order_by(Event.starts_at.desc(), Event.id.desc())
+        )
+        return [Option(r.id, f"{r.code} — {r.title}") for r in rows]
+    if kind == "competencies":
+        rows = await session.execute(select(Competency.id, Competency.name).order_by(Competency.name))
+        return [Option(r.id, r.name) for r in rows]
+    if kind == "position_types":
+        present = set(await session.scalars(select(Employee.position_type).distinct()))
+        return [Option(i, name) for i, name in enumerate(POSITION_TYPES) if name in present]
+    if kind == "ranks":
+        present = set(await session.scalars(select(Employee.rank).distinct()))
+        return [Option(i, name) for i, name in enumerate(RANKS) if name in present]
+    raise ValueError(f"unknown audience option {kind!r}")
+
+
+async def option_name(session: AsyncSession, *, kind: str, option_id: int) -> str | None:
+    """The value behind an option's id (a unit's name, an event's code…), None if unknown."""
+    name: str | None = None
+    if kind == "units":
+        name = await session.scalar(select(Unit.name).where(Unit.id == option_id))
+    elif kind == "events":
+        name = await session.scalar(select(Event.code).where(Event.id == option_id))
+    elif kind == "competencies":
+        name = await session.scalar(select(Competency.name).where(Competency.id == option_id))
+    else:
+        fixed = {"position_types": POSITION_TYPES, "ranks": RANKS}.get(kind)
+        if fixed is None:
+            raise ValueError(f"unknown audience option {kind!r}")
+        name = fixed[option_id] if 0 <= option_id < len(fixed) else None
+    return name
+
+
+def toggle(audience: Audience, *, kind: str, value: str) -> Audience:
+    """The audience with `value` added to or removed from a filter; events and competencies
+    hold one value, which pressing again clears."""
+    if kind == "events":
+        same = (audience.event_code or "").casefold() == value.casefold()
+        return replace(audience, event_code=None if same else value)
+    if kind == "competencies":
+        same = (audience.gap_competency or "").casefold() == value.casefold()
+        return replace(audience, gap_competency=None if same else value)
+
+    def flip(current: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(v for v in current if v != value) if value in current else (*current, value)
+
+    if kind == "units":
+        return replace(audience, units=flip(audience.units))
+    if kind == "position_types":
+        return replace(audience, position_types=flip(audience.position_types))
+    if kind == "ranks":
+        return replace(audience, ranks=flip(audience.ranks))
+    raise ValueError(f"unknown audience option {kind!r}")

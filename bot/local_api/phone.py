@@ -14,7 +14,7 @@ import re
 import time
 from typing import TYPE_CHECKING
 
-from bot.local_api.files import DOCUMENTS, document_dict
+from bot.local_api.files import DOCUMENTS, PHOTOS, document_dict, image_size
 from bot.local_api.html_check import utf16_len
 from bot.local_api.models import BotMessage, CallbackAnswer, ChatState, JSONDict, JSONObject
 
@@ -101,6 +101,26 @@ class Phone:
         )
         message = self._new_message()
         message["document"] = document_dict(stored)
+        if caption:
+            message["caption"] = caption
+        return await self._deliver({"message": message})
+
+    async def send_photo(self, data: bytes, *, caption: str | None = None) -> JSONDict:
+        """Send a photo (PNG, JPEG, GIF or WebP); the bot can fetch it or send it on by its file_id."""
+        size = image_size(data)
+        if size is None:
+            raise ValueError("a photo must be a PNG, JPEG, GIF or WebP image")
+        stored = self._server.files.add(data, folder=PHOTOS, size=size)
+        message = self._new_message()
+        message["photo"] = [
+            {
+                "file_id": stored.file_id,
+                "file_unique_id": stored.file_unique_id,
+                "width": stored.width,
+                "height": stored.height,
+                "file_size": stored.size,
+            }
+        ]
         if caption:
             message["caption"] = caption
         return await self._deliver({"message": message})

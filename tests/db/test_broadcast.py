@@ -3,14 +3,26 @@ once, exactly as typed."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db import broadcast, registration
-from db.broadcast import Audience
-from db.models import AuditLog, Employee, LearningRecord, OutboxMessage, TelegramAccount
+from db import broadcast, outbox, registration
+from db.broadcast import Audience, Change
+from db.models import (
+    Announcement,
+    AnnouncementStatus,
+    AuditLog,
+    ConversationState,
+    Employee,
+    LearningRecord,
+    OutboxMessage,
+    OutboxState,
+    TelegramAccount,
+)
 from tests.utils.domain_factories import assess, make_event, set_standard, wita
 from tests.utils.factories import make_employee
 
@@ -103,3 +115,256 @@ async def test_an_announcement_is_queued_once_per_recipient_as_typed_and_audited
     assert audit.actor_telegram_id == 42
     assert audit.details["recipients"] == 3
     assert await session.scalar(select(func.count()).select_from(OutboxMessage)) == 3
+
+
+HR = 9001
+WITA = ZoneInfo("Asia/Makassar")
+
+
+async def _send(session: AsyncSession, draft: Announcement, *, due_at: datetime = NOW) -> Announcement:
+    return await broadcast.announce(
+        session,
+        text=draft.text,
+        audience=broadcast.audience_from(draft.audience),
+        due_at=due_at,
+        now=NOW,
+        year=2026,
+        target=20,
+        draft=draft,
+    )
+
+
+async def _states(session: AsyncSession, announcement_id: int) -> list[OutboxState]:
+    rows = await session.scalars(
+        select(OutboxMessage.state)
+        .where(OutboxMessage.announcement_id == announcement_id)
+        .order_by(OutboxMessage.chat_id)
+    )
+    return list(rows)
+
+
+async def _deliver_all(session: AsyncSession, announcement_id: int) -> None:
+    """What the dispatcher does: every row sent, except chat 3's, which blocked the bot."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.announcement_id == announcement_id, OutboxMessage.chat_id != 3)
+        .values(state=OutboxState.SENT)
+    )
+    row = await session.scalar(
+        select(OutboxMessage.id).where(
+            OutboxMessage.announcement_id == announcement_id, OutboxMessage.chat_id == 3
+        )
+    )
+    assert row is not None
+    await outbox.mark_blocked(session, outbox_id=row, chat_id=3, now=NOW, reason="Forbidden: bot was blocked")
+    await session.commit()
+
+
+async def test_a_draft_keeps_the_photo_and_is_sent_with_it_to_its_audience(session: AsyncSession) -> None:
+    await _roster(session)
+    draft = await broadcast.create_draft(
+        session, text="Poster <diklat>", created_by=HR, photo_file_id="AgAC1"
+    )
+    await broadcast.set_audience(session, draft=draft, audience=Audience(units=("Dinas Kesehatan",)))
+
+    sent = await _send(session, draft)
+
+    assert sent.id == draft.id
+    assert sent.status is AnnouncementStatus.SENDING
+    assert sent.recipient_count == 2
+    assert await _states(session, sent.id) == [OutboxState.PENDING] * 2
+    assert await broadcast.attachments(session, [sent.id]) == {
+        sent.id: broadcast.Attachment("photo", "AgAC1")
+    }
+    assert broadcast.body("Poster <diklat>") == "Poster &lt;diklat&gt;"
+    assert await broadcast.find_draft(session, announcement_id=sent.id, created_by=HR) is None
+
+
+async def test_too_long_texts_and_captions_are_refused_and_nothing_is_stored(session: AsyncSession) -> None:
+    with pytest.raises(broadcast.TextTooLong) as caption:
+        await broadcast.create_draft(session, text="x" * 1025, created_by=HR, document_file_id="BQAC1")
+    with pytest.raises(broadcast.TextTooLong) as text:
+        await broadcast.create_draft(session, text="x" * 4097, created_by=HR)
+    await broadcast.create_draft(session, text="x" * 4096, created_by=HR)
+
+    assert (caption.value.limit, caption.value.length) == (1024, 1025)
+    assert text.value.limit == 4096
+    assert await session.scalar(select(func.count()).select_from(Announcement)) == 1
+
+
+async def test_a_draft_is_its_authors_alone_and_discarding_it_forgets_the_step(session: AsyncSession) -> None:
+    draft = await broadcast.create_draft(session, text="Rapat", created_by=HR)
+    await broadcast.wait_for(session, telegram_user_id=HR, step=broadcast.STEP_TIME, announcement_id=draft.id)
+
+    assert await broadcast.find_draft(session, announcement_id=draft.id, created_by=HR + 1) is None
+    assert await broadcast.waiting(session, telegram_user_id=HR) == broadcast.Waiting("time", draft.id)
+    assert not await broadcast.discard_draft(session, announcement_id=draft.id, created_by=HR + 1)
+    assert await session.get(Announcement, draft.id) is not None
+
+    assert await broadcast.discard_draft(session, announcement_id=draft.id, created_by=HR)
+
+    assert await session.scalar(select(func.count()).select_from(Announcement)) == 0
+    assert await session.get(ConversationState, HR) is None
+
+
+async def test_when_the_last_row_is_out_the_announcement_is_done_and_its_author_gets_one_report(
+    session: AsyncSession,
+) -> None:
+    await _roster(session)
+    draft = await broadcast.create_draft(session, text="Rapat koordinasi besok pagi", created_by=HR)
+    sent = await _send(session, draft)
+    assert await broadcast.finish(session, announcement_ids=[sent.id], now=NOW) == []
+
+    await _deliver_all(session, sent.id)
+    later = NOW + timedelta(minutes=2, seconds=5)
+    assert await broadcast.finish(session, announcement_ids=[sent.id], now=later) == [sent.id]
+    assert await broadcast.finish(session, announcement_ids=[sent.id], now=later) == []
+    await session.commit()
+
+    found = await broadcast.find(session, announcement_id=sent.id)
+    assert found is not None
+    assert (found.status, found.finished_at) == (AnnouncementStatus.DONE, later)
+    reports = list(await session.scalars(select(OutboxMessage).where(OutboxMessage.chat_id == HR)))
+    assert len(reports) == 1
+    assert reports[0].template == "announce_report"
+    assert reports[0].announcement_id is None
+    assert reports[0].context == {
+        "announcement_id": sent.id,
+        "preview": "Rapat koordinasi besok pagi",
+        "sent": 2,
+        "failed": 0,
+        "blocked": 1,
+        "skipped": 0,
+        "seconds": 125,
+    }
+
+
+async def test_pause_holds_resume_releases_and_cancel_withdraws_without_deleting(
+    session: AsyncSession,
+) -> None:
+    await _roster(session)
+    draft = await broadcast.create_draft(session, text="Rapat", created_by=HR)
+    sent = await _send(session, draft, due_at=NOW + timedelta(hours=1))
+    assert sent.status is AnnouncementStatus.SCHEDULED
+
+    assert await broadcast.pause(session, announcement_id=sent.id, actor=HR, now=NOW) is Change.DONE
+    assert await broadcast.pause(session, announcement_id=sent.id, actor=HR, now=NOW) is Change.NOT_ALLOWED
+    claimed = await outbox.claim(
+        session, worker="w", now=NOW + timedelta(hours=2), limit=10, lease=timedelta(minutes=1)
+    )
+    assert claimed == []
+    assert await broadcast.resume(session, announcement_id=sent.id, actor=HR, now=NOW) is Change.DONE
+    found = await broadcast.find(session, announcement_id=sent.id)
+    assert found is not None
+    assert found.status is AnnouncementStatus.SCHEDULED  # its time is still to come
+
+    assert await broadcast.cancel(session, announcement_id=sent.id, actor=HR, now=NOW) is Change.DONE
+    assert await broadcast.resume(session, announcement_id=sent.id, actor=HR, now=NOW) is Change.NOT_ALLOWED
+    assert await _states(session, sent.id) == [OutboxState.SKIPPED] * 3
+    tally = await broadcast.tally(session, announcement_id=sent.id)
+    assert (tally.skipped, tally.waiting, tally.sent) == (3, 0, 0)
+    actions = list(
+        await session.scalars(
+            select(AuditLog.action).where(AuditLog.subject == f"announcement:{sent.id}").order_by(AuditLog.id)
+        )
+    )
+    assert actions == [
+        "announcement.created",
+        "announcement.paused",
+        "announcement.resumed",
+        "announcement.cancelled",
+    ]
+    cancelled = await session.scalar(select(AuditLog).where(AuditLog.action == "announcement.cancelled"))
+    assert cancelled is not None
+    assert (cancelled.actor_telegram_id, cancelled.details["recipients"], cancelled.details["pending"]) == (
+        HR,
+        3,
+        3,
+    )
+    assert await broadcast.pause(session, announcement_id=999, actor=HR, now=NOW) is Change.NOT_FOUND
+
+
+async def test_the_history_lists_sent_announcements_newest_first_without_drafts(
+    session: AsyncSession,
+) -> None:
+    await _roster(session)
+    for number in range(3):
+        draft = await broadcast.create_draft(session, text=f"Pengumuman {number}", created_by=HR)
+        draft.created_at = NOW + timedelta(minutes=number)
+        await _send(session, draft)
+    await broadcast.create_draft(session, text="masih draf", created_by=HR)
+
+    first = await broadcast.history(session, page=0, per_page=2)
+    last = await broadcast.history(session, page=5, per_page=2)
+
+    assert [a.text for a in first.items] == ["Pengumuman 2", "Pengumuman 1"]
+    assert (first.pages, first.total) == (2, 3)
+    assert (last.page, [a.text for a in last.items]) == (1, ["Pengumuman 0"])
+
+
+async def test_pickers_offer_what_is_in_the_data_by_id(session: AsyncSession) -> None:
+    await _roster(session)
+    units = await broadcast.options(session, kind="units")
+    ranks = await broadcast.options(session, kind="ranks")
+    types = await broadcast.options(session, kind="position_types")
+
+    assert [u.name for u in units] == [
+        "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
+        "Dinas Kesehatan",
+    ]
+    assert [r.name for r in ranks] == ["III/c", "III/d"]
+    assert [t.name for t in types] == ["Pengawas", "Fungsional"]
+    assert await broadcast.option_name(session, kind="units", option_id=units[1].id) == "Dinas Kesehatan"
+    assert await broadcast.option_name(session, kind="ranks", option_id=ranks[1].id) == "III/d"
+    assert await broadcast.option_name(session, kind="ranks", option_id=99) is None
+    audience = broadcast.toggle(Audience(), kind="ranks", value="III/d")
+    audience = broadcast.toggle(audience, kind="units", value="Dinas Kesehatan")
+    assert await _count(session, audience) == 1
+    assert broadcast.toggle(audience, kind="ranks", value="III/d").ranks == ()
+    assert broadcast.toggle(Audience(event_code="A"), kind="events", value="a").event_code is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "wita_time"),
+    [
+        ("30/11/2026 07.00", datetime(2026, 11, 30, 7, 0)),
+        ("30-11-2026 07:00", datetime(2026, 11, 30, 7, 0)),
+        ("2026-11-30 07:00", datetime(2026, 11, 30, 7, 0)),
+        (" 1/2/2027   9.05 ", datetime(2027, 2, 1, 9, 5)),
+        ("30/11/2026 pukul 07.00", datetime(2026, 11, 30, 7, 0)),
+    ],
+)
+def test_a_send_time_is_read_in_office_time_and_stored_in_utc(typed: str, wita_time: datetime) -> None:
+    parsed = broadcast.parse_when(typed, timezone=WITA)
+    assert parsed == wita_time.replace(tzinfo=WITA)
+    assert parsed is not None
+    assert parsed.utcoffset() == timedelta(0)
+
+
+@pytest.mark.parametrize("typed", ["besok pagi", "31/02/2026 07.00", "30/11/2026 25.00", "30/11/2026", ""])
+def test_a_send_time_that_is_not_one_is_refused(typed: str) -> None:
+    assert broadcast.parse_when(typed, timezone=WITA) is None
+
+
+async def test_the_sweep_finishes_an_announcement_whose_last_row_was_skipped_elsewhere(
+    session: AsyncSession,
+) -> None:
+    await _roster(session)
+    only_chat_3 = Audience(ranks=("III/c",), units=("Dinas Kesehatan",))
+    first = await _send(session, await broadcast.create_draft(session, text="Satu", created_by=HR))
+    second = await broadcast.create_draft(session, text="Dua", created_by=HR)
+    await broadcast.set_audience(session, draft=second, audience=only_chat_3)
+    second = await _send(session, second)
+    assert second.recipient_count == 1
+
+    await _deliver_all(session, first.id)  # chat 3 blocks the bot: the second's row is skipped too
+    assert sorted(await broadcast.finish(session, now=NOW)) == [first.id, second.id]
+    await session.commit()
+
+    tally = await broadcast.tally(session, announcement_id=second.id)
+    assert (tally.blocked, tally.waiting) == (1, 0)
+    statuses = {
+        a.id: a.status
+        for a in await session.scalars(select(Announcement).execution_options(populate_existing=True))
+    }
+    assert statuses == {first.id: AnnouncementStatus.DONE, second.id: AnnouncementStatus.DONE}

@@ -19,6 +19,7 @@ from telegram import (
     ReplyParameters,
 )
 from telegram.constants import ChatAction, ParseMode
+from telegram.error import BadRequest
 
 from bot.local_api import LocalBotApi, Phone
 from tests.local_api.conftest import MARIA, TOKEN
@@ -277,3 +278,23 @@ async def test_wrong_token_and_unknown_method(server: LocalBotApi) -> None:
         404,
         {"ok": False, "error_code": 404, "description": "Not Found"},
     )
+
+
+async def test_a_photo_the_user_sent_can_be_sent_on_by_its_file_id(
+    server: LocalBotApi, bot: Bot, maria: Phone
+) -> None:
+    image = png(40, 30)
+    update = await maria.send_photo(image, caption="Poster <rapat>")
+    [size] = update["message"]["photo"]
+    budi = server.user(2002, "Budi")
+
+    sent = await bot.send_photo(2002, size["file_id"], caption="<b>Rapat</b>", parse_mode=ParseMode.HTML)
+
+    [received] = await budi.wait_replies()
+    assert update["message"]["caption"] == "Poster <rapat>"
+    assert (size["width"], size["height"], size["file_size"]) == (40, 30, len(image))
+    assert received.photo == image
+    assert received.plain_text == "Rapat"
+    assert sent.photo[-1].file_id == size["file_id"]
+    with pytest.raises(BadRequest, match="Type of file mismatch"):
+        await bot.send_document(2002, size["file_id"])

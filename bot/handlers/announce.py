@@ -1,0 +1,737 @@
+"""HR announcements in Telegram (`/admin` → 📣 Pengumuman): compose (text, or a photo or
+document with a caption), choose the audience with a live recipient count, preview exactly
+as sent, send now or schedule, follow the progress (pause, resume, cancel) and the history.
+
+Callback data is `ann:<action>[:<args>]`: `menu`, `new`, `hi:<page>` (history); on a draft
+(the caller's own): `x` (discard), `au` (audience), `all` (clear filters), `jp` (below the JP
+target on/off), `p<k>:<page>` (a picker) and `t<k>:<option>:<page>` (toggle an option), with
+<k> one of `u` units, `t` position types, `r` ranks, `e` events, `c` competencies; `pv`
+(preview), `go` (send now), `sc` (schedule); on a sent announcement: `st` (status), `pa`,
+`re`, `cq`/`cy` (pause, resume, ask to cancel / cancel). Every press re-reads the caller's
+roles: only HR gets past the first check.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
+
+from bot.context import BotApplication, Context
+from bot.dispatcher import deliver
+from bot.handlers import account
+from bot.handlers.common import office_today, who
+from bot.keyboards import callback, parse_callback
+from bot.replies import edit, reply
+from db import broadcast
+from db.accounts import Caller
+from db.broadcast import Audience, Change
+from db.models import Announcement, AnnouncementStatus, Role
+
+logger = logging.getLogger(__name__)
+
+PREFIX = "ann"
+HISTORY_PER_PAGE = 5
+OPTIONS_PER_PAGE = 8
+NAME_LIMIT = 30
+PICKERS = {
+    "u": "units",
+    "t": "position_types",
+    "r": "ranks",
+    "e": "events",
+    "c": "competencies",
+}
+RUNNING = (AnnouncementStatus.SCHEDULED, AnnouncementStatus.SENDING)
+
+
+@dataclass(frozen=True, slots=True)
+class Pressed:
+    """An `ann:` button pressed by HR, with its numeric arguments."""
+
+    update: Update
+    context: Context
+    session: AsyncSession
+    me: Caller
+    args: list[int]
+
+    @property
+    def lang(self) -> str:
+        """HR's language."""
+        return self.me.language
+
+    @property
+    def target(self) -> int:
+        """The first argument: an announcement id or a page."""
+        return self.args[0] if self.args else 0
+
+    def arg(self, index: int) -> int:
+        """Another argument (0 when absent)."""
+        return self.args[index] if len(self.args) > index else 0
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One announcement in the history, with its number."""
+
+    number: int
+    announcement: Announcement
+    audience: Audience
+    preview: str
+
+
+def add_handlers(application: BotApplication) -> None:
+    """Attach this feature's handlers (before the catch-all ones)."""
+    private = filters.ChatType.PRIVATE
+    application.add_handler(CallbackQueryHandler(on_button, pattern=rf"^{PREFIX}:"))
+    application.add_handler(MessageHandler((filters.PHOTO | filters.Document.ALL) & private, media))
+
+
+def _button(context: Context, lang: str, key: str, data: str, **values: object) -> InlineKeyboardButton:
+    return InlineKeyboardButton(context.services.renderer.label(key, lang, **values), callback_data=data)
+
+
+def _data(action: str, *args: int) -> str:
+    return callback(PREFIX, action, ":".join(str(a) for a in args) if args else None)
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= NAME_LIMIT else name[: NAME_LIMIT - 1] + "…"
+
+
+def _is_hr(me: Caller) -> bool:
+    return Role.HR in me.roles
+
+
+def _year(context: Context) -> int:
+    return office_today(context).year
+
+
+async def _count(context: Context, session: AsyncSession, audience: Audience) -> int:
+    return await broadcast.count(
+        session, audience=audience, year=_year(context), target=context.services.settings.jp_target
+    )
+
+
+async def _show(
+    update: Update,
+    context: Context,
+    template: str,
+    lang: str,
+    rows: list[list[InlineKeyboardButton]] | None = None,
+    **values: Any,
+) -> None:
+    """Rewrite the pressed message; a refresh that changed nothing is not an error."""
+    keyboard = InlineKeyboardMarkup([row for row in rows if row]) if rows else None
+    try:
+        await edit(update, context, template, lang, keyboard=keyboard, **values)
+    except BadRequest as exc:
+        if "not modified" not in exc.message:
+            raise
+
+
+# ---------------------------------------------------------------------------- buttons
+
+
+async def on_button(update: Update, context: Context) -> None:
+    """Every `ann:` button: HR only, then do what it says."""
+    query = update.callback_query
+    data = parse_callback(query.data if query else None)
+    if query is None or data is None:
+        return
+    parts = data.arg.split(":") if data.arg else []
+    action = _ACTIONS.get(data.action)
+    kind = PICKERS.get(data.action[1:]) if data.action[:1] in ("p", "t") else None
+    if kind is not None:
+        action = partial(_picker if data.action[0] == "p" else _toggle, kind)
+    if action is None or not all(part.isdigit() for part in parts):
+        await query.answer()
+        return
+    async with context.db() as session:
+        me = await who(session, update, context)
+        if not _is_hr(me):
+            await _show(update, context, "announce_refused", me.language)
+            return
+        await action(Pressed(update, context, session, me, [int(part) for part in parts]))
+
+
+async def _menu(pressed: Pressed) -> None:
+    """📣 The announcements menu: a new one, or the history."""
+    context, lang = pressed.context, pressed.lang
+    rows = [
+        [_button(context, lang, "announce.button.new", _data("new"))],
+        [_button(context, lang, "announce.button.history", _data("hi", 0))],
+        [_button(context, lang, "announce.button.back_admin", callback("adm", "ls", 0))],
+    ]
+    await _show(pressed.update, context, "announce_menu", lang, rows)
+
+
+async def _new(pressed: Pressed) -> None:
+    """✏️ Wait for the text (or a photo or document with a caption)."""
+    await broadcast.wait_for(
+        pressed.session, telegram_user_id=pressed.me.telegram_user_id, step=broadcast.STEP_TEXT
+    )
+    rows = [[_button(pressed.context, pressed.lang, "announce.button.cancel", _data("x", 0))]]
+    await _show(
+        pressed.update,
+        pressed.context,
+        "announce_compose",
+        pressed.lang,
+        rows,
+        text_limit=broadcast.TEXT_LIMIT,
+        caption_limit=broadcast.CAPTION_LIMIT,
+    )
+
+
+async def _discard(pressed: Pressed) -> None:
+    """✖️ Batal: drop the draft (if any yet) and stop waiting for input."""
+    dropped = await broadcast.discard_draft(
+        pressed.session, announcement_id=pressed.target, created_by=pressed.me.telegram_user_id
+    )
+    if pressed.target and not dropped:
+        await _gone(pressed)
+        return
+    rows = [[_button(pressed.context, pressed.lang, "announce.button.menu", _data("menu"))]]
+    await _show(pressed.update, pressed.context, "announce_discarded", pressed.lang, rows)
+
+
+async def _draft(pressed: Pressed) -> Announcement | None:
+    """The caller's own draft named by the press; otherwise says so and returns None."""
+    found = await broadcast.find_draft(
+        pressed.session, announcement_id=pressed.target, created_by=pressed.me.telegram_user_id
+    )
+    if found is None:
+        await _gone(pressed)
+    return found
+
+
+# ---------------------------------------------------------------------------- audience
+
+
+async def _audience_screen(pressed: Pressed) -> None:
+    """👥 The draft's audience in words, the live count, and the filters."""
+    draft = await _draft(pressed)
+    if draft is not None:
+        await _audience(
+            pressed.update, pressed.context, pressed.session, pressed.me, draft, new_message=False
+        )
+
+
+async def _audience(
+    update: Update,
+    context: Context,
+    session: AsyncSession,
+    me: Caller,
+    draft: Announcement,
+    *,
+    new_message: bool,
+) -> None:
+    lang, aid = me.language, draft.id
+    audience = broadcast.audience_from(draft.audience)
+    jp_key = "announce.button.chosen" if audience.below_jp else "announce.button.below_jp"
+    target = context.services.settings.jp_target
+    jp_label = context.services.renderer.label("announce.button.below_jp", lang, target=target)
+    rows = [
+        [_button(context, lang, "announce.button.everyone", _data("all", aid))],
+        [
+            _button(context, lang, "announce.button.units", _data("pu", aid, 0)),
+            _button(context, lang, "announce.button.position_types", _data("pt", aid, 0)),
+        ],
+        [
+            _button(context, lang, "announce.button.ranks", _data("pr", aid, 0)),
+            _button(context, lang, "announce.button.events", _data("pe", aid, 0)),
+        ],
+        [_button(context, lang, "announce.button.competencies", _data("pc", aid, 0))],
+        [_button(context, lang, jp_key, _data("jp", aid), name=jp_label, target=target)],
+        [_button(context, lang, "announce.button.preview", _data("pv", aid))],
+        [_button(context, lang, "announce.button.cancel", _data("x", aid))],
+    ]
+    values = {"audience": audience, "count": await _count(context, session, audience)}
+    if new_message:
+        await reply(update, context, "announce_audience", lang, keyboard=InlineKeyboardMarkup(rows), **values)
+    else:
+        await _show(update, context, "announce_audience", lang, rows, **values)
+
+
+async def _everyone(pressed: Pressed) -> None:
+    """👥 Clear every filter."""
+    draft = await _draft(pressed)
+    if draft is None:
+        return
+    await broadcast.set_audience(pressed.session, draft=draft, audience=Audience())
+    await _audience(pressed.update, pressed.context, pressed.session, pressed.me, draft, new_message=False)
+
+
+async def _below_jp(pressed: Pressed) -> None:
+    """⏳ Only ASN below the JP target this year, on or off."""
+    draft = await _draft(pressed)
+    if draft is None:
+        return
+    audience = broadcast.audience_from(draft.audience)
+    changed = replace(audience, below_jp=not audience.below_jp)
+    await broadcast.set_audience(pressed.session, draft=draft, audience=changed)
+    await _audience(pressed.update, pressed.context, pressed.session, pressed.me, draft, new_message=False)
+
+
+async def _picker(kind: str, pressed: Pressed) -> None:
+    """A page of one filter's options from the data, the chosen ones ticked."""
+    draft = await _draft(pressed)
+    if draft is not None:
+        await _picker_page(pressed, draft, kind, pressed.arg(1))
+
+
+async def _picker_page(pressed: Pressed, draft: Announcement, kind: str, page: int) -> None:
+    context, lang, aid = pressed.context, pressed.lang, draft.id
+    key = next(k for k, v in PICKERS.items() if v == kind)
+    audience = broadcast.audience_from(draft.audience)
+    chosen = _chosen(audience, kind)
+    found = await broadcast.options(pressed.session, kind=kind)
+    pages = max(1, -(-len(found) // OPTIONS_PER_PAGE))
+    page = min(max(page, 0), pages - 1)
+    shown = found[page * OPTIONS_PER_PAGE : (page + 1) * OPTIONS_PER_PAGE]
+    rows = []
+    for option in shown:
+        value = option.name.split(" — ")[0] if kind == "events" else option.name
+        name = _short(option.name)
+        data = _data(f"t{key}", aid, option.id, page)
+        if value.casefold() in chosen:
+            rows.append([_button(context, lang, "announce.button.chosen", data, name=name)])
+        else:
+            rows.append([InlineKeyboardButton(name, callback_data=data)])
+    navigation = []
+    if page > 0:
+        navigation.append(_button(context, lang, "button.prev", _data(f"p{key}", aid, page - 1)))
+    if page + 1 < pages:
+        navigation.append(_button(context, lang, "button.next", _data(f"p{key}", aid, page + 1)))
+    rows.append(navigation)
+    rows.append([_button(context, lang, "announce.button.audience", _data("au", aid))])
+    await _show(
+        pressed.update,
+        context,
+        "announce_picker",
+        lang,
+        rows,
+        kind=kind,
+        audience=audience,
+        count=await _count(context, pressed.session, audience),
+        total=len(found),
+        page=page,
+        pages=pages,
+    )
+
+
+def _chosen(audience: Audience, kind: str) -> set[str]:
+    values: tuple[str, ...] = {
+        "units": audience.units,
+        "position_types": audience.position_types,
+        "ranks": audience.ranks,
+        "events": (audience.event_code,) if audience.event_code else (),
+        "competencies": (audience.gap_competency,) if audience.gap_competency else (),
+    }[kind]
+    return {value.casefold() for value in values}
+
+
+async def _toggle(kind: str, pressed: Pressed) -> None:
+    """An option pressed in a picker: add it to the filter or take it out."""
+    draft = await _draft(pressed)
+    if draft is None:
+        return
+    value = await broadcast.option_name(pressed.session, kind=kind, option_id=pressed.arg(1))
+    if value is not None:
+        audience = broadcast.toggle(broadcast.audience_from(draft.audience), kind=kind, value=value)
+        await broadcast.set_audience(pressed.session, draft=draft, audience=audience)
+    await _picker_page(pressed, draft, kind, pressed.arg(2))
+
+
+# ---------------------------------------------------------------------------- preview and sending
+
+
+async def _preview(pressed: Pressed) -> None:
+    """👁 The announcement exactly as recipients get it, then the summary and the choices."""
+    update, context = pressed.update, pressed.context
+    draft = await _draft(pressed)
+    chat = update.effective_chat
+    if draft is None or chat is None or update.callback_query is None:
+        return
+    await update.callback_query.answer()
+    await deliver(
+        context.bot,
+        chat_id=chat.id,
+        text=broadcast.body(draft.text),
+        attachment=broadcast.attachment_of(draft),
+    )
+    await _summary(update, context, pressed.session, pressed.me, draft)
+
+
+async def _summary(
+    update: Update, context: Context, session: AsyncSession, me: Caller, draft: Announcement
+) -> None:
+    lang, aid = me.language, draft.id
+    audience = broadcast.audience_from(draft.audience)
+    count = await _count(context, session, audience)
+    rows = []
+    if count > 0:
+        rows.append(
+            [
+                _button(context, lang, "announce.button.send_now", _data("go", aid)),
+                _button(context, lang, "announce.button.schedule", _data("sc", aid)),
+            ]
+        )
+    rows.append([_button(context, lang, "announce.button.change_audience", _data("au", aid))])
+    rows.append([_button(context, lang, "announce.button.cancel", _data("x", aid))])
+    await reply(
+        update,
+        context,
+        "announce_summary",
+        lang,
+        keyboard=InlineKeyboardMarkup(rows),
+        audience=audience,
+        count=count,
+        when=None,
+    )
+
+
+async def _send_now(pressed: Pressed) -> None:
+    """📤 Queue the draft for everyone in its audience now; the dispatcher sends it."""
+    draft = await _draft(pressed)
+    if draft is None:
+        return
+    sent = await _announce(pressed.context, pressed.session, draft, due_at=pressed.context.now())
+    await _status_view(pressed, sent, outcome="sent")
+
+
+async def _announce(
+    context: Context, session: AsyncSession, draft: Announcement, *, due_at: datetime
+) -> Announcement:
+    return await broadcast.announce(
+        session,
+        text=draft.text,
+        audience=broadcast.audience_from(draft.audience),
+        due_at=due_at,
+        now=context.now(),
+        year=_year(context),
+        target=context.services.settings.jp_target,
+        draft=draft,
+    )
+
+
+async def _ask_time(pressed: Pressed) -> None:
+    """🗓 Wait for the send time, typed in office time."""
+    draft = await _draft(pressed)
+    if draft is None:
+        return
+    await broadcast.wait_for(
+        pressed.session,
+        telegram_user_id=pressed.me.telegram_user_id,
+        step=broadcast.STEP_TIME,
+        announcement_id=draft.id,
+    )
+    rows = [[_button(pressed.context, pressed.lang, "announce.button.cancel", _data("x", draft.id))]]
+    await _show(
+        pressed.update,
+        pressed.context,
+        "announce_ask_time",
+        pressed.lang,
+        rows,
+        example=_example(pressed.context, pressed.lang),
+    )
+
+
+def _example(context: Context, lang: str) -> str:
+    return context.services.renderer.label("announce.time_example", lang)
+
+
+# ---------------------------------------------------------------------------- typed input
+
+
+async def typed(update: Update, context: Context) -> bool:
+    """A plain text that is the announcement's text or its send time; False when none is awaited.
+
+    For the text router: call it before answering "unknown text"; True means consumed.
+    """
+    user, message = update.effective_user, update.effective_message
+    if user is None or message is None or message.text is None:
+        return False
+    async with context.db() as session:
+        waiting = await broadcast.waiting(session, telegram_user_id=user.id)
+        if waiting is None:
+            return False
+        me = await who(session, update, context)
+        if not _is_hr(me):
+            await broadcast.stop_waiting(session, telegram_user_id=user.id)
+            return False
+        if waiting.step == broadcast.STEP_TIME and waiting.announcement_id is not None:
+            await _schedule(update, context, session, me, waiting.announcement_id, message.text)
+        else:
+            await _compose(update, context, session, me, text=message.text)
+    return True
+
+
+async def media(update: Update, context: Context) -> None:
+    """A photo or document: the announcement's attachment when HR is composing one."""
+    user, message = update.effective_user, update.effective_message
+    if user is None or message is None:
+        return
+    async with context.db() as session:
+        waiting = await broadcast.waiting(session, telegram_user_id=user.id)
+        me = await who(session, update, context)
+        if waiting is not None and waiting.step == broadcast.STEP_TEXT and _is_hr(me):
+            photo = message.photo[-1].file_id if message.photo else None
+            document = message.document.file_id if message.document is not None and photo is None else None
+            await _compose(
+                update, context, session, me, text=message.caption or "", photo=photo, document=document
+            )
+            return
+    await account.anything_else(update, context)
+
+
+async def _compose(
+    update: Update,
+    context: Context,
+    session: AsyncSession,
+    me: Caller,
+    *,
+    text: str,
+    photo: str | None = None,
+    document: str | None = None,
+) -> None:
+    try:
+        draft = await broadcast.create_draft(
+            session,
+            text=text,
+            created_by=me.telegram_user_id,
+            photo_file_id=photo,
+            document_file_id=document,
+        )
+    except broadcast.TextTooLong as refusal:
+        rows = [[_button(context, me.language, "announce.button.cancel", _data("x", 0))]]
+        await reply(
+            update,
+            context,
+            "announce_too_long",
+            me.language,
+            keyboard=InlineKeyboardMarkup(rows),
+            limit=refusal.limit,
+            length=refusal.length,
+        )
+        return
+    await broadcast.stop_waiting(session, telegram_user_id=me.telegram_user_id)
+    await _audience(update, context, session, me, draft, new_message=True)
+
+
+async def _schedule(
+    update: Update, context: Context, session: AsyncSession, me: Caller, announcement_id: int, text: str
+) -> None:
+    lang = me.language
+    draft = await broadcast.find_draft(
+        session, announcement_id=announcement_id, created_by=me.telegram_user_id
+    )
+    if draft is None:
+        await broadcast.stop_waiting(session, telegram_user_id=me.telegram_user_id)
+        await reply(update, context, "announce_gone", lang)
+        return
+    when = broadcast.parse_when(text, timezone=context.services.settings.timezone)
+    if when is None or when <= context.now():
+        rows = [[_button(context, lang, "announce.button.cancel", _data("x", draft.id))]]
+        await reply(
+            update,
+            context,
+            "announce_bad_time",
+            lang,
+            keyboard=InlineKeyboardMarkup(rows),
+            outcome="garbage" if when is None else "past",
+            value=text.strip()[:40],
+            when=when,
+            example=_example(context, lang),
+        )
+        return
+    sent = await _announce(context, session, draft, due_at=when)
+    tally = await broadcast.tally(session, announcement_id=sent.id)
+    await reply(
+        update,
+        context,
+        "announce_status",
+        lang,
+        keyboard=InlineKeyboardMarkup(_status_rows(context, lang, sent)),
+        confirm_cancel=False,
+        **_status_values(sent, tally, outcome="scheduled"),
+    )
+
+
+# ---------------------------------------------------------------------------- status, control, history
+
+
+async def _status(pressed: Pressed) -> None:
+    """📣 One announcement's progress (🔄 re-reads it)."""
+    found = await broadcast.find(pressed.session, announcement_id=pressed.target)
+    if found is None:
+        await _gone(pressed)
+        return
+    await _status_view(pressed, found)
+
+
+async def _gone(pressed: Pressed) -> None:
+    """A draft or announcement that is not there (sent, discarded, or someone else's draft)."""
+    rows = [[_button(pressed.context, pressed.lang, "announce.button.menu", _data("menu"))]]
+    await _show(pressed.update, pressed.context, "announce_gone", pressed.lang, rows)
+
+
+async def _status_view(
+    pressed: Pressed, announcement: Announcement, *, outcome: str | None = None, confirm_cancel: bool = False
+) -> None:
+    tally = await broadcast.tally(pressed.session, announcement_id=announcement.id)
+    context, lang = pressed.context, pressed.lang
+    if confirm_cancel:
+        rows = [
+            [
+                _button(context, lang, "announce.button.confirm_cancel", _data("cy", announcement.id)),
+                _button(context, lang, "announce.button.keep", _data("st", announcement.id)),
+            ]
+        ]
+    else:
+        rows = _status_rows(context, lang, announcement)
+    await _show(
+        pressed.update,
+        context,
+        "announce_status",
+        lang,
+        rows,
+        confirm_cancel=confirm_cancel,
+        **_status_values(announcement, tally, outcome=outcome),
+    )
+
+
+def _status_values(
+    announcement: Announcement, tally: broadcast.Tally, *, outcome: str | None
+) -> dict[str, Any]:
+    return {
+        "announcement": announcement,
+        "audience": broadcast.audience_from(announcement.audience),
+        "preview": broadcast.snippet(announcement.text),
+        "tally": tally,
+        "outcome": outcome,
+    }
+
+
+def _status_rows(context: Context, lang: str, announcement: Announcement) -> list[list[InlineKeyboardButton]]:
+    aid = announcement.id
+    rows = [[_button(context, lang, "announce.button.refresh", _data("st", aid))]]
+    control = []
+    if announcement.status in RUNNING:
+        control.append(_button(context, lang, "announce.button.pause", _data("pa", aid)))
+    if announcement.status is AnnouncementStatus.PAUSED:
+        control.append(_button(context, lang, "announce.button.resume", _data("re", aid)))
+    if announcement.status in (*RUNNING, AnnouncementStatus.PAUSED):
+        control.append(_button(context, lang, "announce.button.cancel_sending", _data("cq", aid)))
+    rows.append(control)
+    rows.append([_button(context, lang, "announce.button.history", _data("hi", 0))])
+    return [row for row in rows if row]
+
+
+async def _control(
+    pressed: Pressed, change: Callable[..., Awaitable[Change]], *, confirm_cancel: bool = False
+) -> None:
+    outcome = None
+    if not confirm_cancel:
+        result = await change(
+            pressed.session,
+            announcement_id=pressed.target,
+            actor=pressed.me.telegram_user_id,
+            now=pressed.context.now(),
+        )
+        if result is Change.NOT_FOUND:
+            await _gone(pressed)
+            return
+        outcome = "not_allowed" if result is Change.NOT_ALLOWED else None
+    found = await broadcast.find(pressed.session, announcement_id=pressed.target)
+    if found is None:
+        await _gone(pressed)
+        return
+    await _status_view(pressed, found, outcome=outcome, confirm_cancel=confirm_cancel)
+
+
+async def _pause(pressed: Pressed) -> None:
+    """⏸ Hold what is not yet sent."""
+    await _control(pressed, broadcast.pause)
+
+
+async def _resume(pressed: Pressed) -> None:
+    """▶ Send the held rows."""
+    await _control(pressed, broadcast.resume)
+
+
+async def _ask_cancel(pressed: Pressed) -> None:
+    """🛑 Ask before withdrawing what is not yet sent."""
+    await _control(pressed, broadcast.cancel, confirm_cancel=True)
+
+
+async def _cancel(pressed: Pressed) -> None:
+    """🛑 Yes: withdraw every row not yet sent."""
+    await _control(pressed, broadcast.cancel)
+
+
+async def _history(pressed: Pressed) -> None:
+    """🗂 Sent and scheduled announcements, newest first, each opening its status."""
+    context, lang = pressed.context, pressed.lang
+    listing = await broadcast.history(pressed.session, page=pressed.target, per_page=HISTORY_PER_PAGE)
+    first = listing.page * HISTORY_PER_PAGE
+    lines = [
+        Line(first + n, item, broadcast.audience_from(item.audience), broadcast.snippet(item.text))
+        for n, item in enumerate(listing.items, start=1)
+    ]
+    rows = [
+        [
+            _button(
+                context,
+                lang,
+                "announce.button.item",
+                _data("st", line.announcement.id),
+                number=line.number,
+                preview=_short(broadcast.snippet(line.announcement.text, 4)),
+            )
+        ]
+        for line in lines
+    ]
+    navigation = []
+    if listing.page > 0:
+        navigation.append(_button(context, lang, "button.prev", _data("hi", listing.page - 1)))
+    if listing.page + 1 < listing.pages:
+        navigation.append(_button(context, lang, "button.next", _data("hi", listing.page + 1)))
+    rows.append(navigation)
+    rows.append([_button(context, lang, "announce.button.menu", _data("menu"))])
+    await _show(
+        pressed.update,
+        context,
+        "announce_history",
+        lang,
+        rows,
+        lines=lines,
+        page=listing.page,
+        pages=listing.pages,
+    )
+
+
+_ACTIONS: dict[str, Callable[[Pressed], Awaitable[None]]] = {
+    "menu": _menu,
+    "new": _new,
+    "x": _discard,
+    "au": _audience_screen,
+    "all": _everyone,
+    "jp": _below_jp,
+    "pv": _preview,
+    "go": _send_now,
+    "sc": _ask_time,
+    "st": _status,
+    "pa": _pause,
+    "re": _resume,
+    "cq": _ask_cancel,
+    "cy": _cancel,
+    "hi": _history,
+}
