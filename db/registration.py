@@ -16,7 +16,9 @@ Statuses (`RegistrationStatus`):
 - `rejected`: refused by HR/organizer, or removed by HR; the ASN cannot re-register alone.
 - `cancelled`: cancelled by the ASN; registering again reuses the row.
 
-Mutating functions commit; a refusal leaves the database unchanged.
+Mutating functions commit; a refusal leaves the database unchanged. What the ASN is told
+about it (a seat after waiting, a decision, an allocation result, a removal) is queued in the
+outbox in the same transaction (`db.notify`), so a change is never committed untold.
 
 Exceptions (each has a `reason` code the bot translates)::
 
@@ -60,7 +62,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db import audit, outbox
+from db import audit, notify, outbox
 from db.catalog import unmet_target
 from db.competency import JpmThresholds, competency_status
 from db.learning import office_date, year_summary
@@ -294,7 +296,7 @@ class RegistrationResult:
 
 @dataclass(frozen=True, slots=True)
 class Promotion:
-    """A waitlisted ASN who just got a seat (the bot notifies them)."""
+    """A waitlisted ASN who just got a seat (told through the outbox)."""
 
     registration_id: int
     employee_id: int
@@ -582,7 +584,8 @@ async def _check_clash(session: AsyncSession, event: Event, employee_id: int) ->
 
 
 async def _promote(session: AsyncSession, event_id: int, now: datetime) -> list[Promotion]:
-    """Fill free seats from the head of the waitlist, in (queued_at, id) order.
+    """Fill free seats from the head of the waitlist, in (queued_at, id) order, and queue a
+    notice to each ASN promoted.
 
     The caller has touched the event row already (lock order: event, then registrations).
     A head another transaction promoted first is skipped by the conditional status update.
@@ -598,7 +601,7 @@ async def _promote(session: AsyncSession, event_id: int, now: datetime) -> list[
             )
         ).first()
         if head is None or not await _take_seat(session, event_id):
-            return promoted
+            break
         moved = await _rowcount(
             session,
             update(Registration)
@@ -609,6 +612,16 @@ async def _promote(session: AsyncSession, event_id: int, now: datetime) -> list[
             promoted.append(Promotion(head.id, head.employee_id, event_id))
         else:
             await _free_seat(session, event_id)
+    if promoted:
+        event = await _fresh_event(session, event_id)
+        seated = [
+            notify.promoted(
+                registration_id=p.registration_id, employee_id=p.employee_id, event=event, now=now
+            )
+            for p in promoted
+        ]
+        await notify.tell(session, seated, now=now)
+    return promoted
 
 
 # ---------------------------------------------------------------------------- register / cancel
@@ -813,13 +826,13 @@ async def set_quota(
 async def remove_registration(
     session: AsyncSession, *, registration_id: int, actor: int | None, now: datetime
 ) -> RemovalResult:
-    """HR removes a registration (status `rejected`, so the ASN cannot simply re-register);
-    a seat it held goes to the waitlist at once."""
+    """HR removes a registration (status `rejected`, so the ASN cannot simply re-register) and
+    the ASN is told; a seat it held goes to the waitlist at once."""
     registration = await _registration(session, registration_id)
     if registration.status not in (Status.REGISTERED, Status.WAITLISTED, Status.PENDING):
         raise NotCancellable(registration.status)
     async with _atomic(session):
-        await _lock_event(session, registration.event_id)
+        event = await _lock_event(session, registration.event_id)
         registration = await _registration(session, registration_id)
         if registration.status not in (Status.REGISTERED, Status.WAITLISTED, Status.PENDING):
             raise NotCancellable(registration.status)
@@ -830,6 +843,14 @@ async def remove_registration(
             .where(Registration.id == registration_id)
             .values(status=Status.REJECTED, cancelled_at=now, decided_by=actor),
         )
+        removed = notify.decision(
+            registration_id=registration_id,
+            employee_id=registration.employee_id,
+            event=event,
+            outcome="removed",
+            now=now,
+        )
+        await notify.tell(session, [removed], now=now)
         promoted: list[Promotion] = []
         if held_seat:
             await _free_seat(session, registration.event_id)
@@ -846,11 +867,19 @@ async def remove_registration(
 
 # ---------------------------------------------------------------------------- approval
 
+#: What the ASN is told of a decision that left their registration in this status.
+_DECIDED: dict[RegistrationStatus, notify.Outcome] = {
+    Status.REGISTERED: "approved",
+    Status.WAITLISTED: "waitlisted",
+    Status.REJECTED: "rejected",
+}
+
 
 async def decide(
     session: AsyncSession, *, registration_id: int, approve: bool, actor_telegram_id: int, now: datetime
 ) -> Decision:
-    """HR or the organizer approves (a seat, or the waitlist when full) or rejects a pending registration."""
+    """HR or the organizer approves (a seat, or the waitlist when full) or rejects a pending
+    registration, and the ASN is told."""
     registration = await _registration(session, registration_id)
     event = await _fresh_event(session, registration.event_id)
     if registration.status is not Status.PENDING or _awaiting_allocation(event):
@@ -877,6 +906,15 @@ async def decide(
         )
         registration = await _registration(session, registration_id)
         position = await _waitlist_position(session, registration) if status is Status.WAITLISTED else None
+        told = notify.decision(
+            registration_id=registration_id,
+            employee_id=registration.employee_id,
+            event=event,
+            outcome=_DECIDED[status],
+            now=now,
+            position=position,
+        )
+        await notify.tell(session, [told], now=now)
         audit.record(
             session,
             action="registration.approve" if approve else "registration.reject",
@@ -970,7 +1008,8 @@ async def allocate(
     session: AsyncSession, *, event_id: int, now: datetime, timezone: ZoneInfo, actor: int | None = None
 ) -> AllocationReport:
     """Give a priority event's seats by merit: the top `quota` pending registrations get a
-    seat, the rest are waitlisted in score order. Records each one's score parts and rank.
+    seat, the rest are waitlisted in score order. Records each one's score parts and rank,
+    and tells each one the result.
 
     Idempotent: a second run changes nothing and reports the first run's outcome. HR may
     run it before the deadline; later registrations are then first come, first served.
@@ -999,9 +1038,11 @@ async def allocate(
         )
         year = now.astimezone(timezone).year
         ranked = await _ranked(session, event, pending, year)
+        notices: list[notify.Notice] = []
+        waiting = 0
         for rank, (registration, score) in enumerate(ranked, start=1):
             seated = await _take_seat(session, event_id)
-            await _rowcount(
+            placed = await _rowcount(
                 session,
                 update(Registration)
                 .where(Registration.id == registration.id, Registration.status == Status.PENDING)
@@ -1013,6 +1054,20 @@ async def allocate(
                     priority_score=_score_json(score, rank, len(pending), year),
                 ),
             )
+            if not placed:
+                continue
+            waiting += 0 if seated else 1
+            notices.append(
+                notify.decision(
+                    registration_id=registration.id,
+                    employee_id=registration.employee_id,
+                    event=event,
+                    outcome="allocated" if seated else "allocation_waitlisted",
+                    now=now,
+                    position=None if seated else waiting,
+                )
+            )
+        await notify.tell(session, notices, now=now)
         audit.record(
             session,
             action="event.allocate",

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db import accounts, admin, notify
-from db.models import RegistrationStatus, Role, TelegramAccount
+from db import accounts, admin
+from db.models import RegistrationStatus, Role
 from tests.utils.domain_factories import make_event, register, wita
 from tests.utils.registration_factories import make_employees
 
@@ -130,11 +130,3 @@ async def test_event_codes_are_found_whatever_the_case(session: AsyncSession) ->
     event = await make_event(session, "PKP-2026-01", starts_at=wita(2026, 12, 14))
     assert await admin.event_id_by_code(session, code=" pkp-2026-01 ") == event.id
     assert await admin.event_id_by_code(session, code="NOPE") is None
-
-
-async def test_the_asn_is_reached_in_their_linked_chat_and_language(session: AsyncSession) -> None:
-    (employee,) = await make_employees(session, 1)
-    assert await notify.chat_for_employee(session, employee_id=employee.id) is None
-    session.add(TelegramAccount(telegram_user_id=77, chat_id=77, employee_id=employee.id, language="en"))
-    await session.commit()
-    assert await notify.chat_for_employee(session, employee_id=employee.id) == (77, "en")
