@@ -13,6 +13,10 @@ chat — and writes each outcome as it comes, a few rows per commit:
 * 5xx, timeouts, network errors → pending again after an exponential backoff, failed after
   `max_attempts` attempts.
 
+An announcement's row with a photo or document goes out as that photo or document with the
+text as its caption.  After each batch, the announcements that have no row left to send are
+marked done and their creator's report is queued (`db.broadcast.finish`).
+
 A row is claimed before it is sent and recorded after, so a crash re-sends at most the rows
 of the batch in flight at that moment (see README: at-least-once delivery).
 """
@@ -28,16 +32,17 @@ import time
 import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Bot
+from telegram import Bot, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
 from bot.context import SERVICES_KEY, BotApplication, Context, Services
-from db import outbox
+from db import broadcast, outbox
+from db.broadcast import Attachment
 from messages import pick_language
 
 log = logging.getLogger(__name__)
@@ -106,7 +111,9 @@ class _Outcome:
     """What happened to one claimed row, to be written by the recorder."""
 
     row: outbox.Claimed
-    write: Callable[[AsyncSession], Awaitable[object]]
+    write: Callable[[AsyncSession], Awaitable[object]] | None = None
+    #: (row id, Telegram's message id, when) of a sent row: these are written many at a time.
+    sent: tuple[int, int, datetime] | None = None
 
 
 class Dispatcher:
@@ -163,6 +170,9 @@ class Dispatcher:
                 return 0
             accounts = await outbox.recipients(session, [row.chat_id for row in claimed])
             silenced = await outbox.opted_out(session, [row.chat_id for row in claimed])
+            media = await broadcast.attachments(
+                session, {row.announcement_id for row in claimed if row.announcement_id is not None}
+            )
             await session.commit()
         # a row still waiting for its turn this late (a long flood wait) goes back unsent rather
         # than risk a send after its lease ended and another dispatcher reclaimed it
@@ -183,7 +193,8 @@ class Dispatcher:
                     queue.put_nowait(self._defer(row))
                 else:
                     seen.add(row.chat_id)
-                    sends.append(self._send(row, language, send_by, queue))
+                    attachment = None if row.announcement_id is None else media.get(row.announcement_id)
+                    sends.append(self._send(row, language, attachment, send_by, queue))
             await asyncio.gather(*sends)
         finally:
             queue.put_nowait(None)
@@ -213,7 +224,12 @@ class Dispatcher:
     # -- sending -----------------------------------------------------------------------------
 
     async def _send(
-        self, row: outbox.Claimed, language: str, send_by: float, queue: asyncio.Queue[_Outcome | None]
+        self,
+        row: outbox.Claimed,
+        language: str,
+        attachment: Attachment | None,
+        send_by: float,
+        queue: asyncio.Queue[_Outcome | None],
     ) -> None:
         try:
             text = self._text(row, language)
@@ -231,11 +247,8 @@ class Dispatcher:
             )
             return
         try:
-            message = await self.bot.send_message(
-                chat_id=row.chat_id,
-                text=text,
-                parse_mode=ParseMode.HTML,
-                allow_paid_broadcast=True if self.paid_broadcast else None,
+            message = await deliver(
+                self.bot, chat_id=row.chat_id, text=text, attachment=attachment, paid=self.paid_broadcast
             )
         except RetryAfter as exc:
             seconds = retry_after_seconds(exc)
@@ -252,13 +265,7 @@ class Dispatcher:
             log.exception("sending outbox row %s failed unexpectedly", row.id)
             queue.put_nowait(self._retry_or_fail(row, repr(exc)))
         else:
-            now = self.services.clock()
-            queue.put_nowait(
-                _Outcome(
-                    row,
-                    lambda s: outbox.mark_sent(s, outbox_id=row.id, message_id=message.message_id, now=now),
-                )
-            )
+            queue.put_nowait(_Outcome(row, sent=(row.id, message.message_id, self.services.clock())))
         finally:
             self._chat_free_at[row.chat_id] = time.monotonic() + self.per_chat_interval
 
@@ -318,22 +325,66 @@ class Dispatcher:
         )
 
     async def _record(self, queue: asyncio.Queue[_Outcome | None]) -> None:
-        """Write outcomes as they come, committing every `commit_every` rows or when idle."""
+        """Write outcomes as they come, committing every `commit_every` rows or when idle; then
+        mark done the announcements that have nothing left to send."""
         async with self.services.sessions() as session:
+            sent: list[tuple[int, int, datetime]] = []
             pending = 0
             while True:
                 if pending and queue.empty():
-                    await session.commit()
+                    await _commit(session, sent)
                     pending = 0
                 outcome = await queue.get()
                 if outcome is None:
                     break
-                await outcome.write(session)
+                if outcome.sent is not None:
+                    sent.append(outcome.sent)
+                elif outcome.write is not None:
+                    await outcome.write(session)
                 pending += 1
                 if pending >= self.commit_every:
-                    await session.commit()
+                    await _commit(session, sent)
                     pending = 0
+            await _commit(session, sent)
+            # every announcement under way, not only this batch's: a blocked chat's rows of other
+            # announcements were skipped too, and a crash may have fallen between the last
+            # outcome and this check; two UPDATEs over the few announcements under way
+            await broadcast.finish(session, now=self.services.clock())
             await session.commit()
+
+
+async def _commit(session: AsyncSession, sent: list[tuple[int, int, datetime]]) -> None:
+    """Write the sent rows collected so far in one statement, then commit."""
+    await outbox.mark_sent_many(session, sent)
+    sent.clear()
+    await session.commit()
+
+
+async def deliver(
+    bot: Bot, *, chat_id: int, text: str, attachment: Attachment | None, paid: bool = False
+) -> Message:
+    """Send one outbox message: HTML text, or a photo or document with the text as its caption.
+    HR's preview goes through here too, so it is exactly what recipients get."""
+    paid_broadcast = True if paid else None
+    if attachment is None:
+        return await bot.send_message(
+            chat_id=chat_id, text=text, parse_mode=ParseMode.HTML, allow_paid_broadcast=paid_broadcast
+        )
+    if attachment.kind == broadcast.PHOTO:
+        return await bot.send_photo(
+            chat_id=chat_id,
+            photo=attachment.file_id,
+            caption=text,
+            parse_mode=ParseMode.HTML,
+            allow_paid_broadcast=paid_broadcast,
+        )
+    return await bot.send_document(
+        chat_id=chat_id,
+        document=attachment.file_id,
+        caption=text,
+        parse_mode=ParseMode.HTML,
+        allow_paid_broadcast=paid_broadcast,
+    )
 
 
 def schedule(application: BotApplication, *, interval: float = 1.0, **options: Any) -> Dispatcher:
@@ -361,4 +412,4 @@ def schedule(application: BotApplication, *, interval: float = 1.0, **options: A
     return dispatcher
 
 
-__all__ = ["Dispatcher", "Pacer", "default_worker_id", "retry_after_seconds", "schedule"]
+__all__ = ["Dispatcher", "Pacer", "default_worker_id", "deliver", "retry_after_seconds", "schedule"]

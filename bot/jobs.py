@@ -1,13 +1,13 @@
 """Scheduled jobs on python-telegram-bot's JobQueue (APScheduler underneath), derived from the
 database at every run so a restart loses nothing: the outbox dispatcher, giving the seats
 of priority events by merit when their registration deadline passes, and deriving event
-reminders (H-7, H-1, on the day) into the outbox."""
+reminders (H-7, H-1, on the day) and registration-deadline digests into the outbox."""
 
 from __future__ import annotations
 
-from bot import dispatcher, notices
+from bot import dispatcher
 from bot.context import BotApplication, Context
-from db import catalog, registration, reminders
+from db import deadlines, registration, reminders
 
 ALLOCATION_INTERVAL = 60.0
 REMINDER_INTERVAL = 600.0
@@ -17,43 +17,20 @@ FIRST_RUN = 1.0
 
 
 async def allocate_due(context: Context) -> None:
-    """At each priority event's deadline: allocate its seats and tell every registrant the result."""
+    """At each priority event's deadline: allocate its seats (which tells every registrant)."""
     timezone = context.services.settings.timezone
     async with context.db() as session:
         for event_id in await registration.allocations_due(session, now=context.now()):
-            report = await registration.allocate(
-                session, event_id=event_id, now=context.now(), timezone=timezone
-            )
-            event = await catalog.event_card(session, event_id=event_id)
-            if report.already_allocated or event is None:
-                continue
-            for placement in report.registered:
-                await notices.tell(
-                    context,
-                    session,
-                    employee_id=placement.employee_id,
-                    template="admin_notice",
-                    outcome="allocated",
-                    event=event,
-                    position=None,
-                )
-            for position, placement in enumerate(report.waitlisted, start=1):
-                await notices.tell(
-                    context,
-                    session,
-                    employee_id=placement.employee_id,
-                    template="admin_notice",
-                    outcome="allocation_waitlisted",
-                    event=event,
-                    position=position,
-                )
+            await registration.allocate(session, event_id=event_id, now=context.now(), timezone=timezone)
 
 
 async def derive_reminders(context: Context) -> None:
-    """Bring event reminders in line with the registrations, and add the monthly JP nudges."""
+    """Bring event reminders and registration-deadline digests in line with the data, and add
+    the monthly JP nudges."""
     settings = context.services.settings
     async with context.db() as session:
         await reminders.derive(session, now=context.now(), timezone=settings.timezone)
+        await deadlines.derive(session, now=context.now(), timezone=settings.timezone)
         await reminders.derive_jp_nudges(
             session, now=context.now(), timezone=settings.timezone, target=settings.jp_target
         )

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from db import audit
 from db.models import (
+    ALWAYS_SENT,
     ConversationState,
     Employee,
     NotificationKind,
@@ -91,20 +92,22 @@ async def set_language(session: AsyncSession, *, telegram_user_id: int, chat_id:
 async def notification_settings(
     session: AsyncSession, *, telegram_user_id: int
 ) -> dict[NotificationKind, bool]:
-    """Every notification kind with whether the user receives it (on unless turned off)."""
+    """Every kind a user may turn off, with whether they receive it (on unless turned off)."""
     rows = await session.execute(
         select(NotificationPreference.kind, NotificationPreference.enabled).where(
             NotificationPreference.telegram_user_id == telegram_user_id
         )
     )
     stored = {kind: enabled for kind, enabled in rows.tuples()}
-    return {kind: stored.get(kind, True) for kind in NotificationKind}
+    return {kind: stored.get(kind, True) for kind in NotificationKind if kind not in ALWAYS_SENT}
 
 
 async def toggle_notification(
     session: AsyncSession, *, telegram_user_id: int, chat_id: int, language: str, kind: NotificationKind
 ) -> bool:
-    """Flip one notification kind; returns whether it is now on."""
+    """Flip one notification kind; returns whether it is now on. Kinds in `ALWAYS_SENT` stay on."""
+    if kind in ALWAYS_SENT:
+        return True
     await ensure_account(session, telegram_user_id=telegram_user_id, chat_id=chat_id, language=language)
     preference = await session.get(NotificationPreference, (telegram_user_id, kind))
     if preference is None:

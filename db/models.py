@@ -105,7 +105,7 @@ class Role(enum.StrEnum):
 
 
 class NotificationKind(enum.StrEnum):
-    """Kinds of proactive messages a user can turn off one by one."""
+    """Kinds of proactive messages; a user can turn off each one not in `ALWAYS_SENT`."""
 
     EVENT_REMINDER = "event_reminder"
     DEADLINE = "deadline"
@@ -113,6 +113,22 @@ class NotificationKind(enum.StrEnum):
     EVALUATION = "evaluation"
     JP_NUDGE = "jp_nudge"
     ANNOUNCEMENT = "announcement"
+    #: An event a user registered for was changed or cancelled (see `db.events`): a service
+    #: message, so it is in `ALWAYS_SENT` and not offered in /settings.
+    EVENT_CHANGE = "event_change"
+    #: A decision about the user's own registration: approved or rejected, a seat allocated or
+    #: not, removed by HR (see `db.notify`).
+    REGISTRATION = "registration"
+    #: The end-of-broadcast report to the HR officer who sent it (see `db.broadcast.finish`).
+    ANNOUNCEMENT_REPORT = "announcement_report"
+
+
+#: Kinds nobody can turn off: missing them would send an ASN to a moved or cancelled event or
+#: leave them unaware of a decision on their registration, or leave an HR officer not knowing
+#: how their broadcast ended.
+ALWAYS_SENT = frozenset(
+    {NotificationKind.EVENT_CHANGE, NotificationKind.REGISTRATION, NotificationKind.ANNOUNCEMENT_REPORT}
+)
 
 
 class OutboxState(enum.StrEnum):

@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
+    ALWAYS_SENT,
     Announcement,
     AnnouncementStatus,
     NotificationKind,
@@ -239,17 +240,27 @@ def _own(outbox_id: int, worker: str) -> Any:
 
 async def mark_sent(session: AsyncSession, *, outbox_id: int, message_id: int, now: datetime) -> None:
     """Telegram accepted the message (recorded whoever holds the claim: it was delivered)."""
-    await session.execute(
+    await mark_sent_many(session, [(outbox_id, message_id, now)])
+
+
+async def mark_sent_many(session: AsyncSession, sent: Sequence[tuple[int, int, datetime]]) -> None:
+    """`mark_sent` for (outbox id, Telegram message id, sent at) triples, in one executemany
+    UPDATE: the dispatcher's recorder writes thousands a second."""
+    if not sent:
+        return
+    # on the connection: the Session would take a parameter list as an ORM bulk update by key
+    conn = await session.connection()
+    await conn.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == outbox_id)
+        .where(OutboxMessage.id == bindparam("sent_id"))
         .values(
             state=OutboxState.SENT,
-            telegram_message_id=message_id,
-            sent_at=now,
+            telegram_message_id=bindparam("sent_message_id"),
+            sent_at=bindparam("sent_at_"),
             lease_until=None,
             last_error=None,
-        )
-        .execution_options(synchronize_session=False)
+        ),
+        [{"sent_id": id_, "sent_message_id": message_id, "sent_at_": at} for id_, message_id, at in sent],
     )
 
 
@@ -352,7 +363,11 @@ async def opted_out(session: AsyncSession, chat_ids: Sequence[int]) -> set[tuple
             NotificationPreference,
             NotificationPreference.telegram_user_id == TelegramAccount.telegram_user_id,
         )
-        .where(TelegramAccount.chat_id.in_(set(chat_ids)), NotificationPreference.enabled.is_(False))
+        .where(
+            TelegramAccount.chat_id.in_(set(chat_ids)),
+            NotificationPreference.enabled.is_(False),
+            NotificationPreference.kind.not_in(ALWAYS_SENT),
+        )
     )
     return {(r.chat_id, NotificationKind(r.kind)) for r in rows}
 
@@ -389,6 +404,7 @@ __all__ = [
     "mark_blocked",
     "mark_failed",
     "mark_sent",
+    "mark_sent_many",
     "progress",
     "recipients",
     "retry_later",

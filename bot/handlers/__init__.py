@@ -5,7 +5,18 @@ from __future__ import annotations
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import BotApplication
-from bot.handlers import account, admin, catalog, development, errors, onboarding, profile, registration
+from bot.handlers import (
+    account,
+    admin,
+    announce,
+    catalog,
+    development,
+    errors,
+    event_admin,
+    onboarding,
+    profile,
+    registration,
+)
 
 
 def register(application: BotApplication) -> None:
@@ -24,6 +35,8 @@ def register(application: BotApplication) -> None:
     application.add_handler(CommandHandler("seminar", catalog.show_seminars, filters=private))
     registration.add_handlers(application)
     admin.add_handlers(application)
+    announce.add_handlers(application)
+    event_admin.add_handlers(application)
     application.add_handler(MessageHandler(filters.CONTACT & private, onboarding.contact))
     application.add_handler(CallbackQueryHandler(account.on_settings_button, pattern=r"^set:"))
     application.add_handler(CallbackQueryHandler(account.on_erase_button, pattern=r"^erase:"))

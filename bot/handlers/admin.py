@@ -7,7 +7,8 @@ Callback data is `adm:<action>:<id>[:<page>]`: `ls:<page>` the event list; `ev`,
 (registrants), `ex` (export), `ci` (check-in code), `at` (attendance picker), `pd`
 (pending), `al` (allocate) and `rt` (ratings) take an event id; `am` (mark attended),
 `ok` and `no` (approve, reject) a registration id; HR also has `q1`/`q5` (raise the quota),
-`rm` (removal picker, an event id) and `rx` (remove, a registration id). Every press re-reads the caller's
+`rm` (removal picker, an event id) and `rx` (remove, a registration id); changing and cancelling
+an event is `bot.handlers.event_admin` (`eva:`). Every press re-reads the caller's
 roles and scope: an event or registration outside it reads as gone.
 """
 
@@ -22,8 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot import exports, notices, qr
+from bot import exports, qr
 from bot.context import BotApplication, Context
+from bot.handlers import event_admin
 from bot.handlers.common import who
 from bot.keyboards import callback, parse_callback
 from bot.replies import edit, reply
@@ -164,6 +166,8 @@ async def _event_list(
         navigation.append(_button(context, lang, "button.next", callback(PREFIX, "ls", listing.page + 1)))
     if navigation:
         rows.append(navigation)
+    if scope.hr:
+        rows.append([_button(context, lang, "announce.button.open", callback("ann", "menu"))])
     values: dict[str, Any] = {
         "items": listing.items,
         "page": listing.page,
@@ -269,6 +273,8 @@ async def _event(pressed: Pressed) -> None:
             ]
         )
         rows.append([_button(context, lang, "admin.button.remove", _data("rm", eid, 0))])
+        if not event.event_cancelled:
+            rows.append(event_admin.entry_buttons(context, lang, eid))
     rows.append([_button(context, lang, "admin.button.ratings", _data("rt", eid))])
     rows.append([_button(context, lang, "admin.button.events", callback(PREFIX, "ls", pressed.page))])
     await edit(pressed.update, context, "admin_event", lang, keyboard=InlineKeyboardMarkup(rows), event=event)
@@ -515,12 +521,6 @@ async def _decide(pressed: Pressed, *, approve: bool) -> None:
         name=found.name,
         position=decision.waitlist_position,
     )
-    event = await admin.event_summary(pressed.session, scope=pressed.scope, event_id=event_id)
-    if event is not None:
-        notice = {Status.REGISTERED: "approved", Status.WAITLISTED: "waitlisted"}.get(
-            decision.status, "rejected"
-        )
-        await _tell(pressed, decision.employee_id, notice, event, position=decision.waitlist_position)
 
 
 async def _allocate(pressed: Pressed) -> None:
@@ -574,12 +574,6 @@ async def _allocate(pressed: Pressed) -> None:
         seated=len(report.registered),
         waitlisted=len(report.waitlisted),
     )
-    if report.already_allocated:
-        return
-    for placement in report.registered:
-        await _tell(pressed, placement.employee_id, "allocated", event)
-    for position, placement in enumerate(report.waitlisted, start=1):
-        await _tell(pressed, placement.employee_id, "allocation_waitlisted", event, position=position)
 
 
 async def _ratings(pressed: Pressed) -> None:
@@ -617,14 +611,13 @@ async def _raise_quota(pressed: Pressed, more: int) -> None:
     event = await _summary(pressed, pressed.target)
     if event is None:
         return
-    promoted = await registration.set_quota(
+    await registration.set_quota(
         pressed.session,
         event_id=event.id,
         quota=event.quota + more,
         actor=pressed.me.telegram_user_id,
         now=pressed.context.now(),
     )
-    await notices.tell_promoted(pressed.context, pressed.session, promoted)
     await _event(pressed)
 
 
@@ -659,30 +652,8 @@ async def _remove(pressed: Pressed) -> None:
     except RegistrationError as refusal:
         await _removal(_retarget(pressed, found.event_id), outcome=refusal.reason, name=found.name)
         return
-    event = await admin.event_summary(pressed.session, scope=pressed.scope, event_id=found.event_id)
-    if event is not None:
-        await _tell(pressed, removal.employee_id, "removed", event)
-    await notices.tell_promoted(pressed.context, pressed.session, removal.promoted)
     await _removal(
         _retarget(pressed, found.event_id), outcome="removed", name=found.name, promoted=len(removal.promoted)
-    )
-
-
-# ---------------------------------------------------------------------------- telling the ASN
-
-
-async def _tell(
-    pressed: Pressed, employee_id: int, outcome: str, event: EventSummary, *, position: int | None = None
-) -> None:
-    """A message to the ASN's linked chat about this event, in their language."""
-    await notices.tell(
-        pressed.context,
-        pressed.session,
-        employee_id=employee_id,
-        template="admin_notice",
-        outcome=outcome,
-        event=event,
-        position=position,
     )
 
 

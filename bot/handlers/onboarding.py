@@ -8,7 +8,7 @@ from telegram import ReplyKeyboardRemove, Update
 
 from bot import keyboards
 from bot.context import Context
-from bot.handlers import account, catalog, development, profile, registration
+from bot.handlers import account, announce, catalog, development, event_admin, profile, registration
 from bot.handlers.common import who
 from bot.replies import Markup, reply
 from db import linking
@@ -81,6 +81,10 @@ async def text(update: Update, context: Context) -> None:
         await _open_menu(menu_key, update, context)
         return
     if await registration.comment_text(update, context):
+        return
+    if await announce.typed(update, context):
+        return
+    if await event_admin.typed_text(update, context):
         return
     async with context.db() as session:
         me = await who(session, update, context)

@@ -18,7 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot import notices
 from bot.calendar import CalendarEntry, build_ics, entry_uid
 from bot.certificates import CertificateText, build_certificate
 from bot.context import BotApplication, Context
@@ -363,13 +362,13 @@ async def _ask_cancel(pressed: Pressed) -> None:
 
 
 async def _cancel(pressed: Pressed) -> None:
-    """Yes, cancel: free the seat; whoever is promoted into it hears so at once."""
+    """Yes, cancel: free the seat; whoever is promoted into it is told through the outbox."""
     update, context, session, me, item = pressed.unpack()
     assert me.employee is not None
     lang = me.language
     back = _back_to_list(context, lang)
     try:
-        result = await registration.cancel(
+        await registration.cancel(
             session,
             registration_id=item.registration_id,
             employee_id=me.employee.id,
@@ -405,7 +404,6 @@ async def _cancel(pressed: Pressed) -> None:
         await edit(update, context, "reg_gone", lang, keyboard=back)
         return
     await edit(update, context, "reg_cancel", lang, keyboard=back, outcome="done", item=item)
-    await notices.tell_promoted(context, session, result.promoted)
 
 
 async def _why(pressed: Pressed) -> None:

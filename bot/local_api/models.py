@@ -83,6 +83,11 @@ class BotMessage:
         rows = markup.get("inline_keyboard") if markup is not None else None
         return rows if isinstance(rows, list) else None
 
+    @property
+    def button_texts(self) -> list[str]:
+        """The texts of the inline keyboard's buttons, row by row (none without a keyboard)."""
+        return [str(button["text"]) for row in self.inline_keyboard or [] for button in row]
+
     def as_dict(self) -> JSONObject:
         """A JSON-ready summary for the control API."""
         summary: JSONObject = {

@@ -9,12 +9,14 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db import outbox
+from db import accounts, outbox
 from db.engine import SessionFactory
 from db.models import (
+    ALWAYS_SENT,
     Announcement,
     AnnouncementStatus,
     NotificationKind,
+    NotificationPreference,
     OutboxMessage,
     OutboxState,
     TelegramAccount,
@@ -161,6 +163,23 @@ async def test_a_user_who_blocked_the_bot_is_marked_inactive_and_skipped(session
     states = (await session.execute(select(OutboxMessage.chat_id, OutboxMessage.state))).tuples().all()
     assert sorted(states) == [(5, OutboxState.SKIPPED), (5, OutboxState.SKIPPED), (6, OutboxState.PENDING)]
     assert await outbox.recipients(session, [5, 6]) == {5: ("id", True)}
+
+
+async def test_service_messages_cannot_be_turned_off(session: AsyncSession) -> None:
+    session.add(TelegramAccount(telegram_user_id=7, chat_id=70))
+    await session.commit()
+    session.add(NotificationPreference(telegram_user_id=7, kind=NotificationKind.EVENT_CHANGE, enabled=False))
+    await session.commit()
+    for kind in NotificationKind:
+        await accounts.toggle_notification(session, telegram_user_id=7, chat_id=70, language="id", kind=kind)
+
+    offered = await accounts.notification_settings(session, telegram_user_id=7)
+    silenced = await outbox.opted_out(session, [70])
+
+    assert set(offered) == set(NotificationKind) - ALWAYS_SENT
+    assert not any(offered.values())
+    assert silenced == {(70, kind) for kind in NotificationKind if kind not in ALWAYS_SENT}
+    assert (70, NotificationKind.EVENT_CHANGE) not in silenced
 
 
 async def test_a_paused_announcement_waits_and_progress_counts_by_state(session: AsyncSession) -> None:

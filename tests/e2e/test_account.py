@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.local_api import FaultKind, LocalBotApi
 from tests.e2e.conftest import BotFactory
+from tests.utils.factories import make_employee
+from tests.utils.phones import linked_phone
 
 ME = 515151
 
@@ -65,3 +68,23 @@ async def test_a_server_that_refuses_the_command_menu_does_not_stop_the_bot(
     phone = api.user(user_id=ME, first_name="Yohanes")
     await phone.send("/help")
     assert await phone.wait_replies()
+
+
+async def test_a_linked_asn_can_silence_reminders_but_not_service_messages(
+    api: LocalBotApi, bot: object, session: AsyncSession
+) -> None:
+    phone = await linked_phone(session, api, await make_employee(session), user_id=ME)
+    await phone.send("/pengaturan")
+    (settings,) = await phone.wait_replies()
+    toggles = [text for text in settings.button_texts if text[0] in "✅⬜"]
+    assert toggles == [
+        "✅ Pengingat kegiatan (H-7, H-1)",
+        "✅ Batas pendaftaran",
+        "✅ Daftar tunggu",
+        "✅ Permintaan evaluasi",
+        "✅ Pengingat 20 JP",
+        "✅ Pengumuman BKPSDM",
+    ]
+    await phone.press("✅ Batas pendaftaran")
+    (after,) = await phone.wait_replies()
+    assert "⬜ Batas pendaftaran" in after.button_texts

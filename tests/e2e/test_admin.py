@@ -13,6 +13,8 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.context import SERVICES_KEY, BotApplication
+from bot.dispatcher import Dispatcher
 from bot.local_api import BotMessage, LocalBotApi, Phone
 from db import accounts, registration
 from db.models import (
@@ -35,10 +37,6 @@ Status = RegistrationStatus
 pytestmark = pytest.mark.usefixtures("bot")
 
 
-def _buttons(message: BotMessage) -> list[str]:
-    return [str(button["text"]) for row in message.inline_keyboard or [] for button in row]
-
-
 async def _hr(session: AsyncSession, api: LocalBotApi, lang: str = "id") -> Phone:
     await accounts.grant_role(session, telegram_user_id=HR, role=Role.HR)
     return api.user(user_id=HR, first_name="Yohanes", language_code=lang)
@@ -56,7 +54,7 @@ async def _asn_phone(session: AsyncSession, api: LocalBotApi, employee: Employee
 async def _open_event(phone: Phone, number: int = 1) -> BotMessage:
     await phone.send("/admin")
     (menu,) = await phone.wait_replies()
-    await phone.press(_buttons(menu)[number - 1])
+    await phone.press(menu.button_texts[number - 1])
     (screen,) = await phone.wait_replies()
     return screen
 
@@ -64,6 +62,11 @@ async def _open_event(phone: Phone, number: int = 1) -> BotMessage:
 async def _press(phone: Phone, text: str, count: int = 1) -> list[BotMessage]:
     await phone.press(text)
     return await phone.wait_replies(count=count)
+
+
+async def _deliver(bot: BotApplication) -> int:
+    """Send what the outbox holds, as the running bot's dispatcher does every second."""
+    return await Dispatcher(bot.bot_data[SERVICES_KEY], bot.bot, worker_id="test", rate=30).drain()
 
 
 async def _registration_id(session: AsyncSession, employee: Employee) -> int:
@@ -102,7 +105,7 @@ async def test_hr_sees_every_event_and_its_counts(api: LocalBotApi, session: Asy
     await phone.send("/admin")
     (menu,) = await phone.wait_replies()
     assert "semua kegiatan" in menu.plain_text
-    assert _buttons(menu) == ["1. Pelatihan Pelayanan Prima", "2. Seminar Kebijakan"]
+    assert menu.button_texts == ["1. Pelatihan Pelayanan Prima", "2. Seminar Kebijakan", "📣 Pengumuman"]
     await phone.press("1. Pelatihan Pelayanan Prima")
     (screen,) = await phone.wait_replies()
     text = screen.plain_text
@@ -110,8 +113,8 @@ async def test_hr_sees_every_event_and_its_counts(api: LocalBotApi, session: Asy
     assert "Terdaftar: 2" in text
     assert "Daftar tunggu: 1" in text
     assert "Dibatalkan: 1" in text
-    assert "👥 Pendaftar" in _buttons(screen)
-    assert "⚖️ Bagi kursi sekarang" not in _buttons(screen)
+    assert "👥 Pendaftar" in screen.button_texts
+    assert "⚖️ Bagi kursi sekarang" not in screen.button_texts
 
 
 async def test_an_organizer_sees_only_their_own_events_with_nips_masked(
@@ -127,7 +130,7 @@ async def test_an_organizer_sees_only_their_own_events_with_nips_masked(
 
     await phone.send("/admin")
     (menu,) = await phone.wait_replies()
-    assert _buttons(menu) == ["1. Seminar Undana"]
+    assert menu.button_texts == ["1. Seminar Undana"]
     assert "Pelatihan BPSDM" not in menu.plain_text
     await phone.press("1. Seminar Undana")
     await phone.wait_replies()
@@ -217,7 +220,7 @@ async def test_marking_attendance_credits_jp_once_even_when_two_admins_press_it(
     for phone in (hr, organizer):
         await _open_event(phone)
         (picker,) = await _press(phone, "✅ Catat kehadiran")
-        assert f"1. {employee.name} — hadir" in _buttons(picker)
+        assert f"1. {employee.name} — hadir" in picker.button_texts
 
     (done,) = await _press(hr, f"1. {employee.name} — hadir")
     assert "dicatat hadir; 6 JP dikreditkan" in done.plain_text
@@ -232,7 +235,7 @@ async def test_marking_attendance_credits_jp_once_even_when_two_admins_press_it(
 
 
 async def test_approving_and_rejecting_tells_each_asn_on_their_phone(
-    api: LocalBotApi, session: AsyncSession
+    api: LocalBotApi, bot: BotApplication, session: AsyncSession
 ) -> None:
     event = await make_event(
         session, "PKP-01", starts_at=wita(2026, 12, 7), title="Pelatihan Pelayanan Prima"
@@ -246,17 +249,19 @@ async def test_approving_and_rejecting_tells_each_asn_on_their_phone(
     phone = await _hr(session, api)
 
     screen = await _open_event(phone)
-    assert "✋ Persetujuan (2)" in _buttons(screen)
+    assert "✋ Persetujuan (2)" in screen.button_texts
     (pending,) = await _press(phone, "✋ Persetujuan (2)")
     assert "2 pendaftaran menunggu" in pending.plain_text
     (after,) = await _press(phone, f"✅ 1. {maria.name}")
     assert "disetujui dan mendapat kursi" in after.plain_text
+    assert await _deliver(bot) == 1
     (told,) = await maria_phone.wait_replies()
     assert "disetujui" in told.plain_text
     assert "Pelatihan Pelayanan Prima" in told.plain_text
 
     (after,) = await _press(phone, "❌ 1")
     assert "ditolak" in after.plain_text
+    assert await _deliver(bot) == 1
     (told,) = await yohanes_phone.wait_replies()
     assert "not approved" in told.plain_text
 
@@ -268,7 +273,7 @@ async def test_approving_and_rejecting_tells_each_asn_on_their_phone(
 
 
 async def test_hr_runs_the_allocation_now_and_everyone_placed_is_told(
-    api: LocalBotApi, session: AsyncSession
+    api: LocalBotApi, bot: BotApplication, session: AsyncSession
 ) -> None:
     event = await make_event(session, "PKP-01", starts_at=wita(2026, 12, 14), quota=1, organizer=UNDANA)
     await configure(session, event, allocation=Allocation.PRIORITY)
@@ -280,12 +285,13 @@ async def test_hr_runs_the_allocation_now_and_everyone_placed_is_told(
 
     organizer = await _organizer(session, api)
     screen = await _open_event(organizer)
-    assert "⚖️ Bagi kursi sekarang" not in _buttons(screen)
+    assert "⚖️ Bagi kursi sekarang" not in screen.button_texts
 
     phone = await _hr(session, api)
     await _open_event(phone)
     (report,) = await _press(phone, "⚖️ Bagi kursi sekarang")
     assert "Selesai: 1 mendapat kursi, 1 masuk daftar tunggu" in report.plain_text
+    assert await _deliver(bot) == 2
     (seat,) = await first_phone.wait_replies()
     assert "mendapat kursi" in seat.plain_text
     (waiting,) = await second_phone.wait_replies()
@@ -337,16 +343,17 @@ async def _full_event_with_one_waiting(session: AsyncSession, api: LocalBotApi) 
 
 
 async def test_hr_removing_a_registrant_tells_them_and_promotes_the_first_waiting(
-    api: LocalBotApi, session: AsyncSession
+    api: LocalBotApi, bot: BotApplication, session: AsyncSession
 ) -> None:
     maria_phone, yohanes_phone = await _full_event_with_one_waiting(session, api)
     phone = await _hr(session, api)
     await _open_event(phone)
     (picker,) = await _press(phone, "🚫 Hapus pendaftar")
     assert "Pilih pendaftar yang akan dihapus" in picker.plain_text
-    (after,) = await _press(phone, _buttons(picker)[0])
+    (after,) = await _press(phone, picker.button_texts[0])
     assert "dihapus dari kegiatan ini" in after.plain_text
     assert "1 orang dari daftar tunggu naik" in after.plain_text
+    assert await _deliver(bot) == 2
     (removed,) = await maria_phone.wait_replies()
     assert "dibatalkan oleh BKPSDM/penyelenggara" in removed.plain_text
     (promoted,) = await yohanes_phone.wait_replies()
@@ -354,7 +361,7 @@ async def test_hr_removing_a_registrant_tells_them_and_promotes_the_first_waitin
 
 
 async def test_raising_the_quota_promotes_the_first_waiting_at_once(
-    api: LocalBotApi, session: AsyncSession
+    api: LocalBotApi, bot: BotApplication, session: AsyncSession
 ) -> None:
     _, yohanes_phone = await _full_event_with_one_waiting(session, api)
     phone = await _hr(session, api)
@@ -362,6 +369,7 @@ async def test_raising_the_quota_promotes_the_first_waiting_at_once(
     assert "Pelayanan Prima" in screen.plain_text
     (after,) = await _press(phone, "🎟 Kuota +1")
     assert after.edited
+    assert await _deliver(bot) == 1
     (promoted,) = await yohanes_phone.wait_replies()
     assert "moved up from the waiting list" in promoted.plain_text
     quota, taken = (
@@ -376,8 +384,8 @@ async def test_an_organizer_cannot_change_quota_or_remove(api: LocalBotApi, sess
     event = await make_event(session, "SEM-01", starts_at=wita(2026, 12, 9), organizer=UNDANA)
     phone = await _organizer(session, api)
     screen = await _open_event(phone)
-    assert "🎟 Kuota +1" not in _buttons(screen)
-    assert "🚫 Hapus pendaftar" not in _buttons(screen)
+    assert "🎟 Kuota +1" not in screen.button_texts
+    assert "🚫 Hapus pendaftar" not in screen.button_texts
     await phone.press_forged(f"adm:q1:{event.id}")
     (refused,) = await phone.wait_replies()
     assert "di luar kewenangan Anda" in refused.plain_text

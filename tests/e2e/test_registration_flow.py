@@ -13,6 +13,8 @@ from icalendar import Calendar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.context import SERVICES_KEY, BotApplication
+from bot.dispatcher import Dispatcher
 from bot.local_api import BotMessage, LocalBotApi, Phone
 from db import registration
 from db.models import (
@@ -55,10 +57,6 @@ async def _press(phone: Phone, text: str, count: int = 1) -> list[BotMessage]:
     return await phone.wait_replies(count=count)
 
 
-def _buttons(message: BotMessage) -> list[str]:
-    return [str(button["text"]) for row in message.inline_keyboard or [] for button in row]
-
-
 async def _register_from_catalog(phone: Phone, title: str) -> BotMessage:
     await _ask(phone, "/pelatihan")
     await _press(phone, f"1. {title}")
@@ -88,7 +86,7 @@ async def test_an_asn_registers_from_the_detail_and_is_told_the_seat_is_confirme
 
 def _labels(phone: Phone) -> list[str]:
     message = next(m for m in reversed(phone.chat.history) if m.inline_keyboard)
-    return _buttons(message)
+    return message.button_texts
 
 
 @pytest.mark.usefixtures("bot")
@@ -111,22 +109,23 @@ async def test_a_full_event_puts_the_asn_on_the_waiting_list_with_their_number(
     assert "nomor 2" in listing.plain_text
 
 
-@pytest.mark.usefixtures("bot")
 @pytest.mark.parametrize(
-    ("lang", "done", "promoted"),
+    ("lang", "done", "promoted", "when"),
     [
-        ("id", "sudah dibatalkan", "Anda mendapat kursi"),
-        ("en", "has been cancelled", "You got a seat"),
+        ("id", "sudah dibatalkan", "Anda mendapat kursi", "Senin, 14 Desember 2026, 09.00 WITA – 17.00 WITA"),
+        ("en", "has been cancelled", "You got a seat", "Monday, 14 December 2026, 09.00 WITA – 17.00 WITA"),
     ],
 )
 async def test_a_cancellation_promotes_the_first_waitlisted_who_is_told_on_their_phone(
     api: LocalBotApi,
+    bot: BotApplication,
     session: AsyncSession,
     maria: Employee,
     clock: Clock,
     lang: str,
     done: str,
     promoted: str,
+    when: str,
 ) -> None:
     event = await make_event(
         session, "PP-01", title="Pelatihan Pelayanan Prima", starts_at=wita(2026, 12, 14), quota=1
@@ -138,17 +137,21 @@ async def test_a_cancellation_promotes_the_first_waitlisted_who_is_told_on_their
     other = await _link(session, api, waiting, lang, user_id=OTHER)
 
     detail = await _open_mine(phone, "Pelatihan Pelayanan Prima")
-    cancel, *_ = [b for b in _buttons(detail) if b.startswith("❌")]
+    cancel, *_ = [b for b in detail.button_texts if b.startswith("❌")]
     (confirm,) = await _press(phone, cancel)
     assert "?" in confirm.plain_text
-    yes = _buttons(confirm)[0]
+    yes = confirm.button_texts[0]
     (cancelled,) = await _press(phone, yes)
     assert cancelled.edited
     assert done in cancelled.plain_text
 
+    # the promotion waits in the outbox for the dispatcher, which runs every second
+    assert other.history == []
+    assert await Dispatcher(bot.bot_data[SERVICES_KEY], bot.bot, worker_id="test", rate=30).drain() == 1
     (news,) = await other.wait_replies()
     assert promoted in news.plain_text
     assert "Pelatihan Pelayanan Prima" in news.plain_text
+    assert when in news.plain_text
     rows = await session.execute(
         select(Registration.employee_id, Registration.status)
         .where(Registration.event_id == event.id)
@@ -266,7 +269,7 @@ async def test_my_registrations_are_grouped_by_status_and_give_a_calendar_file_i
     (listing,) = await _ask(phone, "/pendaftaran")
     assert "✅ Terdaftar" in listing.plain_text
     assert "❌ Dibatalkan" in listing.plain_text
-    assert _buttons(listing) == ["1. Pelatihan Pelayanan Prima"]
+    assert listing.button_texts == ["1. Pelatihan Pelayanan Prima"]
 
     (detail,) = await _press(phone, "1. Pelatihan Pelayanan Prima")
     (ics,) = await _press(phone, "📅 Simpan ke kalender")
@@ -373,9 +376,9 @@ async def test_an_attendee_rates_the_event_and_adds_a_comment(
     event = await _attended(session, maria, clock)
     phone = await _link(session, api, maria, lang)
     detail = await _open_mine(phone, "Pelatihan Pelayanan Prima")
-    rate, _certificate, _back = (b for b in _buttons(detail) if b[0] in "⭐📄📋")
+    rate, _certificate, _back = (b for b in detail.button_texts if b[0] in "⭐📄📋")
     (stars,) = await _press(phone, rate)
-    assert [b for b in _buttons(stars) if b.startswith("⭐")] == ["⭐1", "⭐2", "⭐3", "⭐4", "⭐5"]
+    assert [b for b in stars.button_texts if b.startswith("⭐")] == ["⭐1", "⭐2", "⭐3", "⭐4", "⭐5"]
     (ask_comment,) = await _press(phone, "⭐4")
     assert "4" in ask_comment.plain_text
     (thanks,) = await _ask(phone, "Materinya bagus, waktunya kurang <panjang>")

@@ -58,10 +58,6 @@ async def _ask(phone: Phone, text: str, count: int = 1) -> list[BotMessage]:
     return await phone.wait_replies(count=count)
 
 
-def _buttons(message: BotMessage) -> list[str]:
-    return [str(button["text"]) for row in message.inline_keyboard or [] for button in row]
-
-
 def _png_size(data: bytes) -> tuple[int, int]:
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
     width, height = struct.unpack(">II", data[16:24])
@@ -138,13 +134,13 @@ async def test_competency_status_shows_gaps_jpm_chart_and_the_training_that_clos
     assert "Memenuhi Syarat" in text
     assert "Assessment Center" in text
     assert "menutup gap Pelayanan Publik (1 → 3)" in text
-    assert _buttons(status) == ["1. Pelatihan Pelayanan Prima"]
+    assert status.button_texts == ["1. Pelatihan Pelayanan Prima"]
 
     await phone.press("1. Pelatihan Pelayanan Prima")
     (detail,) = await phone.wait_replies()
     assert detail.edited
     assert "Senin, 14 Desember 2026, 09.00 WITA" in detail.plain_text
-    assert "📝 Daftar" in _buttons(detail)
+    assert "📝 Daftar" in detail.button_texts
 
 
 @pytest.mark.usefixtures("bot")
@@ -197,7 +193,7 @@ async def test_jp_progress_lists_the_year_and_what_would_close_the_rest(
     assert "Seminar Kebijakan Publik Undana (Undana): 8 JP" in text
     assert "Pelatihan tahun lalu" not in text
     assert "menambah 8 JP menuju target tahun ini" in text
-    assert _buttons(answer) == ["1. Penyusunan SKP"]
+    assert answer.button_texts == ["1. Penyusunan SKP"]
 
 
 @pytest.mark.usefixtures("bot")
@@ -223,7 +219,7 @@ async def test_the_training_catalog_pages_through_twelve_trainings(
 
     (first,) = await _ask(phone, "/pelatihan")
     assert "halaman 1/3" in first.plain_text
-    assert _buttons(first)[:5] == [f"{n}. Pelatihan {n:02d}" for n in range(1, 6)]
+    assert first.button_texts[:5] == [f"{n}. Pelatihan {n:02d}" for n in range(1, 6)]
     assert "Pelatihan 06" not in first.plain_text
     assert "SEM-01" not in first.plain_text
 
@@ -235,8 +231,8 @@ async def test_the_training_catalog_pages_through_twelve_trainings(
     await phone.press("▶")
     (third,) = await phone.wait_replies()
     assert "halaman 3/3" in third.plain_text
-    assert _buttons(third)[:2] == ["11. Pelatihan 11", "12. Pelatihan 12"]
-    assert "▶" not in _buttons(third)
+    assert third.button_texts[:2] == ["11. Pelatihan 11", "12. Pelatihan 12"]
+    assert "▶" not in third.button_texts
     await phone.press("◀")
     (back,) = await phone.wait_replies()
     assert "halaman 2/3" in back.plain_text
@@ -291,20 +287,20 @@ async def test_for_me_and_by_competency_filters(
     phone = await _link(session, api, maria)
 
     (listing,) = await _ask(phone, "/pelatihan")
-    assert _buttons(listing)[:3] == ["1. Pelatihan Umum", "2. Komunikasi Efektif", "3. Pelayanan Prima"]
+    assert listing.button_texts[:3] == ["1. Pelatihan Umum", "2. Komunikasi Efektif", "3. Pelayanan Prima"]
     await phone.press("⭐ Untuk saya")
     (mine,) = await phone.wait_replies()
     # The largest gap first (Pelayanan Publik 1 → 3), then Komunikasi (2 → 3), then the rest.
-    assert _buttons(mine)[:3] == ["1. Pelayanan Prima", "2. Komunikasi Efektif", "3. Pelatihan Umum"]
+    assert mine.button_texts[:3] == ["1. Pelayanan Prima", "2. Komunikasi Efektif", "3. Pelatihan Umum"]
     assert "menutup gap Pelayanan Publik (1 → 3)" in mine.plain_text
 
     await phone.press("🎯 Kompetensi…")
     (choices,) = await phone.wait_replies()
-    assert "Komunikasi" in _buttons(choices)
+    assert "Komunikasi" in choices.button_texts
     await phone.press("Komunikasi")
     (filtered,) = await phone.wait_replies()
     assert "Kompetensi: Komunikasi" in filtered.plain_text
-    assert _buttons(filtered)[0] == "1. Komunikasi Efektif"
+    assert filtered.button_texts[0] == "1. Komunikasi Efektif"
     assert "Pelatihan Umum" not in filtered.plain_text
 
 

@@ -11,10 +11,11 @@ import pytest
 from jinja2 import UndefinedError
 
 from bot.local_api import parse_html
+from db.broadcast import Audience
 from db.catalog import EventCard, GapClosed, Recommendation
 from db.competency import CompetencyLine, CompetencyStatus, JpmCategory
 from db.learning import JpEntry, JpSummary
-from db.models import Allocation, CompetencyGroup, EventKind, RegistrationStatus
+from db.models import Allocation, AnnouncementStatus, CompetencyGroup, EventKind, RegistrationStatus
 from db.registration import MyRegistration, PriorityScore, Standing
 from messages import LANGUAGES, Renderer
 from messages.renderer import ROOT, label_keys, template_names
@@ -98,6 +99,14 @@ STANDING = Standing(
     True,
     RegistrationStatus.PENDING,
 )
+#: An event as a notice's outbox context holds it (JSON, see `db.notify.event_context`).
+NOTICE_EVENT = {
+    "title": "Pelatihan <Angkatan I>",
+    "organizer": "Universitas <Nusa Cendana>",
+    "location": "Aula BPSDM, Kupang",
+    "starts_at": "2026-12-07T00:00:00+00:00",
+    "ends_at": "2026-12-07T08:00:00+00:00",
+}
 ADMIN_EVENT = SimpleNamespace(
     id=7,
     code="PKP-2026-01",
@@ -147,7 +156,29 @@ COMMON: dict[str, object] = {
     "staff": True,
     "recommendations": [RECOMMENDATION],
 }
+EVENT_FACTS = SimpleNamespace(
+    id=7,
+    code="PKP-2026-01",
+    title="Pelatihan <Angkatan I>",
+    starts_at=datetime(2026, 12, 7, 1, 0, tzinfo=UTC),
+    ends_at=datetime(2026, 12, 7, 9, 0, tzinfo=UTC),
+    location="Aula <BPSDM>",
+    registration_deadline=datetime(2026, 12, 3, 8, 0, tzinfo=UTC),
+    cancelled=False,
+    holders=12,
+)
 #: The context each template is rendered with; a template needing more fails (StrictUndefined).
+AUDIENCE = Audience(
+    units=("Dinas Kesehatan <Kota>",), ranks=("III/c", "III/d"), event_code="PKP-01", below_jp=True
+)
+ANNOUNCEMENT = SimpleNamespace(
+    id=7,
+    status=AnnouncementStatus.CANCELLED,
+    recipient_count=1234,
+    created_at=datetime(2026, 12, 1, 1, 0, tzinfo=UTC),
+    scheduled_at=datetime(2026, 12, 1, 1, 0, tzinfo=UTC),
+    finished_at=datetime(2026, 12, 1, 2, 0, tzinfo=UTC),
+)
 CONTEXTS: dict[str, dict[str, object]] = {
     "linked": {"name": "Maria <Bria> & Co"},
     "already_linked": {"name": "Maria <Bria> & Co"},
@@ -183,7 +214,7 @@ CONTEXTS: dict[str, dict[str, object]] = {
         "cutoff_at": datetime(2026, 12, 6, 0, 0, tzinfo=UTC),
         "organizer": "Universitas <Nusa Cendana>",
     },
-    "reg_promoted": {"event": EVENT},
+    "reg_promoted": {"event": NOTICE_EVENT},
     "reg_rate_request": {"title": "Pelatihan <Angkatan I>"},
     "reminder_h7": {
         "title": "Pelatihan <Angkatan I>",
@@ -232,7 +263,7 @@ CONTEXTS: dict[str, dict[str, object]] = {
     },
     "admin_allocation": {"event": ADMIN_EVENT, "outcome": "done", "seated": 30, "waitlisted": 11},
     "admin_ratings": {"event": ADMIN_EVENT, "ratings": SimpleNamespace(average=4.25, count=12)},
-    "admin_notice": {"outcome": "waitlisted", "event": ADMIN_EVENT, "position": 3},
+    "admin_notice": {"outcome": "waitlisted", "event": NOTICE_EVENT, "position": 3},
     "admin_verify": {
         "outcome": "genuine",
         "certificate": SimpleNamespace(
@@ -247,6 +278,92 @@ CONTEXTS: dict[str, dict[str, object]] = {
         ),
         "nip": "198609262015052001",
         "code": "ABCD2345EFGH6789",
+    },
+    "event_changed": {
+        "title": "Pelatihan <Angkatan I>",
+        "code": "PKP-2026-01",
+        "field": "schedule",
+        "before": {"starts_at": "2026-12-07T01:00:00+00:00", "ends_at": "2026-12-07T09:00:00+00:00"},
+        "after": {"starts_at": "2026-12-14T00:00:00+00:00", "ends_at": "2026-12-15T08:00:00+00:00"},
+    },
+    "event_cancelled": {
+        "title": "Pelatihan <Angkatan I>",
+        "code": "PKP-2026-01",
+        "reason": "typed",
+        "reason_text": "Gedung <dipakai> posko banjir",
+    },
+    "event_deadline": {
+        "events": [
+            {
+                "title": "Pelatihan <Angkatan I>",
+                "code": "PKP-2026-01",
+                "deadline": "2026-12-03T08:00:00+00:00",
+                "starts_at": "2026-12-07T01:00:00+00:00",
+            }
+        ],
+        "more": 2,
+    },
+    "event_menu": {"event": EVENT_FACTS},
+    "event_ask": {"event": EVENT_FACTS, "field": "schedule"},
+    "event_invalid": {"reason": "start_before_deadline", "retry": True},
+    "event_preview": {
+        "event": EVENT_FACTS,
+        "field": "location",
+        "before": {"location": "Aula <BPSDM>"},
+        "after": {"location": "Hotel Aston Kupang"},
+    },
+    "event_saved": {"event": EVENT_FACTS, "field": "deadline", "already": False, "notified": 12},
+    "event_cancel_ask": {"event": EVENT_FACTS},
+    "event_cancel_reason": {"event": EVENT_FACTS},
+    "event_cancel_confirm": {"event": EVENT_FACTS, "reason": "speaker", "reason_text": None},
+    "event_cancel_done": {
+        "event": EVENT_FACTS,
+        "already": False,
+        "result": SimpleNamespace(registrations=14, seats_freed=12, notified=13, withdrawn=36),
+    },
+    "event_refused": {"outcome": "hr_only"},
+    "announce_compose": {"text_limit": 4096, "caption_limit": 1024},
+    "announce_too_long": {"limit": 1024, "length": 1100},
+    "announce_audience": {"audience": AUDIENCE, "count": 1234},
+    "announce_picker": {
+        "kind": "units",
+        "audience": AUDIENCE,
+        "count": 12,
+        "total": 0,
+        "page": 0,
+        "pages": 2,
+    },
+    "announce_summary": {"audience": AUDIENCE, "count": 0, "when": datetime(2026, 12, 7, 1, 0, tzinfo=UTC)},
+    "announce_ask_time": {"example": "30/11/2026 07.00"},
+    "announce_bad_time": {
+        "outcome": "garbage",
+        "value": "besok <pagi>",
+        "when": None,
+        "example": "30/11/2026 07.00",
+    },
+    "announce_status": {
+        "announcement": ANNOUNCEMENT,
+        "audience": AUDIENCE,
+        "preview": "Rapat <Bria> …",
+        "tally": SimpleNamespace(sent=10, failed=1, blocked=2, skipped=3, waiting=4),
+        "outcome": "not_allowed",
+        "confirm_cancel": True,
+    },
+    "announce_history": {
+        "lines": [
+            SimpleNamespace(number=1, announcement=ANNOUNCEMENT, audience=AUDIENCE, preview="Rapat <Bria>")
+        ],
+        "page": 0,
+        "pages": 3,
+    },
+    "announce_report": {
+        "announcement_id": 7,
+        "preview": "Rapat <Bria> …",
+        "sent": 1990,
+        "failed": 3,
+        "blocked": 7,
+        "skipped": 0,
+        "seconds": 125,
     },
 }
 
