@@ -1054,7 +1054,9 @@ async def allocate(
                     priority_score=_score_json(score, rank, len(pending), year),
                 ),
             )
-            if not placed:
+            if not placed:  # no longer pending (cancelled meanwhile): give its seat back
+                if seated:
+                    await _free_seat(session, event_id)
                 continue
             waiting += 0 if seated else 1
             notices.append(
