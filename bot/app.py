@@ -17,6 +17,7 @@ from telegram.request import BaseRequest
 from bot import jobs as scheduled
 from bot.context import SERVICES_KEY, BotApplication, Context, Services
 from bot.handlers import register
+from bot.request import AiohttpRequest
 from bot.settings import Settings
 from db.engine import create_engine, session_factory
 from db.types import utcnow
@@ -77,7 +78,8 @@ def build_application(
     jobs: bool = True,
 ) -> BotApplication:
     """The bot: handlers, defaults (HTML, office time zone), start-up/shut-down hooks, and
-    (unless `jobs` is off, as in tests that count what handlers do) the outbox dispatcher."""
+    (unless `jobs` is off, as in tests that count what handlers do) the outbox dispatcher.
+    Requests go through `AiohttpRequest` unless `request` / `get_updates_request` are given."""
     settings = services.settings
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
@@ -98,10 +100,10 @@ def build_application(
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
-    if request is not None:
-        builder = builder.request(request)
-    if get_updates_request is not None:
-        builder = builder.get_updates_request(get_updates_request)
+    # aiohttp rather than PTB's default httpx: several times the requests a second on the same
+    # CPU (bench/RESULTS.md); long polling needs one connection.
+    builder = builder.request(request or AiohttpRequest())
+    builder = builder.get_updates_request(get_updates_request or AiohttpRequest(connection_pool_size=1))
     application: BotApplication = builder.build()
     application.bot_data[SERVICES_KEY] = services
     register(application)

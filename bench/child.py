@@ -1,0 +1,248 @@
+"""What the benchmark runs in a process of its own, against the Bot API server of the parent.
+
+``python -m bench.child ROLE …`` starts one of:
+
+* ``bot``       the project's bot (`bot.app.build_application`), polling;
+* ``echo``      a bare python-telegram-bot application that answers every message with its text;
+* ``dispatch``  the project's outbox `Dispatcher` over a database;
+* ``ptb-send``  a bare loop of PTB `send_message` calls;
+* ``http-send`` a bare aiohttp loop posting `sendMessage`.
+
+The protocol on stdin/stdout is one line each way: the child prints ``ready`` when it is set
+up; a polling bot then serves until stdin closes, a sender starts on a ``go`` line; at the end
+the child prints one JSON line with its figures, always including its peak RSS.  The parent
+(the load generator and the server) and the child so run on separate cores, as a bot and
+Telegram do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import resource
+import sys
+import time
+from collections.abc import Awaitable, Callable, Coroutine
+from datetime import timedelta
+from typing import Any
+
+import aiohttp
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+from telegram.request import BaseRequest, HTTPXRequest
+
+from bot.request import AiohttpRequest
+from bot.settings import Settings
+
+TOKEN = "123456:BENCH"
+REQUESTS = ("default", "httpx", "aiohttp")
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set size in MiB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def make_request(kind: str, *, get_updates: bool = False) -> BaseRequest | None:
+    """A request object of that kind (None: whatever the code under test uses by default)."""
+    pool = 1 if get_updates else 256
+    if kind == "httpx":
+        return HTTPXRequest(connection_pool_size=pool)
+    if kind == "aiohttp":
+        return AiohttpRequest(connection_pool_size=pool)
+    return None
+
+
+def _say(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+async def _line() -> str:
+    line: str = await asyncio.to_thread(sys.stdin.readline)
+    return line.strip()
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings(
+        _env_file=None,
+        telegram_bot_token=TOKEN,
+        telegram_api_base_url=args.base_url,
+        database_url=args.database_url or "sqlite+aiosqlite:///:memory:",
+    )
+
+
+async def run_bot(args: argparse.Namespace) -> dict[str, Any]:
+    """The project's bot, polling until stdin closes."""
+    # imported here, not at the top: the bare senders start without the bot (and matplotlib)
+    from bot.app import build_application, build_services, start_polling, stop
+
+    application = build_application(
+        build_services(_settings(args)),
+        request=make_request(args.request),
+        get_updates_request=make_request(args.request, get_updates=True),
+        jobs=False,
+    )
+    await start_polling(application, poll_timeout=1)
+    _say("ready")
+    await _line()
+    await stop(application)
+    return {}
+
+
+async def _echo(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    if message is not None and message.text is not None:
+        keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("echo", callback_data="echo")]])
+        await message.reply_text(message.text, reply_markup=keyboard)
+
+
+async def _echo_press(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    if query is not None:
+        await query.answer()
+        await query.edit_message_text(f"echo: {query.data}")
+
+
+async def run_echo(args: argparse.Namespace) -> dict[str, Any]:
+    """The framework's ceiling: a bare PTB application that echoes, polling until stdin closes."""
+    builder = Application.builder().token(TOKEN).base_url(args.base_url).concurrent_updates(64)
+    request, get_updates_request = make_request(args.request), make_request(args.request, get_updates=True)
+    if request is not None:
+        builder = builder.request(request)
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
+    application = builder.build()
+    application.add_handler(MessageHandler(filters.TEXT, _echo))
+    application.add_handler(CallbackQueryHandler(_echo_press))
+    await application.initialize()
+    await application.start()
+    if application.updater is None:
+        raise RuntimeError("no updater")
+    await application.updater.start_polling(poll_interval=0.0, timeout=1)
+    _say("ready")
+    await _line()
+    await application.updater.stop()
+    await application.stop()
+    await application.shutdown()
+    return {}
+
+
+async def _timed(send: Callable[[], Awaitable[int]]) -> dict[str, Any]:
+    _say("ready")
+    await _line()
+    started = time.perf_counter()
+    sent = await send()
+    return {"sent": sent, "seconds": time.perf_counter() - started}
+
+
+async def run_dispatch(args: argparse.Namespace) -> dict[str, Any]:
+    """The outbox dispatcher on the bot `bot.app` builds: drain everything due, or run for `--seconds`."""
+    from bot.app import build_application, build_services
+    from bot.dispatcher import Dispatcher
+
+    services = build_services(_settings(args))
+    application = build_application(services, request=make_request(args.request), jobs=False)
+    async with application:
+        dispatcher = Dispatcher(
+            services,
+            application.bot,
+            rate=args.rate,
+            per_chat_interval=args.per_chat_interval,
+            lease=timedelta(minutes=10),
+        )
+
+        async def send() -> int:
+            if args.seconds is None:
+                return await dispatcher.drain()
+            stop_event = asyncio.Event()
+            asyncio.get_running_loop().call_later(args.seconds, stop_event.set)
+            await dispatcher.run_forever(stop_event)
+            return 0
+
+        result = await _timed(send)
+    await services.engine.dispose()
+    return result
+
+
+async def _workers(count: int, concurrency: int, one: Callable[[int], Awaitable[None]]) -> int:
+    queue = iter(range(count))
+
+    async def worker() -> None:
+        for index in queue:
+            await one(index)
+
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return count
+
+
+async def run_ptb_send(args: argparse.Namespace) -> dict[str, Any]:
+    """`count` send_message calls through a bare PTB `Bot`, `concurrency` at a time."""
+    request = make_request(args.request)
+    bot = (
+        Bot(TOKEN, base_url=args.base_url, request=request) if request else Bot(TOKEN, base_url=args.base_url)
+    )
+    async with bot:
+
+        async def one(index: int) -> None:
+            await bot.send_message(chat_id=args.first_chat + index, text=args.text)
+
+        return await _timed(lambda: _workers(args.count, args.concurrency, one))
+
+
+async def run_http_send(args: argparse.Namespace) -> dict[str, Any]:
+    """`count` sendMessage POSTs from a plain aiohttp client, `concurrency` at a time."""
+    url = f"{args.base_url}{TOKEN}/sendMessage"
+    connector = aiohttp.TCPConnector(limit=args.concurrency)
+    async with aiohttp.ClientSession(connector=connector) as session:
+
+        async def one(index: int) -> None:
+            payload = {"chat_id": args.first_chat + index, "text": args.text}
+            async with session.post(url, json=payload) as response:
+                body = await response.read()
+                if response.status != 200:
+                    raise RuntimeError(f"sendMessage answered {response.status}: {body[:200]!r}")
+
+        return await _timed(lambda: _workers(args.count, args.concurrency, one))
+
+
+ROLES: dict[str, Callable[[argparse.Namespace], Coroutine[Any, Any, dict[str, Any]]]] = {
+    "bot": run_bot,
+    "echo": run_echo,
+    "dispatch": run_dispatch,
+    "ptb-send": run_ptb_send,
+    "http-send": run_http_send,
+}
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line of a child."""
+    parser = argparse.ArgumentParser(prog="python -m bench.child")
+    parser.add_argument("role", choices=sorted(ROLES))
+    parser.add_argument("--base-url", required=True)
+    parser.add_argument("--database-url")
+    parser.add_argument("--request", choices=REQUESTS, default="default")
+    parser.add_argument("--rate", type=float, default=1_000_000.0)
+    parser.add_argument("--per-chat-interval", type=float, default=0.0)
+    parser.add_argument("--seconds", type=float)
+    parser.add_argument("--count", type=int, default=0)
+    parser.add_argument("--concurrency", type=int, default=100)
+    parser.add_argument("--first-chat", type=int, default=0)
+    parser.add_argument("--text", default="Pengumuman: pelatihan baru dibuka.")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the role, then report its figures and peak RSS as one JSON line."""
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.ERROR, stream=sys.stderr)
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
+    result: dict[str, Any] = asyncio.run(ROLES[args.role](args))
+    _say(json.dumps({**result, "rss_mb": peak_rss_mb()}))
+
+
+if __name__ == "__main__":
+    main()
