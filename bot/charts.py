@@ -37,6 +37,12 @@ def _plotted(status: CompetencyStatus) -> list[CompetencyLine]:
     return in_standard or [line for line in status.lines if line.assessed is not None]
 
 
+def chart_key(status: CompetencyStatus) -> tuple[tuple[str, str, int | None, int | None], ...]:
+    """Everything of `status` the chart draws: two statuses with equal keys give equal charts
+    (with the same texts), so a chart can be sent again instead of drawn again."""
+    return tuple((line.name, line.group.value, line.required, line.assessed) for line in _plotted(status))
+
+
 def competency_chart(
     status: CompetencyStatus, *, title: str, required_label: str, assessed_label: str
 ) -> bytes:

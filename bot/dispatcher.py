@@ -14,8 +14,12 @@ chat — and writes each outcome as it comes, a few rows per commit:
   `max_attempts` attempts.
 
 An announcement's row with a photo or document goes out as that photo or document with the
-text as its caption.  After each batch, the announcements that have no row left to send are
-marked done and their creator's report is queued (`db.broadcast.finish`).
+text as its caption.  Each round first starts the scheduled announcements that fell due
+(`db.broadcast.start_due`: their rows are written then, for the audience as it is then).
+After each batch, and every `sweep_interval` seconds when idle (the last rows of an
+announcement may vanish without a batch, e.g. a chat erasing its data), the announcements
+that have no row left to send are marked done and their creator's report is queued
+(`db.broadcast.finish`).
 
 A row is claimed before it is sent and recorded after, so a crash re-sends at most the rows
 of the batch in flight at that moment (see README: at-least-once delivery).
@@ -134,6 +138,7 @@ class Dispatcher:
         max_backoff: timedelta = timedelta(minutes=5),
         idle_interval: float = 1.0,
         commit_every: int = 20,
+        sweep_interval: float = 60.0,
     ) -> None:
         self.services = services
         self.bot = bot
@@ -147,6 +152,8 @@ class Dispatcher:
         self.max_backoff = max_backoff
         self.idle_interval = idle_interval
         self.commit_every = commit_every
+        self.sweep_interval = sweep_interval
+        self._next_sweep = 0.0
         self.pacer = Pacer(self.rate)
         self.paid_broadcast = self.rate > FREE_RATE
         # monotonic time before which a chat must not be sent to; set when a send *finishes*,
@@ -163,10 +170,18 @@ class Dispatcher:
         self._chat_free_at = {chat: at for chat, at in self._chat_free_at.items() if at > clock}
         now = self.services.clock()
         async with self.services.sessions() as session:
+            settings = self.services.settings
+            await broadcast.start_due(
+                session, now=now, year=now.astimezone(settings.timezone).year, target=settings.jp_target
+            )
             claimed = await outbox.claim(
                 session, worker=self.worker_id, now=now, limit=self.batch, lease=self.lease
             )
             if not claimed:
+                if clock >= self._next_sweep:
+                    self._next_sweep = clock + self.sweep_interval
+                    await broadcast.finish(session, now=now)
+                    await session.commit()
                 return 0
             accounts = await outbox.recipients(session, [row.chat_id for row in claimed])
             silenced = await outbox.opted_out(session, [row.chat_id for row in claimed])

@@ -50,7 +50,17 @@ async def edit(
     try:
         await query.edit_message_text(text, reply_markup=keyboard)
     except BadRequest as exc:
-        # Same text (a toggle changed only the buttons): Telegram refuses a no-op edit.
-        if "not modified" not in exc.message or keyboard is None:
+        # Same text: Telegram refuses a no-op edit. A toggle may still have changed the
+        # buttons; a double tap or a refresh with nothing new changed nothing at all.
+        if not _not_modified(exc):
             raise
-        await query.edit_message_reply_markup(keyboard)
+        if keyboard is not None:
+            try:
+                await query.edit_message_reply_markup(keyboard)
+            except BadRequest as again:
+                if not _not_modified(again):
+                    raise
+
+
+def _not_modified(error: BadRequest) -> bool:
+    return "not modified" in error.message

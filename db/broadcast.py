@@ -7,16 +7,20 @@ audience is everyone linked. Only linked accounts that have not blocked the bot 
 
 An announcement is a DRAFT while HR composes it in Telegram, then SCHEDULED or SENDING,
 PAUSED or CANCELLED by HR, and DONE when none of its outbox rows is left to send.
+
+The audience is evaluated when the announcement goes out, not when it is scheduled: a
+SCHEDULED announcement has no outbox rows; when it falls due (`start_due`, which the
+dispatcher calls every round) its rows are written for whoever is in the audience then, and it
+becomes SENDING, in one transaction. `recipient_count` is 0 until then.
 """
 
 from __future__ import annotations
 
 import enum
 import html
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -24,7 +28,8 @@ from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select, t
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from db import audit, outbox
+from db import audit, office_time, outbox
+from db.events import ACTIVE
 from db.identity import POSITION_TYPES, RANK_NAMES
 from db.models import (
     Announcement,
@@ -40,7 +45,6 @@ from db.models import (
     OutboxState,
     PositionStandard,
     Registration,
-    RegistrationStatus,
     TelegramAccount,
     Unit,
 )
@@ -59,10 +63,6 @@ CANCELLED = "cancelled by HR"
 REPORT_TEMPLATE = "announce_report"
 SNIPPET_WORDS = 8
 RANKS: tuple[str, ...] = tuple(RANK_NAMES)
-_TIME = r"(\d{1,2})[.:](\d{2})"
-_DAY_FIRST = re.compile(r"(\d{1,2})[/-](\d{1,2})[/-](\d{4}),? (?:pukul |jam |at )?" + _TIME, re.IGNORECASE)
-_YEAR_FIRST = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2}),? (?:pukul |jam |at )?" + _TIME, re.IGNORECASE)
-ACTIVE = (RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED, RegistrationStatus.PENDING)
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,16 +301,19 @@ async def set_audience(session: AsyncSession, *, draft: Announcement, audience: 
     await session.commit()
 
 
+def _own_draft(announcement_id: int, created_by: int) -> ColumnElement[bool]:
+    return and_(
+        Announcement.id == announcement_id,
+        Announcement.status == AnnouncementStatus.DRAFT,
+        Announcement.created_by == created_by,
+    )
+
+
 async def discard_draft(session: AsyncSession, *, announcement_id: int, created_by: int) -> bool:
     """Drop the caller's draft, if it still is one, and stop waiting for their input (commits);
-    whether a draft was dropped."""
-    result = await session.execute(
-        delete(Announcement).where(
-            Announcement.id == announcement_id,
-            Announcement.status == AnnouncementStatus.DRAFT,
-            Announcement.created_by == created_by,
-        )
-    )
+    whether a draft was dropped. The status is checked by the DELETE itself, so a draft sent
+    by a press a moment earlier is not dropped."""
+    result = await session.execute(delete(Announcement).where(_own_draft(announcement_id, created_by)))
     await stop_waiting(session, telegram_user_id=created_by)
     return bool(getattr(result, "rowcount", 0))
 
@@ -355,21 +358,12 @@ async def _forget_step(session: AsyncSession, telegram_user_id: int) -> None:
 
 
 def parse_when(text: str, *, timezone: ZoneInfo) -> datetime | None:
-    """'30/11/2026 07.00', '30-11-2026 07:00' or '2026-11-30 07:00' in office time, as UTC;
-    None for anything else (including dates that do not exist)."""
-    cleaned = " ".join(text.split())
-    day_first, year_first = _DAY_FIRST.fullmatch(cleaned), _YEAR_FIRST.fullmatch(cleaned)
-    if day_first is not None:
-        day, month, year, hour, minute = (int(part) for part in day_first.groups())
-    elif year_first is not None:
-        year, month, day, hour, minute = (int(part) for part in year_first.groups())
-    else:
-        return None
+    """A send time typed in office time (`db.office_time`: a date and a time, no date alone),
+    as UTC; None for anything else (including dates that do not exist)."""
     try:
-        local = datetime(year, month, day, hour, minute, tzinfo=timezone)
-    except ValueError:
+        return office_time.parse_moment(text, timezone=timezone)
+    except office_time.OfficeTimeError:
         return None
-    return local.astimezone(UTC)
 
 
 # ---------------------------------------------------------------------------- sending
@@ -387,34 +381,96 @@ async def announce(
     created_by: int | None = None,
     photo_file_id: str | None = None,
     document_file_id: str | None = None,
-    draft: Announcement | None = None,
 ) -> Announcement:
-    """Create the announcement (or send `draft`) and one outbox row per recipient (commits).
+    """Create an announcement and send it (`due_at` now or past) or schedule it (commits).
 
     `text` is plain text written by HR; it is escaped so it reaches every phone exactly as
     typed, as the caption of the photo or document when there is one. An announcement
     without recipients is done at once.
     """
-    chats = list(await session.scalars(_recipients(audience, year=year, target=target)))
-    announcement = draft or Announcement(created_by=created_by)
-    announcement.text = text
-    announcement.audience = audience.as_dict()
-    if draft is None:
-        announcement.photo_file_id, announcement.document_file_id = photo_file_id, document_file_id
-    announcement.recipient_count = len(chats)
-    announcement.scheduled_at = due_at
-    if not chats:
-        announcement.status, announcement.finished_at = AnnouncementStatus.DONE, now
-    elif due_at > now:
-        announcement.status = AnnouncementStatus.SCHEDULED
-    else:
-        announcement.status = AnnouncementStatus.SENDING
+    announcement = Announcement(
+        created_by=created_by,
+        text=text,
+        audience=audience.as_dict(),
+        photo_file_id=photo_file_id,
+        document_file_id=document_file_id,
+        status=AnnouncementStatus.SCHEDULED,
+    )
     session.add(announcement)
     await session.flush()
-    html_body = body(text)
+    return await _launch(session, announcement, due_at=due_at, now=now, year=year, target=target)
+
+
+async def send_draft(
+    session: AsyncSession,
+    *,
+    announcement_id: int,
+    created_by: int,
+    due_at: datetime,
+    now: datetime,
+    year: int,
+    target: int,
+) -> Announcement | None:
+    """Send (or schedule) the caller's draft as it stands (commits); None when it is not their
+    draft any more: sent or discarded already, e.g. by a second press of the same button.
+
+    The draft is taken by a conditional UPDATE, the transaction's first statement, so of two
+    presses at the same moment exactly one gets it (the other waits for the row and finds it
+    gone).
+    """
+    taken = await session.execute(
+        update(Announcement)
+        .where(_own_draft(announcement_id, created_by))
+        .values(status=AnnouncementStatus.SCHEDULED)
+        .returning(Announcement.id)
+        .execution_options(synchronize_session=False)
+    )
+    if taken.first() is None:
+        await session.rollback()
+        return None
+    announcement = await session.get(Announcement, announcement_id, populate_existing=True)
+    assert announcement is not None  # taken by this transaction a moment ago
+    return await _launch(session, announcement, due_at=due_at, now=now, year=year, target=target)
+
+
+async def _launch(
+    session: AsyncSession,
+    announcement: Announcement,
+    *,
+    due_at: datetime,
+    now: datetime,
+    year: int,
+    target: int,
+) -> Announcement:
+    """Audit the creation, then write the rows now or leave it SCHEDULED for `start_due` (commits)."""
+    announcement.scheduled_at = due_at
+    audit.record(
+        session,
+        action="announcement.created",
+        actor_telegram_id=announcement.created_by,
+        subject=f"announcement:{announcement.id}",
+        details={"audience": announcement.audience, "due_at": due_at.isoformat()},
+    )
+    if due_at <= now:
+        await _start(session, announcement, now=now, year=year, target=target)
+    if announcement.created_by is not None:
+        await _forget_step(session, announcement.created_by)
+    await session.commit()
+    return announcement
+
+
+async def _start(
+    session: AsyncSession, announcement: Announcement, *, now: datetime, year: int, target: int
+) -> None:
+    """One outbox row per chat in the audience as it is now, and SENDING (DONE when nobody is
+    in it); the dedupe key `announcement:<id>:<chat>` makes a second run add nothing."""
+    audience = audience_from(announcement.audience)
+    chats = list(await session.scalars(_recipients(audience, year=year, target=target)))
+    due_at = min(announcement.scheduled_at or now, now)
+    html_body = body(announcement.text)
     await outbox.enqueue_many(
         session,
-        [
+        (
             outbox.NewMessage(
                 chat_id=chat_id,
                 kind=NotificationKind.ANNOUNCEMENT,
@@ -424,19 +480,53 @@ async def announce(
                 dedupe_key=f"announcement:{announcement.id}:{chat_id}",
             )
             for chat_id in chats
-        ],
+        ),
     )
+    announcement.recipient_count = len(chats)
+    if chats:
+        announcement.status = AnnouncementStatus.SENDING
+    else:
+        announcement.status, announcement.finished_at = AnnouncementStatus.DONE, now
     audit.record(
         session,
-        action="announcement.created",
+        action="announcement.started",
         actor_telegram_id=announcement.created_by,
         subject=f"announcement:{announcement.id}",
-        details={"audience": audience.as_dict(), "recipients": len(chats), "due_at": due_at.isoformat()},
+        details={"recipients": len(chats)},
     )
-    if announcement.created_by is not None:
-        await _forget_step(session, announcement.created_by)
-    await session.commit()
-    return announcement
+
+
+async def start_due(session: AsyncSession, *, now: datetime, year: int, target: int) -> list[int]:
+    """Send the scheduled announcements whose time has come to their audience as it is now;
+    the ids started. When none is due this is one query over the announcements table (one row
+    per announcement HR ever made, so small), cheap enough for every dispatcher round. Each
+    one started is its own transaction (commits), taken by a conditional UPDATE so that two
+    dispatchers never both write its rows."""
+    due = list(
+        await session.scalars(
+            select(Announcement.id).where(
+                Announcement.status == AnnouncementStatus.SCHEDULED, Announcement.scheduled_at <= now
+            )
+        )
+    )
+    started = []
+    for announcement_id in due:
+        taken = await session.execute(
+            update(Announcement)
+            .where(Announcement.id == announcement_id, Announcement.status == AnnouncementStatus.SCHEDULED)
+            .values(status=AnnouncementStatus.SENDING)
+            .returning(Announcement.id)
+            .execution_options(synchronize_session=False)
+        )
+        if taken.first() is None:
+            await session.rollback()
+            continue
+        announcement = await session.get(Announcement, announcement_id, populate_existing=True)
+        assert announcement is not None  # taken by this transaction a moment ago
+        await _start(session, announcement, now=now, year=year, target=target)
+        await session.commit()
+        started.append(announcement_id)
+    return started
 
 
 async def attachments(session: AsyncSession, announcement_ids: Iterable[int]) -> dict[int, Attachment]:
@@ -485,11 +575,20 @@ async def tally(session: AsyncSession, *, announcement_id: int) -> Tally:
     return Tally(**counts)
 
 
+def unstarted(announcement: Announcement) -> bool:
+    """Its outbox rows are still to be written (for the audience as it is then): scheduled, or
+    paused before its time. Rows once written set `recipient_count`; an announcement written
+    for nobody is DONE at once, so a paused one with no recipients was never started."""
+    if announcement.status is AnnouncementStatus.SCHEDULED:
+        return True
+    return announcement.status is AnnouncementStatus.PAUSED and announcement.recipient_count == 0
+
+
 async def pause(session: AsyncSession, *, announcement_id: int, actor: int, now: datetime) -> Change:
-    """Hold the rows not yet sent (those in flight still go) (commits)."""
+    """Hold the rows not yet sent (those in flight still go); a scheduled announcement paused
+    before its time is not sent until resumed (commits)."""
     await finish(session, announcement_ids=[announcement_id], now=now)
-    await session.commit()
-    return await _change(
+    change = await _change(
         session,
         announcement_id,
         actor,
@@ -497,27 +596,29 @@ async def pause(session: AsyncSession, *, announcement_id: int, actor: int, now:
         allowed=(AnnouncementStatus.SCHEDULED, AnnouncementStatus.SENDING),
         to=lambda _announcement: AnnouncementStatus.PAUSED,
     )
+    await session.commit()
+    return change
 
 
 async def resume(session: AsyncSession, *, announcement_id: int, actor: int, now: datetime) -> Change:
-    """Let the held rows go again, at their scheduled time if that is still to come (commits)."""
+    """Let the held rows go again; one paused before its time is scheduled again, and goes out
+    at once (to its audience as it is then) if that time has passed (commits)."""
 
     def back(announcement: Announcement) -> AnnouncementStatus:
-        later = announcement.scheduled_at is not None and announcement.scheduled_at > now
-        return AnnouncementStatus.SCHEDULED if later else AnnouncementStatus.SENDING
+        return AnnouncementStatus.SCHEDULED if unstarted(announcement) else AnnouncementStatus.SENDING
 
     change = await _change(
         session, announcement_id, actor, action="resumed", allowed=(AnnouncementStatus.PAUSED,), to=back
     )
     if change is Change.DONE:
         await finish(session, announcement_ids=[announcement_id], now=now)
-        await session.commit()
+    await session.commit()
     return change
 
 
 async def cancel(session: AsyncSession, *, announcement_id: int, actor: int, now: datetime) -> Change:
     """Withdraw every row not yet sent: they are skipped, not deleted, so the history keeps
-    who was not reached (commits)."""
+    who was not reached; the status and the rows change in one transaction (commits)."""
     allowed = (AnnouncementStatus.SCHEDULED, AnnouncementStatus.SENDING, AnnouncementStatus.PAUSED)
     change = await _change(
         session,
@@ -537,7 +638,7 @@ async def cancel(session: AsyncSession, *, announcement_id: int, actor: int, now
             .values(state=OutboxState.SKIPPED, last_error=CANCELLED, lease_until=None)
             .execution_options(synchronize_session=False)
         )
-        await session.commit()
+    await session.commit()
     return change
 
 
@@ -551,7 +652,7 @@ async def _change(
     to: Callable[[Announcement], AnnouncementStatus],
     finished_at: datetime | None = None,
 ) -> Change:
-    """One status change, made only from an allowed status and audited (commits)."""
+    """One status change, made only from an allowed status and audited; the caller commits."""
     found = await session.get(Announcement, announcement_id, with_for_update=True, populate_existing=True)
     if found is None or found.status is AnnouncementStatus.DRAFT:
         return Change.NOT_FOUND
@@ -576,7 +677,6 @@ async def _change(
             "pending": int(pending or 0),
         },
     )
-    await session.commit()
     return Change.DONE
 
 
@@ -584,11 +684,12 @@ async def finish(
     session: AsyncSession, *, now: datetime, announcement_ids: Iterable[int] | None = None
 ) -> list[int]:
     """Mark done the announcements (these, or every one under way when None) with no row left
-    to send, and queue each one's report to its creator; the ids marked done. Set-based: two
-    UPDATEs whatever the number of rows, cheap enough to run after every dispatcher batch
-    (with the batch's ids) and as a periodic sweep (None) that also catches announcements
-    whose last rows were skipped elsewhere or whose dispatcher died before this check.
-    Leaves the commit to the caller.
+    to send, and queue each one's report to its creator; the ids marked done. Set-based: one
+    UPDATE whatever the number of rows, cheap enough to run after every dispatcher batch and,
+    when the dispatcher is idle, every `Dispatcher.sweep_interval` seconds: that catches
+    announcements whose last rows were skipped or deleted elsewhere (a blocked chat, a chat
+    erasing its data) or whose dispatcher died before this check. Leaves the commit to the
+    caller.
 
     The report goes through the outbox, not straight to Telegram: it is written in the
     transaction that marks the announcement done, so a crash can neither lose it nor (with its
@@ -600,16 +701,6 @@ async def finish(
         if not ids:
             return []
         chosen = Announcement.id.in_(ids)
-    await session.execute(
-        update(Announcement)
-        .where(
-            chosen,
-            Announcement.status == AnnouncementStatus.SCHEDULED,
-            Announcement.scheduled_at <= now,
-        )
-        .values(status=AnnouncementStatus.SENDING)
-        .execution_options(synchronize_session=False)
-    )
     unsent = (
         select(OutboxMessage.id)
         .where(

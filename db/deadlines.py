@@ -13,7 +13,9 @@ first (with how many more): several trainings closing the same week reach an ASN
 message a day at most, each event once. A digest already sent that day is not followed by a
 second one. Derived for the next `HORIZON` at every run (`db.reminders.reconcile`): a digest
 that no longer fits — the ASN registered, an event was cancelled or its deadline moved — is
-withdrawn or replaced before it is due.
+withdrawn or replaced before it is due. A digest still pending after its time (a dispatcher
+behind on a long queue) is kept while every event it lists is still recommended to the ASN,
+and goes out late; it is not replaced any more then, only withdrawn.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ DAYS_BEFORE = 2
 LIMIT = 5
 #: How far ahead digests are derived; each run also keeps the pending ones up to date.
 HORIZON = timedelta(hours=24)
-#: A digest due this long ago and not yet derived is still sent (a bot down at 07.00).
+#: A digest due this long ago and not yet derived is still added (a bot down at 07.00).
 GRACE = timedelta(hours=1)
 _DONE = (OutboxState.SENDING, OutboxState.SENT, OutboxState.FAILED)
 
@@ -148,20 +150,52 @@ def _audience(event: Event, competency_ids: list[int], position_ids: list[int]) 
 
 
 async def derive(session: AsyncSession, *, now: datetime, timezone: ZoneInfo) -> reminders.Derived:
-    """Bring the pending deadline digests of the next `HORIZON` in line with the data (commits)."""
-    days = _digest_days(now, timezone)
+    """Bring the pending deadline digests of the next `HORIZON`, and those still pending after
+    their time, in line with the data (commits)."""
+    since = now - GRACE
+    late = await _late(session, since=since)
+    days = sorted({*_digest_days(now, timezone), *(day for _, day in late)})
     wanted: dict[str, outbox.NewMessage] = {}
     if days:
-        wanted = await _wanted(session, days=days, now=now, timezone=timezone)
+        wanted = await _wanted(session, days=days, late=late, now=now, timezone=timezone)
     derived = await reminders.reconcile(
-        session, prefix=PREFIX, wanted=wanted, reason="the event is no longer recommended or closing"
+        session,
+        prefix=PREFIX,
+        wanted=wanted,
+        since=since,
+        reason="the event is no longer recommended or closing",
     )
     await session.commit()
     return derived
 
 
+def _read_key(key: str) -> tuple[tuple[int, date], list[int]]:
+    """(employee, day) and the listed events of a digest key `deadline:<employee>:<day>:-<ids>-`."""
+    _, employee_id, day, ids = key.split(":", 3)
+    return (int(employee_id), datetime.strptime(day, "%Y%m%d").date()), [
+        int(i) for i in ids.strip("-").split("-")
+    ]
+
+
+async def _late(session: AsyncSession, *, since: datetime) -> dict[tuple[int, date], str]:
+    """The pending digests due at or before `since`, by (employee, day): their dedupe keys."""
+    keys = await session.scalars(
+        select(OutboxMessage.dedupe_key).where(
+            OutboxMessage.state == OutboxState.PENDING,
+            OutboxMessage.dedupe_key.startswith(PREFIX),
+            OutboxMessage.due_at <= since,
+        )
+    )
+    return {_read_key(str(key))[0]: str(key) for key in keys}
+
+
 async def _wanted(
-    session: AsyncSession, *, days: list[date], now: datetime, timezone: ZoneInfo
+    session: AsyncSession,
+    *,
+    days: list[date],
+    late: dict[tuple[int, date], str],
+    now: datetime,
+    timezone: ZoneInfo,
 ) -> dict[str, outbox.NewMessage]:
     closing_days = [
         (
@@ -225,6 +259,13 @@ async def _wanted(
             continue
         found.sort(key=lambda c: (c.deadline, c.code))
         listed = found[:LIMIT]
+        if (employee_id, day) in late:
+            # Past its time: the digest waiting goes out as it is, or not at all.
+            recommended = {c.id: c for c in found}
+            ids = _read_key(late[(employee_id, day)])[1]
+            if not recommended.keys() >= set(ids):
+                continue
+            listed = [recommended[i] for i in ids]
         key = f"{PREFIX}{employee_id}:{day:%Y%m%d}:-{'-'.join(str(c.id) for c in listed)}-"
         wanted[key] = outbox.NewMessage(
             chat_id=chats[employee_id],
@@ -256,11 +297,7 @@ async def _sent_days(session: AsyncSession, days: list[date]) -> set[tuple[int, 
             or_(*(OutboxMessage.dedupe_key.like(f"{PREFIX}%:{day:%Y%m%d}:%") for day in days)),
         )
     )
-    done: set[tuple[int, date]] = set()
-    for key in keys:
-        _, employee_id, day, _ids = str(key).split(":", 3)
-        done.add((int(employee_id), datetime.strptime(day, "%Y%m%d").date()))
-    return done
+    return {_read_key(str(key))[0] for key in keys}
 
 
 async def withdraw_event(session: AsyncSession, *, event_id: int) -> int:

@@ -3,12 +3,14 @@
 A change is previewed first (`propose`: the typed text read and checked, before → after) and
 saved by `apply_change` only if the event still reads as it did in the preview, so a second
 press of "save" changes and tells nothing. Saving is one transaction: the event row (locked,
-like every seat change), an audit entry, a notice in the outbox for every ASN holding a
-registration (registered, waitlisted or pending) and the event's pending reminders moved or
-withdrawn (`db.reminders.sync`). `cancel_event` does the same for a cancellation: the event
-becomes CANCELLED, its active registrations cancelled (with `decided_by` set: cancelled for
-the ASN, not by them), its seats freed, its reminders, evaluation requests and deadline
-digests withdrawn.
+like every seat change, and written by an UPDATE that holds only while the row still reads
+as the preview's before: SQLite locks no row, and of two saves at once only one may write),
+an audit entry, a notice in the outbox for every ASN holding a registration (registered,
+waitlisted or pending) and the event's pending reminders moved or withdrawn
+(`db.reminders.sync`). `cancel_event` does the same for a cancellation: the event becomes
+CANCELLED (an UPDATE that holds only while it is not, so a second one does nothing), its
+active registrations cancelled (with `decided_by` set: cancelled for the ASN, not by them),
+its seats freed, its reminders, evaluation requests and deadline digests withdrawn.
 
 Changes and cancellations go out as `NotificationKind.EVENT_CHANGE`, a service message, not
 a kind to turn off: an ASN who silenced reminders must still learn that the training they
@@ -22,16 +24,18 @@ one date and time (a date alone means 23.59 that day).
 from __future__ import annotations
 
 import enum
-import re
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Update, case, delete, func, or_, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db import audit, deadlines, outbox, reminders
+from db import audit, deadlines, office_time, outbox, reminders
 from db.models import (
     Allocation,
     AuditLog,
@@ -60,13 +64,6 @@ REASON = "reason"
 CHANGE_ACTION = "event.change"
 CANCEL_ACTION = "event.cancel"
 
-_DATE = r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{4}"
-_TOKEN = re.compile(rf"(?P<date>{_DATE})|(?P<time>\d{{1,2}}[.:]\d{{2}})")
-_SEPARATORS = re.compile(r"[\s,\-–—]+")
-_FILLERS = frozenset(
-    {"", "s/d", "s.d.", "s.d", "sd", "sampai", "hingga", "to", "until", "wita", "pukul", "pkl", "pkl.", "jam"}
-)
-
 
 class Field(enum.StrEnum):
     """What of an event HR can change."""
@@ -74,6 +71,10 @@ class Field(enum.StrEnum):
     SCHEDULE = "schedule"
     LOCATION = "location"
     DEADLINE = "deadline"
+
+
+#: Refusals about the event itself rather than what HR typed: typing again cannot help.
+EVENT_REFUSALS = frozenset({"not_found", "cancelled", "started", "allocated", "stale"})
 
 
 class EventChangeError(Exception):
@@ -175,52 +176,20 @@ def _moment(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def _read(text: str, timezone: ZoneInfo) -> list[datetime | time]:
-    """The dates (as midnight office time) and times in the text, in order; refuses other words."""
-    found: list[datetime | time] = []
-    leftover = _TOKEN.sub(" ", text)
-    if not all(word.casefold() in _FILLERS for word in _SEPARATORS.split(leftover)):
-        raise EventChangeError("format")
-    try:
-        for match in _TOKEN.finditer(text):
-            if match.group("date"):
-                parts = [int(p) for p in re.split(r"[/.-]", match.group("date"))]
-                year, month, day = parts if parts[0] > 31 else parts[::-1]
-                found.append(datetime(year, month, day, tzinfo=timezone))
-            else:
-                hour, minute = (int(p) for p in re.split(r"[.:]", match.group("time")))
-                found.append(time(hour, minute))
-    except ValueError as exc:
-        raise EventChangeError("no_such_date") from exc
-    return found
-
-
-def _at(day: datetime | time, clock: datetime | time) -> datetime:
-    if not isinstance(day, datetime) or isinstance(clock, datetime):
-        raise EventChangeError("format")
-    return day.replace(hour=clock.hour, minute=clock.minute)
-
-
 def parse_schedule(text: str, *, timezone: ZoneInfo) -> tuple[datetime, datetime]:
     """Start and end from `DATE TIME-TIME` or `DATE TIME - DATE TIME`, in office time."""
-    parts = _read(text, timezone)
-    if len(parts) == 3:
-        day, start, end = parts
-        return _at(day, start), _at(day, end)
-    if len(parts) == 4:
-        first_day, start, last_day, end = parts
-        return _at(first_day, start), _at(last_day, end)
-    raise EventChangeError("format")
+    try:
+        return office_time.parse_range(text, timezone=timezone)
+    except office_time.OfficeTimeError as refusal:
+        raise EventChangeError(refusal.reason) from refusal
 
 
 def parse_deadline(text: str, *, timezone: ZoneInfo) -> datetime:
     """One moment from `DATE TIME`, or `DATE` for 23.59 that day, in office time."""
-    parts = _read(text, timezone)
-    if len(parts) == 1:
-        return _at(parts[0], time(23, 59))
-    if len(parts) == 2:
-        return _at(parts[0], parts[1])
-    raise EventChangeError("format")
+    try:
+        return office_time.parse_moment(text, timezone=timezone, date_alone=time(23, 59))
+    except office_time.OfficeTimeError as refusal:
+        raise EventChangeError(refusal.reason) from refusal
 
 
 def parse_location(text: str) -> str:
@@ -323,11 +292,17 @@ async def apply_change(
     """Save a previewed change, tell every registrant and move the reminders (commits).
 
     Refused as `stale` when the event changed since the preview; `already` (nothing done)
-    when it already reads as the proposal's after.
+    when it already reads as the proposal's after. The event is written by one UPDATE that
+    holds only while it still reads as the preview's before, so of two saves at once (a double
+    tap) one writes and tells, the other finds the change made: on SQLite too, where the row
+    lock of `_locked` is no lock at all.
     """
-    locked = await _locked(session, proposal.event_id)
     try:
-        event = _to_change(locked, proposal, now)
+        event = _to_change(await _locked(session, proposal.event_id), proposal, now)
+        if event is not None and not await _write_change(session, proposal, now):
+            event = _to_change(await _fresh(session, proposal.event_id), proposal, now)
+            if event is not None:
+                raise EventChangeError("stale")
     except EventChangeError:
         await session.commit()  # nothing written: end the transaction, the caller's objects stay loaded
         raise
@@ -335,23 +310,14 @@ async def apply_change(
         await session.commit()
         return Applied(already=True, notified=0, reminders=reminders.Derived(0, 0))
     try:
-        for name, value in proposal.after.items():
-            setattr(event, name, value if proposal.field is Field.LOCATION else _moment(value))
-        await session.flush()
+        await _fresh(session, event.id)  # the caller's loaded event reads as saved
         subject = f"event:{event.id}"
-        version = 1 + int(
-            await session.scalar(
-                select(func.count())
-                .select_from(AuditLog)
-                .where(AuditLog.action == CHANGE_ACTION, AuditLog.subject == subject)
-            )
-            or 0
-        )
+        change = {"field": proposal.field.value, "from": proposal.before, "to": proposal.after}
         notified = await _tell_holders(
             session,
             event,
             now=now,
-            key=f"event-change:{event.id}:{version}",
+            key=await _change_key(session, event.id, change),
             template="event_changed",
             context={
                 "title": event.title,
@@ -366,13 +332,7 @@ async def apply_change(
             action=CHANGE_ACTION,
             actor_telegram_id=actor,
             subject=subject,
-            details={
-                "field": proposal.field.value,
-                "from": proposal.before,
-                "to": proposal.after,
-                "version": version,
-                "notified": notified,
-            },
+            details={**change, "notified": notified},
         )
         moved = await reminders.sync(session, now=now, timezone=timezone, event_id=event.id)
         if proposal.field is Field.DEADLINE:
@@ -382,6 +342,41 @@ async def apply_change(
         raise
     await session.commit()
     return Applied(already=False, notified=notified, reminders=moved)
+
+
+def _stored(field: Field, values: dict[str, str]) -> dict[str, str | datetime]:
+    """A proposal's values as the event's columns hold them."""
+    return {name: value if field is Field.LOCATION else _moment(value) for name, value in values.items()}
+
+
+async def _write_change(session: AsyncSession, proposal: Proposal, now: datetime) -> bool:
+    """Write the proposal's after where the event still reads as its before and may still
+    change (not cancelled, not started, a deadline not yet allocated by); whether it was."""
+    statement = update(Event).where(
+        Event.id == proposal.event_id,
+        Event.status != EventStatus.CANCELLED,
+        Event.starts_at > now,
+        *(getattr(Event, name) == value for name, value in _stored(proposal.field, proposal.before).items()),
+    )
+    if proposal.field is Field.DEADLINE:
+        statement = statement.where(
+            or_(Event.allocation != Allocation.PRIORITY, Event.allocated_at.is_(None))
+        )
+    return await _rowcount(session, statement.values(_stored(proposal.field, proposal.after))) == 1
+
+
+async def _change_key(session: AsyncSession, event_id: int, change: dict[str, Any]) -> str:
+    """The notices' dedupe key, from what changed rather than from a count of saves: the same
+    change saved twice is told once. Made again later (moved there, back, and there again),
+    it is a new round, told again."""
+    earlier = await session.scalars(
+        select(AuditLog.details).where(
+            AuditLog.action == CHANGE_ACTION, AuditLog.subject == f"event:{event_id}"
+        )
+    )
+    rounds = sum(1 for details in earlier if {name: details.get(name) for name in change} == change)
+    digest = hashlib.sha256(json.dumps([change, rounds], sort_keys=True).encode()).hexdigest()
+    return f"event-change:{event_id}:{digest[:16]}"
 
 
 # ---------------------------------------------------------------------------- cancelling
@@ -404,15 +399,23 @@ async def cancel_event(
     words, which may name people)."""
     if reason not in (*REASONS, TYPED) or (reason == TYPED) != (reason_text is not None):
         raise ValueError("a cancellation reason is one of REASONS, or TYPED with its text")
-    event = await _locked(session, event_id)
-    if event is not None and event.status is EventStatus.CANCELLED:
-        await session.commit()
-        return Cancelled(already=True)
     try:
-        event = _changeable(event, now)
+        event = _to_cancel(await _locked(session, event_id), now)
+        if event is not None and not await _rowcount(
+            session,
+            update(Event)
+            .where(Event.id == event_id, Event.status != EventStatus.CANCELLED, Event.starts_at > now)
+            .values(status=EventStatus.CANCELLED),
+        ):
+            event = _to_cancel(await _fresh(session, event_id), now)
+            if event is not None:
+                raise EventChangeError("stale")
     except EventChangeError:
         await session.commit()
         raise
+    if event is None:
+        await session.commit()
+        return Cancelled(already=True)
     try:
         notified = await _tell_holders(
             session,
@@ -429,15 +432,19 @@ async def cancel_event(
         )
         holders = list(held.tuples())
         freed = sum(1 for _, status in holders if status is RegistrationStatus.REGISTERED)
-        await session.execute(
+        await _rowcount(
+            session,
             update(Registration)
             .where(Registration.event_id == event.id, Registration.status.in_(ACTIVE))
-            .values(status=RegistrationStatus.CANCELLED, cancelled_at=now, decided_by=actor)
-            .execution_options(synchronize_session=False)
+            .values(status=RegistrationStatus.CANCELLED, cancelled_at=now, decided_by=actor),
         )
-        event.status = EventStatus.CANCELLED
-        event.seats_taken = max(event.seats_taken - freed, 0)
-        await session.flush()
+        # Freed from the row as it is now, never written back from a count read earlier.
+        await _rowcount(
+            session,
+            update(Event)
+            .where(Event.id == event.id)
+            .values(seats_taken=case((Event.seats_taken > freed, Event.seats_taken - freed), else_=0)),
+        )
         withdrawn = (await reminders.sync(session, now=now, timezone=timezone, event_id=event.id)).withdrawn
         withdrawn += await _withdraw_evaluations(session, event.id)
         withdrawn += await deadlines.withdraw_event(session, event_id=event.id)
@@ -454,6 +461,7 @@ async def cancel_event(
                 "withdrawn": withdrawn,
             },
         )
+        await _fresh(session, event.id)  # the caller's loaded event reads as cancelled
     except Exception:
         await session.rollback()
         raise
@@ -461,6 +469,13 @@ async def cancel_event(
     return Cancelled(
         already=False, registrations=len(holders), seats_freed=freed, notified=notified, withdrawn=withdrawn
     )
+
+
+def _to_cancel(event: Event | None, now: datetime) -> Event | None:
+    """The event to cancel, or None when it is cancelled already."""
+    if event is not None and event.status is EventStatus.CANCELLED:
+        return None
+    return _changeable(event, now)
 
 
 # ---------------------------------------------------------------------------- what HR sees and types
@@ -543,11 +558,19 @@ async def _fresh(session: AsyncSession, event_id: int) -> Event | None:
 
 
 async def _locked(session: AsyncSession, event_id: int) -> Event | None:
-    """The event row, locked until the transaction ends (PostgreSQL; SQLite has one writer)."""
+    """The event row, locked until the transaction ends on PostgreSQL. SQLite ignores the lock
+    (the read takes none), so every write after it is conditional on what was read."""
     found: Event | None = await session.scalar(
         select(Event).where(Event.id == event_id).with_for_update().execution_options(populate_existing=True)
     )
     return found
+
+
+async def _rowcount(session: AsyncSession, statement: Update) -> int:
+    result = cast(
+        CursorResult[Any], await session.execute(statement.execution_options(synchronize_session=False))
+    )
+    return result.rowcount
 
 
 async def _tell_holders(
@@ -586,17 +609,17 @@ async def _withdraw_evaluations(session: AsyncSession, event_id: int) -> int:
     keys = [f"evaluation:{registration_id}" for registration_id in ids]
     if not keys:
         return 0
-    result = await session.execute(
+    return await _rowcount(
+        session,
         update(OutboxMessage)
         .where(OutboxMessage.dedupe_key.in_(keys), OutboxMessage.state == OutboxState.PENDING)
-        .values(state=OutboxState.SKIPPED, last_error=f"{reminders.WITHDRAWN}event cancelled")
-        .execution_options(synchronize_session=False)
+        .values(state=OutboxState.SKIPPED, last_error=f"{reminders.WITHDRAWN}event cancelled"),
     )
-    return int(getattr(result, "rowcount", 0) or 0)
 
 
 __all__ = [
     "ACTIVE",
+    "EVENT_REFUSALS",
     "FLOW",
     "REASON",
     "REASONS",

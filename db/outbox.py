@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -173,22 +173,28 @@ async def claim(
     """
     row = OutboxMessage
     held = select(Announcement.id).where(Announcement.status.in_(_HELD))
-    due = and_(
-        or_(
+    waiting = or_(row.announcement_id.is_(None), row.announcement_id.not_in(held))
+    # One query per kind of due row, each answered in order by the (state, due_at) index: an OR
+    # of the two sorted every pending row on each claim (90 ms a batch with 100,000 pending).
+    picks = [
+        select(row.id, row.due_at).where(kind, waiting).order_by(row.due_at, row.id).limit(limit)
+        for kind in (
             and_(row.state == OutboxState.PENDING, row.due_at <= now),
             and_(row.state == OutboxState.SENDING, row.lease_until < now),
-        ),
-        or_(row.announcement_id.is_(None), row.announcement_id.not_in(held)),
-    )
-    pick = select(row.id).where(due).order_by(row.due_at, row.id).limit(limit)
+        )
+    ]
     if _dialect(session) == "postgresql":
-        ids = list((await session.scalars(pick.with_for_update(skip_locked=True, of=row))).all())
-        if not ids:
+        found: list[tuple[datetime, int]] = []
+        for pick in picks:
+            locked = await session.execute(pick.with_for_update(skip_locked=True, of=row))
+            found += [(due_at, id_) for id_, due_at in locked]
+        if not found:
             await session.commit()
             return []
-        chosen = row.id.in_(ids)
+        chosen = row.id.in_([id_ for _, id_ in sorted(found)[:limit]])
     else:
-        chosen = row.id.in_(pick.scalar_subquery())
+        due = union_all(*(select(pick.subquery()) for pick in picks)).subquery()
+        chosen = row.id.in_(select(due.c.id).order_by(due.c.due_at, due.c.id).limit(limit).scalar_subquery())
     statement = (
         update(row)
         .where(chosen)
@@ -238,14 +244,10 @@ def _own(outbox_id: int, worker: str) -> Any:
     )
 
 
-async def mark_sent(session: AsyncSession, *, outbox_id: int, message_id: int, now: datetime) -> None:
-    """Telegram accepted the message (recorded whoever holds the claim: it was delivered)."""
-    await mark_sent_many(session, [(outbox_id, message_id, now)])
-
-
 async def mark_sent_many(session: AsyncSession, sent: Sequence[tuple[int, int, datetime]]) -> None:
-    """`mark_sent` for (outbox id, Telegram message id, sent at) triples, in one executemany
-    UPDATE: the dispatcher's recorder writes thousands a second."""
+    """Telegram accepted these messages: (outbox id, Telegram message id, sent at) triples,
+    recorded whoever holds the claim (they were delivered), in one executemany UPDATE: the
+    dispatcher's recorder writes thousands a second."""
     if not sent:
         return
     # on the connection: the Session would take a parameter list as an ORM bulk update by key
@@ -403,7 +405,6 @@ __all__ = [
     "enqueue_many",
     "mark_blocked",
     "mark_failed",
-    "mark_sent",
     "mark_sent_many",
     "progress",
     "recipients",

@@ -5,10 +5,12 @@ October, a monthly nudge to ASN still below the yearly JP target.
 `derive` is idempotent and is run at start-up and periodically: each reminder has a
 dedupe key (kind, registration, due time) in the outbox, so deriving again adds nothing;
 pending reminders that no longer fit the data (a cancelled registration, an event moved
-or cancelled) are withdrawn, and come back if the data calls for them again. `sync` does
-the same for one event inside the caller's transaction (`db.events` changing it), and
-`reconcile` is the rule shared with the other derivations (`db.deadlines`). Delivery,
-opt-outs and retries are the outbox's.
+or cancelled) are withdrawn, and come back if the data calls for them again. A reminder
+more than `GRACE` late is not added any more, but one already pending stays pending however
+late it is: a dispatcher an hour behind on a long broadcast queue sends it late, not never.
+`sync` does the same for one event inside the caller's transaction (`db.events` changing
+it), and `reconcile` is the rule shared with the other derivations (`db.deadlines`).
+Delivery, opt-outs and retries are the outbox's.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from datetime import datetime, time, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import outbox
@@ -38,6 +40,8 @@ from db.models import (
 PREFIX = "reminder:"
 #: (name, days before the start, office-time hour) of each reminder.
 SCHEDULE: tuple[tuple[str, int, int], ...] = (("h7", 7, 7), ("h1", 1, 7), ("today", 0, 6))
+#: A reminder due this long ago and not yet in the outbox is still added (a bot down at 07.00).
+GRACE = timedelta(hours=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,16 +85,24 @@ async def sync(
             Event.starts_at > now,
         )
     )
+    among: ColumnElement[bool] | None = None
     owns: Callable[[str], bool] | None = None
     if event_id is not None:
         query = query.where(Registration.event_id == event_id)
         ids = set(await session.scalars(select(Registration.id).where(Registration.event_id == event_id)))
         owns = partial(_of_registrations, ids)
+        # Through the outbox's chat index rather than every pending reminder: an employee has one
+        # linked chat (another needs /hapus_data first, which deletes the chat's pending rows).
+        among = OutboxMessage.chat_id.in_(
+            select(TelegramAccount.chat_id)
+            .join(Registration, Registration.employee_id == TelegramAccount.employee_id)
+            .where(Registration.event_id == event_id)
+        )
     wanted: dict[str, outbox.NewMessage] = {}
     for registration_id, chat_id, title, starts_at, location in (await session.execute(query)).tuples():
         for name, days_before, hour in SCHEDULE:
             when = due_at(starts_at, days_before=days_before, hour=hour, timezone=timezone)
-            if when <= now - timedelta(hours=1) or when >= starts_at:
+            if when >= starts_at:
                 continue
             key = f"{PREFIX}{name}:{registration_id}:{when.astimezone(timezone):%Y%m%d%H%M}"
             wanted[key] = outbox.NewMessage(
@@ -102,7 +114,13 @@ async def sync(
                 dedupe_key=key,
             )
     return await reconcile(
-        session, prefix=PREFIX, wanted=wanted, owns=owns, reason="no longer matches the registration"
+        session,
+        prefix=PREFIX,
+        wanted=wanted,
+        since=now - GRACE,
+        among=among,
+        owns=owns,
+        reason="no longer matches the registration",
     )
 
 
@@ -117,24 +135,28 @@ async def reconcile(
     *,
     prefix: str,
     wanted: Mapping[str, outbox.NewMessage],
+    since: datetime,
     reason: str,
+    among: ColumnElement[bool] | None = None,
     owns: Callable[[str], bool] | None = None,
 ) -> Derived:
-    """Make the pending outbox rows whose dedupe key starts with `prefix` (and that `owns`
-    accepts) exactly `wanted`, keyed by dedupe key (no commit).
+    """Make the pending outbox rows whose dedupe key starts with `prefix` (and, given them,
+    that meet `among` in SQL and that `owns` accepts) what the data calls for: `wanted`,
+    keyed by dedupe key, every message the data calls for however late (no commit).
 
-    Pending rows no longer wanted are skipped as withdrawn; a wanted row withdrawn earlier is
-    pending again (a registration cancelled and made again); a pending row whose context
-    changed (the event's title or place) is rewritten; the rest is added.
+    Pending rows no longer wanted are skipped as withdrawn; a pending row still wanted stays,
+    even long after its time; a pending row whose context changed (the event's title or place)
+    is rewritten. A wanted message due after `since` and not in the outbox is added,
+    or is pending again if it was withdrawn earlier (a registration cancelled and made again).
     """
-    rows = await session.execute(
-        select(OutboxMessage.id, OutboxMessage.dedupe_key, OutboxMessage.context).where(
-            OutboxMessage.state == OutboxState.PENDING, OutboxMessage.dedupe_key.startswith(prefix)
-        )
+    query = select(OutboxMessage.id, OutboxMessage.dedupe_key, OutboxMessage.context).where(
+        OutboxMessage.state == OutboxState.PENDING, OutboxMessage.dedupe_key.startswith(prefix)
     )
+    if among is not None:
+        query = query.where(among)
     pending = {
         key: (row_id, context)
-        for row_id, key, context in rows.tuples()
+        for row_id, key, context in (await session.execute(query)).tuples()
         if key is not None and (owns is None or owns(key))
     }
     stale = [row_id for key, (row_id, _) in pending.items() if key not in wanted]
@@ -152,7 +174,7 @@ async def reconcile(
         message = wanted.get(key)
         if message is not None and message.context != context:
             await _rewrite(session, row_id, message)
-    fresh = [message for key, message in wanted.items() if key not in pending]
+    fresh = [message for key, message in wanted.items() if key not in pending and message.due_at > since]
     revived = await _revive(session, fresh)
     added = await outbox.enqueue_many(session, [m for m in fresh if m.dedupe_key not in revived])
     return Derived(added=added + len(revived), withdrawn=len(stale))

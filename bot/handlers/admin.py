@@ -273,7 +273,7 @@ async def _event(pressed: Pressed) -> None:
             ]
         )
         rows.append([_button(context, lang, "admin.button.remove", _data("rm", eid, 0))])
-        if not event.event_cancelled:
+        if not event.event_cancelled and event.starts_at > context.now():
             rows.append(event_admin.entry_buttons(context, lang, eid))
     rows.append([_button(context, lang, "admin.button.ratings", _data("rt", eid))])
     rows.append([_button(context, lang, "admin.button.events", callback(PREFIX, "ls", pressed.page))])

@@ -6,14 +6,16 @@ Callback data is `ann:<action>[:<args>]`: `menu`, `new`, `hi:<page>` (history); 
 (the caller's own): `x` (discard), `au` (audience), `all` (clear filters), `jp` (below the JP
 target on/off), `p<k>:<page>` (a picker) and `t<k>:<option>:<page>` (toggle an option), with
 <k> one of `u` units, `t` position types, `r` ranks, `e` events, `c` competencies; `pv`
-(preview), `go` (send now), `sc` (schedule); on a sent announcement: `st` (status), `pa`,
-`re`, `cq`/`cy` (pause, resume, ask to cancel / cancel). Every press re-reads the caller's
-roles: only HR gets past the first check.
+(preview), `go` (send now), `sc` (schedule), `bk` (back from typing the send time to the
+summary); on a sent announcement: `st` (status), `pa`, `re`, `cq`/`cy` (pause, resume, ask to
+cancel / cancel). Every press re-reads the caller's roles: only HR gets past the first check.
+
+A photo album (several messages sharing a `media_group_id`) makes one draft, from its first
+message; the rest of the album is ignored and HR is told once.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -22,7 +24,6 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import BotApplication, Context
@@ -36,8 +37,6 @@ from db.accounts import Caller
 from db.broadcast import Audience, Change
 from db.models import Announcement, AnnouncementStatus, Role
 
-logger = logging.getLogger(__name__)
-
 PREFIX = "ann"
 HISTORY_PER_PAGE = 5
 OPTIONS_PER_PAGE = 8
@@ -50,6 +49,8 @@ PICKERS = {
     "c": "competencies",
 }
 RUNNING = (AnnouncementStatus.SCHEDULED, AnnouncementStatus.SENDING)
+#: `user_data` key: the last photo album (`media_group_id`) seen from this user.
+ALBUM_KEY = "announce_album"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,12 +80,14 @@ class Pressed:
 
 @dataclass(frozen=True, slots=True)
 class Line:
-    """One announcement in the history, with its number."""
+    """One announcement in the history, with its number; `unstarted`: its recipients are
+    counted when it goes out."""
 
     number: int
     announcement: Announcement
     audience: Audience
     preview: str
+    unstarted: bool
 
 
 def add_handlers(application: BotApplication) -> None:
@@ -128,13 +131,9 @@ async def _show(
     rows: list[list[InlineKeyboardButton]] | None = None,
     **values: Any,
 ) -> None:
-    """Rewrite the pressed message; a refresh that changed nothing is not an error."""
+    """Rewrite the pressed message with these button rows (empty rows dropped)."""
     keyboard = InlineKeyboardMarkup([row for row in rows if row]) if rows else None
-    try:
-        await edit(update, context, template, lang, keyboard=keyboard, **values)
-    except BadRequest as exc:
-        if "not modified" not in exc.message:
-            raise
+    await edit(update, context, template, lang, keyboard=keyboard, **values)
 
 
 # ---------------------------------------------------------------------------- buttons
@@ -367,11 +366,17 @@ async def _preview(pressed: Pressed) -> None:
         text=broadcast.body(draft.text),
         attachment=broadcast.attachment_of(draft),
     )
-    await _summary(update, context, pressed.session, pressed.me, draft)
+    await _summary(update, context, pressed.session, pressed.me, draft, new_message=True)
 
 
 async def _summary(
-    update: Update, context: Context, session: AsyncSession, me: Caller, draft: Announcement
+    update: Update,
+    context: Context,
+    session: AsyncSession,
+    me: Caller,
+    draft: Announcement,
+    *,
+    new_message: bool,
 ) -> None:
     lang, aid = me.language, draft.id
     audience = broadcast.audience_from(draft.audience)
@@ -386,39 +391,35 @@ async def _summary(
         )
     rows.append([_button(context, lang, "announce.button.change_audience", _data("au", aid))])
     rows.append([_button(context, lang, "announce.button.cancel", _data("x", aid))])
-    await reply(
-        update,
-        context,
-        "announce_summary",
-        lang,
-        keyboard=InlineKeyboardMarkup(rows),
-        audience=audience,
-        count=count,
-        when=None,
-    )
+    values = {"audience": audience, "count": count}
+    if new_message:
+        await reply(update, context, "announce_summary", lang, keyboard=InlineKeyboardMarkup(rows), **values)
+    else:
+        await _show(update, context, "announce_summary", lang, rows, **values)
 
 
 async def _send_now(pressed: Pressed) -> None:
     """📤 Queue the draft for everyone in its audience now; the dispatcher sends it."""
-    draft = await _draft(pressed)
-    if draft is None:
+    sent = await _announce(
+        pressed.context, pressed.session, pressed.me, pressed.target, due_at=pressed.context.now()
+    )
+    if sent is None:
+        await _gone(pressed)
         return
-    sent = await _announce(pressed.context, pressed.session, draft, due_at=pressed.context.now())
     await _status_view(pressed, sent, outcome="sent")
 
 
 async def _announce(
-    context: Context, session: AsyncSession, draft: Announcement, *, due_at: datetime
-) -> Announcement:
-    return await broadcast.announce(
+    context: Context, session: AsyncSession, me: Caller, announcement_id: int, *, due_at: datetime
+) -> Announcement | None:
+    return await broadcast.send_draft(
         session,
-        text=draft.text,
-        audience=broadcast.audience_from(draft.audience),
+        announcement_id=announcement_id,
+        created_by=me.telegram_user_id,
         due_at=due_at,
         now=context.now(),
         year=_year(context),
         target=context.services.settings.jp_target,
-        draft=draft,
     )
 
 
@@ -433,7 +434,7 @@ async def _ask_time(pressed: Pressed) -> None:
         step=broadcast.STEP_TIME,
         announcement_id=draft.id,
     )
-    rows = [[_button(pressed.context, pressed.lang, "announce.button.cancel", _data("x", draft.id))]]
+    rows = [[_button(pressed.context, pressed.lang, "announce.button.back", _data("bk", draft.id))]]
     await _show(
         pressed.update,
         pressed.context,
@@ -442,6 +443,15 @@ async def _ask_time(pressed: Pressed) -> None:
         rows,
         example=_example(pressed.context, pressed.lang),
     )
+
+
+async def _back(pressed: Pressed) -> None:
+    """◀ From typing the send time back to the summary, where sending and discarding are."""
+    draft = await _draft(pressed)
+    if draft is None:
+        return
+    await broadcast.stop_waiting(pressed.session, telegram_user_id=pressed.me.telegram_user_id)
+    await _summary(pressed.update, pressed.context, pressed.session, pressed.me, draft, new_message=False)
 
 
 def _example(context: Context, lang: str) -> str:
@@ -479,12 +489,21 @@ async def media(update: Update, context: Context) -> None:
     user, message = update.effective_user, update.effective_message
     if user is None or message is None:
         return
+    album = message.media_group_id
+    if album is not None and context.user_data is not None:
+        # an album's messages arrive together and are handled concurrently: the first one seen
+        # takes the album (checked and set with no await between), the rest are dropped
+        if context.user_data.get(ALBUM_KEY) == album:
+            return
+        context.user_data[ALBUM_KEY] = album
     async with context.db() as session:
         waiting = await broadcast.waiting(session, telegram_user_id=user.id)
         me = await who(session, update, context)
         if waiting is not None and waiting.step == broadcast.STEP_TEXT and _is_hr(me):
             photo = message.photo[-1].file_id if message.photo else None
             document = message.document.file_id if message.document is not None and photo is None else None
+            if album is not None:
+                await reply(update, context, "announce_album", me.language)
             await _compose(
                 update, context, session, me, text=message.caption or "", photo=photo, document=document
             )
@@ -539,7 +558,7 @@ async def _schedule(
         return
     when = broadcast.parse_when(text, timezone=context.services.settings.timezone)
     if when is None or when <= context.now():
-        rows = [[_button(context, lang, "announce.button.cancel", _data("x", draft.id))]]
+        rows = [[_button(context, lang, "announce.button.back", _data("bk", draft.id))]]
         await reply(
             update,
             context,
@@ -552,8 +571,10 @@ async def _schedule(
             example=_example(context, lang),
         )
         return
-    sent = await _announce(context, session, draft, due_at=when)
-    tally = await broadcast.tally(session, announcement_id=sent.id)
+    sent = await _announce(context, session, me, draft.id, due_at=when)
+    if sent is None:
+        await reply(update, context, "announce_gone", lang)
+        return
     await reply(
         update,
         context,
@@ -561,7 +582,7 @@ async def _schedule(
         lang,
         keyboard=InlineKeyboardMarkup(_status_rows(context, lang, sent)),
         confirm_cancel=False,
-        **_status_values(sent, tally, outcome="scheduled"),
+        **await _status_values(context, session, sent, outcome="scheduled"),
     )
 
 
@@ -586,7 +607,6 @@ async def _gone(pressed: Pressed) -> None:
 async def _status_view(
     pressed: Pressed, announcement: Announcement, *, outcome: str | None = None, confirm_cancel: bool = False
 ) -> None:
-    tally = await broadcast.tally(pressed.session, announcement_id=announcement.id)
     context, lang = pressed.context, pressed.lang
     if confirm_cancel:
         rows = [
@@ -604,18 +624,24 @@ async def _status_view(
         lang,
         rows,
         confirm_cancel=confirm_cancel,
-        **_status_values(announcement, tally, outcome=outcome),
+        **await _status_values(context, pressed.session, announcement, outcome=outcome),
     )
 
 
-def _status_values(
-    announcement: Announcement, tally: broadcast.Tally, *, outcome: str | None
+async def _status_values(
+    context: Context, session: AsyncSession, announcement: Announcement, *, outcome: str | None
 ) -> dict[str, Any]:
+    """What `announce_status` shows; before it goes out, the audience's current size, which
+    may still change."""
+    audience = broadcast.audience_from(announcement.audience)
     return {
         "announcement": announcement,
-        "audience": broadcast.audience_from(announcement.audience),
+        "audience": audience,
+        "audience_now": await _count(context, session, audience)
+        if broadcast.unstarted(announcement)
+        else None,
         "preview": broadcast.snippet(announcement.text),
-        "tally": tally,
+        "tally": await broadcast.tally(session, announcement_id=announcement.id),
         "outcome": outcome,
     }
 
@@ -683,7 +709,13 @@ async def _history(pressed: Pressed) -> None:
     listing = await broadcast.history(pressed.session, page=pressed.target, per_page=HISTORY_PER_PAGE)
     first = listing.page * HISTORY_PER_PAGE
     lines = [
-        Line(first + n, item, broadcast.audience_from(item.audience), broadcast.snippet(item.text))
+        Line(
+            first + n,
+            item,
+            broadcast.audience_from(item.audience),
+            broadcast.snippet(item.text),
+            broadcast.unstarted(item),
+        )
         for n, item in enumerate(listing.items, start=1)
     ]
     rows = [
@@ -728,6 +760,7 @@ _ACTIONS: dict[str, Callable[[Pressed], Awaitable[None]]] = {
     "pv": _preview,
     "go": _send_now,
     "sc": _ask_time,
+    "bk": _back,
     "st": _status,
     "pa": _pause,
     "re": _resume,

@@ -4,8 +4,11 @@ each with the events recommended to close what is missing."""
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
+from collections.abc import Hashable
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Chat, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 
 from bot import charts
 from bot.context import Context
@@ -13,9 +16,13 @@ from bot.handlers.catalog import View, event_button
 from bot.handlers.common import office_today, who
 from bot.replies import reply
 from db import catalog, competency, learning
-from db.competency import JpmThresholds
+from db.competency import CompetencyStatus, JpmThresholds
 
 RECOMMENDED = 3
+#: bot_data key of the charts sent so far (what they draw → Telegram's file_id), least recent first.
+CHARTS_SENT = "competency_charts_sent"
+#: A file_id is a short string: thousands of distinct charts cost well under a megabyte.
+CHARTS_REMEMBERED = 4096
 
 
 def thresholds(context: Context) -> JpmThresholds:
@@ -38,6 +45,39 @@ def _buttons(
         for number, rec in enumerate(recommendations, 1)
     ]
     return InlineKeyboardMarkup(rows)
+
+
+async def _send_chart(
+    chat: Chat, context: Context, status: CompetencyStatus, lang: str, caption: str
+) -> None:
+    """The competency chart as a photo.  Equal charts are equal PNGs, so a chart Telegram already
+    has goes out again by its file_id: drawing one takes a few hundred milliseconds of CPU (the
+    bulk of /kompetensi, see bench/RESULTS.md) and uploading it costs the office's bandwidth."""
+    label = context.services.renderer.label
+    texts = (label("chart.title", lang), label("chart.required", lang), label("chart.assessed", lang))
+    key = (texts, charts.chart_key(status))
+    sent: OrderedDict[Hashable, str] = context.bot_data.setdefault(CHARTS_SENT, OrderedDict())
+    file_id = sent.get(key)
+    if file_id is not None:
+        sent.move_to_end(key)
+        try:
+            await chat.send_photo(file_id, caption=caption)
+        except BadRequest:
+            del sent[key]  # Telegram no longer has the file (another Bot API server): draw it again
+        else:
+            return
+    title, required_label, assessed_label = texts
+    png = await asyncio.to_thread(
+        charts.competency_chart,
+        status,
+        title=title,
+        required_label=required_label,
+        assessed_label=assessed_label,
+    )
+    message = await chat.send_photo(png, caption=caption)
+    sent[key] = message.photo[-1].file_id
+    if len(sent) > CHARTS_REMEMBERED:
+        sent.popitem(last=False)
 
 
 async def show_competency(update: Update, context: Context) -> None:
@@ -66,18 +106,10 @@ async def show_competency(update: Update, context: Context) -> None:
         ][:RECOMMENDED]
     lang = me.language
     if status.has_standard and status.has_assessment:
-        label = context.services.renderer.label
-        png = await asyncio.to_thread(
-            charts.competency_chart,
-            status,
-            title=label("chart.title", lang),
-            required_label=label("chart.required", lang),
-            assessed_label=label("chart.assessed", lang),
-        )
         caption = context.services.renderer.render(
             "chart_caption", lang, count=sum(1 for line in status.lines if line.in_standard)
         )
-        await chat.send_photo(png, caption=caption)
+        await _send_chart(chat, context, status, lang, caption)
     await reply(
         update,
         context,

@@ -7,7 +7,9 @@ Callback data is `eva:<action>:<event id>[:<arg>]`: `m` the change menu, `f` ask
 (`arg` s, l or d), `ok` save the previewed change, `x` the cancellation's reasons, `r` a reason
 picked (`arg` its key), `t` type a reason, `cx` cancel the event (`arg` the reason key, or
 `typed`), `q` drop what was being typed. Every press and every typed text re-reads the
-caller's roles: only HR changes or cancels events; organizers and ASN are refused.
+caller's roles: only HR changes or cancels events; organizers and ASN are refused. An event
+cancelled or started is refused at the first press; a refusal about the event itself (not
+the typed text) ends the typing, since typing again cannot help.
 """
 
 from __future__ import annotations
@@ -84,6 +86,19 @@ def _is_hr(me: Caller) -> bool:
     return Role.HR in me.roles
 
 
+async def _closed(pressed: Pressed) -> bool:
+    """Refuse, and end any typing, when the event is cancelled or has started; whether it was."""
+    if pressed.event.cancelled:
+        reason = "cancelled"
+    elif pressed.event.starts_at <= pressed.context.now():
+        reason = "started"
+    else:
+        return False
+    await events.stop_typing(pressed.session, telegram_user_id=pressed.me.telegram_user_id)
+    await _refusal(pressed, reason)
+    return True
+
+
 # ---------------------------------------------------------------------------- buttons
 
 
@@ -113,10 +128,9 @@ async def on_button(update: Update, context: Context) -> None:
 async def _menu(pressed: Pressed) -> None:
     """✏️ What can change, with the event's current values."""
     context, lang, event = pressed.context, pressed.lang, pressed.event
-    await events.stop_typing(pressed.session, telegram_user_id=pressed.me.telegram_user_id)
-    if event.cancelled:
-        await _refusal(pressed, "cancelled")
+    if await _closed(pressed):
         return
+    await events.stop_typing(pressed.session, telegram_user_id=pressed.me.telegram_user_id)
     rows = [
         [_button(context, lang, FIELD_LABELS[field], callback(PREFIX, "f", f"{event.id}:{key}"))]
         for key, field in FIELDS.items()
@@ -130,6 +144,8 @@ async def _ask_field(pressed: Pressed) -> None:
     field = FIELDS.get(pressed.arg)
     if field is None:
         await _menu(pressed)
+        return
+    if await _closed(pressed):
         return
     typing = Typing(pressed.event.id, field.value)
     await events.await_typing(pressed.session, telegram_user_id=pressed.me.telegram_user_id, typing=typing)
@@ -181,10 +197,9 @@ async def _save(pressed: Pressed) -> None:
 async def _reasons(pressed: Pressed) -> None:
     """🚫 Why the event is cancelled: a reason to pick, or HR's own words."""
     context, lang, event = pressed.context, pressed.lang, pressed.event
-    await events.stop_typing(pressed.session, telegram_user_id=pressed.me.telegram_user_id)
-    if event.cancelled:
-        await _refusal(pressed, "cancelled")
+    if await _closed(pressed):
         return
+    await events.stop_typing(pressed.session, telegram_user_id=pressed.me.telegram_user_id)
     rows = [
         [_button(context, lang, f"events.reason.{key}", callback(PREFIX, "r", f"{event.id}:{key}"))]
         for key in events.REASONS
@@ -201,11 +216,15 @@ async def _reason_picked(pressed: Pressed) -> None:
     if pressed.arg not in events.REASONS:
         await _reasons(pressed)
         return
+    if await _closed(pressed):
+        return
     await _confirm_cancel(pressed, pressed.arg, None, new_message=False)
 
 
 async def _type_reason(pressed: Pressed) -> None:
     """✍️ The next text HR types is the reason."""
+    if await _closed(pressed):
+        return
     typing = Typing(pressed.event.id, events.REASON)
     await events.await_typing(pressed.session, telegram_user_id=pressed.me.telegram_user_id, typing=typing)
     await edit(
@@ -346,14 +365,21 @@ async def typed_text(update: Update, context: Context) -> bool:
                 )
                 ready = Typing(found.id, typing.field, proposal=proposal)
         except EventChangeError as refusal:
+            retry = refusal.reason not in events.EVENT_REFUSALS
+            if not retry:
+                await events.stop_typing(session, telegram_user_id=user.id)
             await reply(
                 update,
                 context,
                 "event_invalid",
                 me.language,
-                keyboard=_discard(context, me.language, found.id),
+                keyboard=(
+                    _discard(context, me.language, found.id)
+                    if retry
+                    else InlineKeyboardMarkup([[_back(context, me.language, found.id)]])
+                ),
                 reason=refusal.reason,
-                retry=True,
+                retry=retry,
             )
             return True
         await events.await_typing(session, telegram_user_id=user.id, typing=ready)

@@ -3,15 +3,17 @@ once, exactly as typed."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import broadcast, outbox, registration
 from db.broadcast import Audience, Change
+from db.engine import SessionFactory
 from db.models import (
     Announcement,
     AnnouncementStatus,
@@ -110,10 +112,12 @@ async def test_an_announcement_is_queued_once_per_recipient_as_typed_and_audited
         )
     )
     assert rows == ["Rapat &lt;penting&gt; &amp; wajib hadir"] * 3
-    audit = await session.scalar(select(AuditLog).where(AuditLog.action == "announcement.created"))
-    assert audit is not None
-    assert audit.actor_telegram_id == 42
-    assert audit.details["recipients"] == 3
+    created = await session.scalar(select(AuditLog).where(AuditLog.action == "announcement.created"))
+    started = await session.scalar(select(AuditLog).where(AuditLog.action == "announcement.started"))
+    assert created is not None
+    assert started is not None
+    assert (created.actor_telegram_id, created.details["due_at"]) == (42, NOW.isoformat())
+    assert (started.actor_telegram_id, started.details["recipients"]) == (42, 3)
     assert await session.scalar(select(func.count()).select_from(OutboxMessage)) == 3
 
 
@@ -122,16 +126,11 @@ WITA = ZoneInfo("Asia/Makassar")
 
 
 async def _send(session: AsyncSession, draft: Announcement, *, due_at: datetime = NOW) -> Announcement:
-    return await broadcast.announce(
-        session,
-        text=draft.text,
-        audience=broadcast.audience_from(draft.audience),
-        due_at=due_at,
-        now=NOW,
-        year=2026,
-        target=20,
-        draft=draft,
+    sent = await broadcast.send_draft(
+        session, announcement_id=draft.id, created_by=HR, due_at=due_at, now=NOW, year=2026, target=20
     )
+    assert sent is not None
+    return sent
 
 
 async def _states(session: AsyncSession, announcement_id: int) -> list[OutboxState]:
@@ -244,19 +243,17 @@ async def test_pause_holds_resume_releases_and_cancel_withdraws_without_deleting
 ) -> None:
     await _roster(session)
     draft = await broadcast.create_draft(session, text="Rapat", created_by=HR)
-    sent = await _send(session, draft, due_at=NOW + timedelta(hours=1))
-    assert sent.status is AnnouncementStatus.SCHEDULED
+    sent = await _send(session, draft)
+    assert sent.status is AnnouncementStatus.SENDING
 
     assert await broadcast.pause(session, announcement_id=sent.id, actor=HR, now=NOW) is Change.DONE
     assert await broadcast.pause(session, announcement_id=sent.id, actor=HR, now=NOW) is Change.NOT_ALLOWED
-    claimed = await outbox.claim(
-        session, worker="w", now=NOW + timedelta(hours=2), limit=10, lease=timedelta(minutes=1)
-    )
+    claimed = await outbox.claim(session, worker="w", now=NOW, limit=10, lease=timedelta(minutes=1))
     assert claimed == []
     assert await broadcast.resume(session, announcement_id=sent.id, actor=HR, now=NOW) is Change.DONE
     found = await broadcast.find(session, announcement_id=sent.id)
     assert found is not None
-    assert found.status is AnnouncementStatus.SCHEDULED  # its time is still to come
+    assert found.status is AnnouncementStatus.SENDING
 
     assert await broadcast.cancel(session, announcement_id=sent.id, actor=HR, now=NOW) is Change.DONE
     assert await broadcast.resume(session, announcement_id=sent.id, actor=HR, now=NOW) is Change.NOT_ALLOWED
@@ -270,6 +267,7 @@ async def test_pause_holds_resume_releases_and_cancel_withdraws_without_deleting
     )
     assert actions == [
         "announcement.created",
+        "announcement.started",
         "announcement.paused",
         "announcement.resumed",
         "announcement.cancelled",
@@ -332,6 +330,7 @@ async def test_pickers_offer_what_is_in_the_data_by_id(session: AsyncSession) ->
         ("2026-11-30 07:00", datetime(2026, 11, 30, 7, 0)),
         (" 1/2/2027   9.05 ", datetime(2027, 2, 1, 9, 5)),
         ("30/11/2026 pukul 07.00", datetime(2026, 11, 30, 7, 0)),
+        ("30.11.2026, jam 07.00 WITA", datetime(2026, 11, 30, 7, 0)),
     ],
 )
 def test_a_send_time_is_read_in_office_time_and_stored_in_utc(typed: str, wita_time: datetime) -> None:
@@ -368,3 +367,159 @@ async def test_the_sweep_finishes_an_announcement_whose_last_row_was_skipped_els
         for a in await session.scalars(select(Announcement).execution_options(populate_existing=True))
     }
     assert statuses == {first.id: AnnouncementStatus.DONE, second.id: AnnouncementStatus.DONE}
+
+
+async def test_two_presses_of_send_now_at_once_send_the_draft_once(
+    session: AsyncSession, sessions: SessionFactory
+) -> None:
+    await _roster(session)
+    draft = await broadcast.create_draft(session, text="Rapat koordinasi", created_by=HR)
+
+    async def press() -> Announcement | None:
+        async with sessions() as own:
+            return await broadcast.send_draft(
+                own, announcement_id=draft.id, created_by=HR, due_at=NOW, now=NOW, year=2026, target=20
+            )
+
+    results = await asyncio.gather(press(), press())
+
+    assert sorted(result is None for result in results) == [False, True]
+    assert await session.scalar(select(func.count()).select_from(OutboxMessage)) == 3
+    actions = list(await session.scalars(select(AuditLog.action).order_by(AuditLog.id)))
+    assert actions == ["announcement.created", "announcement.started"]
+    (announcement,) = await session.scalars(select(Announcement).execution_options(populate_existing=True))
+    assert announcement.status is AnnouncementStatus.SENDING
+
+
+async def test_send_and_discard_at_once_either_send_it_or_drop_it_never_both(
+    session: AsyncSession, sessions: SessionFactory
+) -> None:
+    await _roster(session)
+    draft = await broadcast.create_draft(session, text="Rapat koordinasi", created_by=HR)
+
+    async def send() -> Announcement | None:
+        async with sessions() as own:
+            return await broadcast.send_draft(
+                own, announcement_id=draft.id, created_by=HR, due_at=NOW, now=NOW, year=2026, target=20
+            )
+
+    async def discard() -> bool:
+        async with sessions() as own:
+            return await broadcast.discard_draft(own, announcement_id=draft.id, created_by=HR)
+
+    sent, dropped = await asyncio.gather(send(), discard())
+
+    assert (sent is None) is dropped
+    rows = await session.scalar(select(func.count()).select_from(OutboxMessage))
+    left = await session.scalar(select(func.count()).select_from(Announcement))
+    assert (rows, left) == ((0, 0) if dropped else (3, 1))
+
+
+async def test_someone_elses_draft_cannot_be_sent(session: AsyncSession) -> None:
+    await _roster(session)
+    draft = await broadcast.create_draft(session, text="Rapat", created_by=HR)
+
+    sent = await broadcast.send_draft(
+        session, announcement_id=draft.id, created_by=HR + 1, due_at=NOW, now=NOW, year=2026, target=20
+    )
+
+    assert sent is None
+    assert await session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+async def test_a_cancellation_that_fails_halfway_changes_nothing(
+    session: AsyncSession, sessions: SessionFactory
+) -> None:
+    await _roster(session)
+    sent = await _send(session, await broadcast.create_draft(session, text="Rapat", created_by=HR))
+
+    def crash_on_withdrawing(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.startswith("UPDATE outbox"):
+            raise RuntimeError("the process died here")
+
+    engine = sessions.kw["bind"].sync_engine
+    event.listen(engine, "before_cursor_execute", crash_on_withdrawing)
+    try:
+        async with sessions() as own:
+            with pytest.raises(RuntimeError):
+                await broadcast.cancel(own, announcement_id=sent.id, actor=HR, now=NOW)
+    finally:
+        event.remove(engine, "before_cursor_execute", crash_on_withdrawing)
+
+    found = await broadcast.find(session, announcement_id=sent.id)
+    assert found is not None
+    assert found.status is AnnouncementStatus.SENDING
+    assert await _states(session, sent.id) == [OutboxState.PENDING] * 3
+    assert await broadcast.cancel(session, announcement_id=sent.id, actor=HR, now=NOW) is Change.DONE
+    assert await _states(session, sent.id) == [OutboxState.SKIPPED] * 3
+
+
+async def _link_newcomer(session: AsyncSession) -> None:
+    newcomer = await make_employee(
+        session, nip="199505052020122001", name="Yuliana Fanggidae", phone="6281355550104"
+    )
+    session.add(TelegramAccount(telegram_user_id=4, chat_id=4, employee_id=newcomer.id))
+    await session.commit()
+
+
+async def _start_due(session: AsyncSession, now: datetime) -> list[int]:
+    return await broadcast.start_due(session, now=now, year=2026, target=20)
+
+
+async def test_a_scheduled_announcement_goes_to_its_audience_as_it_is_when_it_goes_out(
+    session: AsyncSession,
+) -> None:
+    await _roster(session)
+    due = NOW + timedelta(days=2)
+    scheduled = await _send(
+        session, await broadcast.create_draft(session, text="Rapat", created_by=HR), due_at=due
+    )
+    assert (scheduled.status, scheduled.recipient_count) == (AnnouncementStatus.SCHEDULED, 0)
+    assert await session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+    await _link_newcomer(session)  # a new ASN links her account the day after
+    assert await _start_due(session, due - timedelta(minutes=1)) == []
+    assert await _start_due(session, due) == [scheduled.id]
+    assert await _start_due(session, due) == []
+
+    rows = list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.chat_id)))
+    assert [(r.chat_id, r.due_at, r.dedupe_key) for r in rows] == [
+        (chat, due, f"announcement:{scheduled.id}:{chat}") for chat in (1, 2, 3, 4)
+    ]
+    found = await broadcast.find(session, announcement_id=scheduled.id)
+    assert found is not None
+    assert (found.status, found.recipient_count) == (AnnouncementStatus.SENDING, 4)
+    started = await session.scalar(select(AuditLog).where(AuditLog.action == "announcement.started"))
+    assert started is not None
+    assert started.details["recipients"] == 4
+
+
+async def test_paused_before_its_time_nothing_goes_out_until_resumed_and_cancelled_nothing_ever(
+    session: AsyncSession,
+) -> None:
+    await _roster(session)
+    due = NOW + timedelta(hours=1)
+    paused = await _send(
+        session, await broadcast.create_draft(session, text="Satu", created_by=HR), due_at=due
+    )
+    cancelled = await _send(
+        session, await broadcast.create_draft(session, text="Dua", created_by=HR), due_at=due
+    )
+    assert await broadcast.pause(session, announcement_id=paused.id, actor=HR, now=NOW) is Change.DONE
+    assert await broadcast.cancel(session, announcement_id=cancelled.id, actor=HR, now=NOW) is Change.DONE
+
+    assert await _start_due(session, due + timedelta(hours=1)) == []
+    assert await session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+    assert await broadcast.finish(session, now=due + timedelta(hours=1)) == []
+
+    later = due + timedelta(hours=2)
+    assert await broadcast.resume(session, announcement_id=paused.id, actor=HR, now=later) is Change.DONE
+    found = await broadcast.find(session, announcement_id=paused.id)
+    assert found is not None
+    assert found.status is AnnouncementStatus.SCHEDULED
+    assert await _start_due(session, later) == [paused.id]
+    assert await _states(session, paused.id) == [OutboxState.PENDING] * 3
+    assert await _states(session, cancelled.id) == []
+    gone = await broadcast.find(session, announcement_id=cancelled.id)
+    assert gone is not None
+    assert gone.status is AnnouncementStatus.CANCELLED

@@ -223,3 +223,27 @@ async def test_a_digest_sent_today_is_not_followed_by_another(session: AsyncSess
     await session.commit()
     await _closing(session, "PRIMA-02")
     assert await deadlines.derive(session, now=wita(2026, 12, 8, 7, 30), timezone=WITA) == Derived(0, 0)
+
+
+async def test_a_digest_still_queued_after_its_time_is_sent_late_unless_the_asn_registered(
+    session: AsyncSession,
+) -> None:
+    """A dispatcher hours behind on a long broadcast queue: the 07.00 digest waits, not vanishes."""
+    await _standard(session)
+    (maria,) = await _people(session, 1)
+    event = await _closing(session, "PRIMA-01")
+    await _closing(session, "PRIMA-02", deadline=CLOSES - timedelta(hours=2))
+    await deadlines.derive(session, now=NOW, timezone=WITA)
+    (digest,) = await _digests(session)
+    assert digest.due_at == wita(2026, 12, 8, 7)
+
+    late = wita(2026, 12, 8, 9)  # two hours past 07.00, nothing dispatched
+    assert await deadlines.derive(session, now=late, timezone=WITA) == Derived(0, 0)
+    assert [d.id for d in await _digests(session)] == [digest.id]
+    await _closing(session, "PRIMA-03")  # published late: too late for a new digest, the old one stays
+    assert await deadlines.derive(session, now=late, timezone=WITA) == Derived(0, 0)
+    assert [d.id for d in await _digests(session)] == [digest.id]
+
+    await registration.register(session, event_id=event.id, employee_id=maria.id, now=late)
+    assert await deadlines.derive(session, now=late, timezone=WITA) == Derived(added=0, withdrawn=1)
+    assert await _digests(session) == []

@@ -3,6 +3,7 @@ saved once, every registrant told through the outbox, reminders following at onc
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import catalog, events, outbox, registration, reminders
+from db.engine import SessionFactory
 from db.events import EventChangeError, Field
 from db.models import (
     AuditLog,
@@ -400,3 +402,57 @@ async def test_an_asn_who_cancels_and_registers_again_gets_the_reminders_back(se
     await registration.register(session, event_id=event.id, employee_id=employee.id, now=NOW)
     assert await reminders.derive(session, now=NOW, timezone=WITA) == reminders.Derived(added=3, withdrawn=0)
     assert len(await _pending_reminders(session)) == 3
+
+
+# ---------------------------------------------------------------------------- double taps
+
+
+async def test_a_change_saved_twice_at_once_is_saved_and_told_once(
+    session: AsyncSession, sessions: SessionFactory
+) -> None:
+    event, _ = await _event_with_registrants(session)
+    proposal = await events.propose(
+        session, event_id=event.id, field=Field.LOCATION, text="Hotel Aston Kupang", now=NOW, timezone=WITA
+    )
+
+    async def save() -> events.Applied:
+        async with sessions() as own:
+            return await events.apply_change(own, proposal=proposal, actor=HR, now=NOW, timezone=WITA)
+
+    results = await asyncio.gather(save(), save())
+
+    assert sorted(result.already for result in results) == [False, True]
+    assert len(await _rows(session, "event-change:")) == 4
+    entries = await session.scalars(select(AuditLog).where(AuditLog.action == "event.change"))
+    assert len(list(entries)) == 1
+
+
+async def test_an_event_moved_back_and_forth_tells_each_move(session: AsyncSession) -> None:
+    event, _ = await _event_with_registrants(session)
+    for place in ("Hotel Aston Kupang", "Aula BPSDM, Jl. Polisi Militer, Kupang", "Hotel Aston Kupang"):
+        proposal = await events.propose(
+            session, event_id=event.id, field=Field.LOCATION, text=place, now=NOW, timezone=WITA
+        )
+        applied = await events.apply_change(session, proposal=proposal, actor=HR, now=NOW, timezone=WITA)
+        assert applied.notified == 4
+    assert len(await _rows(session, "event-change:")) == 12
+
+
+async def test_an_event_cancelled_twice_at_once_is_cancelled_and_told_once(
+    session: AsyncSession, sessions: SessionFactory
+) -> None:
+    event, _ = await _event_with_registrants(session)
+
+    async def cancel() -> events.Cancelled:
+        async with sessions() as own:
+            return await events.cancel_event(
+                own, event_id=event.id, reason="speaker", reason_text=None, actor=HR, now=NOW, timezone=WITA
+            )
+
+    results = await asyncio.gather(cancel(), cancel())
+
+    assert sorted(result.already for result in results) == [False, True]
+    assert len(await _rows(session, "event-cancel:")) == 4
+    entries = await session.scalars(select(AuditLog).where(AuditLog.action == "event.cancel"))
+    assert len(list(entries)) == 1
+    assert await seats_taken(session, event.id) == 0

@@ -111,7 +111,7 @@ async def test_outcomes_sent_failed_and_retry(session: AsyncSession) -> None:
     await session.commit()
     sent, failed, flood, broken = await outbox.claim(session, worker="w", now=NOW, limit=10, lease=LEASE)
 
-    await outbox.mark_sent(session, outbox_id=sent.id, message_id=42, now=NOW)
+    await outbox.mark_sent_many(session, [(sent.id, 42, NOW)])
     await outbox.mark_failed(session, outbox_id=failed.id, worker="w", reason="Bad Request: chat not found")
     later = NOW + timedelta(seconds=3)
     await outbox.retry_later(
@@ -194,8 +194,7 @@ async def test_a_paused_announcement_waits_and_progress_counts_by_state(session:
     announcement.status = AnnouncementStatus.SENDING
     await session.commit()
     a, b, c, _d = await outbox.claim(session, worker="w", now=NOW, limit=4, lease=LEASE)
-    await outbox.mark_sent(session, outbox_id=a.id, message_id=1, now=NOW)
-    await outbox.mark_sent(session, outbox_id=b.id, message_id=1, now=NOW)
+    await outbox.mark_sent_many(session, [(a.id, 1, NOW), (b.id, 1, NOW)])
     await outbox.mark_failed(session, outbox_id=c.id, worker="w", reason="x")
     await session.commit()
 

@@ -5,11 +5,19 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import registration, reminders
-from db.models import Event, LearningRecord, OutboxMessage, OutboxState, TelegramAccount
+from db.models import (
+    Event,
+    EventStatus,
+    LearningRecord,
+    OutboxMessage,
+    OutboxState,
+    Registration,
+    TelegramAccount,
+)
 from tests.utils.domain_factories import WITA, make_event, wita
 from tests.utils.registration_factories import make_employees
 
@@ -122,3 +130,62 @@ async def test_from_october_asn_below_twenty_jp_get_one_nudge_a_month(session: A
     )
     context = await session.scalar(select(OutboxMessage.context).where(OutboxMessage.chat_id == 951))
     assert context == {"total": 12, "target": 20, "year": 2026}
+
+
+async def test_a_reminder_still_queued_hours_after_its_time_waits_until_the_registration_is_cancelled(
+    session: AsyncSession,
+) -> None:
+    """A dispatcher behind on a long broadcast queue (100 000 messages at 25 a second is over an
+    hour): the 07.00 reminder is sent late, never withdrawn for being late."""
+    _, registration_id = await _registered(session)
+    await reminders.derive(session, now=wita(2026, 12, 7, 7), timezone=WITA)
+    assert len(await _pending(session)) == 3
+
+    assert await reminders.derive(session, now=wita(2026, 12, 7, 9), timezone=WITA) == reminders.Derived(0, 0)
+    assert await _pending(session) == [
+        ("reminder_h7", wita(2026, 12, 7, 7)),
+        ("reminder_h1", wita(2026, 12, 13, 7)),
+        ("reminder_today", wita(2026, 12, 14, 6)),
+    ]
+
+    (employee_id,) = await session.scalars(select(TelegramAccount.employee_id))
+    assert employee_id is not None
+    await registration.cancel(
+        session,
+        registration_id=registration_id,
+        employee_id=employee_id,
+        now=wita(2026, 12, 7, 9),
+        cutoff=timedelta(hours=24),
+    )
+    derived = await reminders.derive(session, now=wita(2026, 12, 7, 9), timezone=WITA)
+    assert derived == reminders.Derived(added=0, withdrawn=3)
+    assert await _pending(session) == []
+
+
+async def test_syncing_one_event_leaves_the_reminders_of_the_others_alone(session: AsyncSession) -> None:
+    """`sync(event_id=…)` picks that event's rows by registration id, and only those: registration
+    1's reminders are not those of registration 11."""
+    first = await make_event(session, "PRIMA-01", starts_at=wita(2026, 12, 14, 9))
+    other = await make_event(session, "PRIMA-02", starts_at=wita(2026, 12, 15, 9))
+    people = await make_employees(session, 11)
+    for number, employee in enumerate(people):
+        event = first if number == 0 else other
+        await registration.register(session, event_id=event.id, employee_id=employee.id, now=NOW)
+    for employee in (people[0], people[10]):
+        session.add(
+            TelegramAccount(telegram_user_id=employee.id, chat_id=employee.id, employee_id=employee.id)
+        )
+    await session.commit()
+    assert (await reminders.derive(session, now=NOW, timezone=WITA)).added == 6
+    ids = list(await session.scalars(select(Registration.id).order_by(Registration.id)))
+    assert (ids[0], ids[10]) == (1, 11)
+
+    await session.execute(update(Event).where(Event.id == other.id).values(status=EventStatus.CANCELLED))
+    assert await reminders.sync(session, now=NOW, timezone=WITA, event_id=first.id) == reminders.Derived(0, 0)
+    assert await reminders.sync(session, now=NOW, timezone=WITA, event_id=other.id) == reminders.Derived(0, 3)
+    await session.commit()
+    assert [template for template, _ in await _pending(session)] == [
+        "reminder_h7",
+        "reminder_h1",
+        "reminder_today",
+    ]

@@ -88,3 +88,15 @@ async def test_a_linked_asn_can_silence_reminders_but_not_service_messages(
     await phone.press("✅ Batas pendaftaran")
     (after,) = await phone.wait_replies()
     assert "⬜ Batas pendaftaran" in after.button_texts
+
+
+async def test_a_press_that_changes_nothing_is_answered_without_an_error(
+    api: LocalBotApi, bot: object
+) -> None:
+    phone = api.user(user_id=ME, first_name="Yohanes", language_code="id")
+    await phone.send("/pengaturan")
+    await phone.wait_replies()
+    await phone.press("🇮🇩 Bahasa Indonesia")  # already Indonesian: the same text and buttons
+    with pytest.raises(TimeoutError):
+        await phone.wait_replies(timeout=1.0)  # no edit, and no error report either
+    assert len(phone.callback_answers) == 1

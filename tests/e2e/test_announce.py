@@ -4,6 +4,8 @@ time, pause, resume, cancel, the report and the history — and nobody else gets
 
 from __future__ import annotations
 
+import asyncio
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -13,8 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.context import SERVICES_KEY, BotApplication
 from bot.dispatcher import Dispatcher
 from bot.local_api import BotMessage, LocalBotApi, Phone
+from bot.local_api.files import PHOTOS, image_size
+from bot.local_api.models import JSONObject
 from db import accounts
 from db.models import Announcement, AnnouncementStatus, Employee, LearningRecord, OutboxMessage, Role
+from db.types import utcnow
 from tests.e2e.conftest import Clock
 from tests.local_api.factories import png
 from tests.utils.domain_factories import assess, make_event, register, set_standard, wita
@@ -193,7 +198,13 @@ async def test_a_scheduled_announcement_waits_for_its_time_in_wita(
     (status,) = await hr.wait_replies()
     assert "terjadwal" in status.plain_text
     assert "Selasa, 1 Desember 2026, 10.30 WITA" in status.plain_text
+    assert "saat ini 3 orang" in status.plain_text
 
+    # an ASN links her account after HR scheduled it: she is in the audience when it goes out
+    (newcomer,) = await make_employees(session, 1, unit=DINKES, first=3)
+    phones["newcomer"] = await linked_phone(session, api, newcomer, user_id=7000 + newcomer.id)
+    (status,) = await _press(hr, "🔄 Perbarui")
+    assert "saat ini 4 orang" in status.plain_text
     clock.advance(timedelta(hours=1, minutes=29))
     assert await _dispatcher(bot).drain() == 0
     assert all(phone.history == [] for phone in phones.values())
@@ -204,7 +215,104 @@ async def test_a_scheduled_announcement_waits_for_its_time_in_wita(
         assert received.plain_text == TEXT
     (announcement,) = await _announcements(session)
     assert announcement.scheduled_at == clock.now
+    assert (announcement.status, announcement.recipient_count) == (AnnouncementStatus.DONE, 4)
+
+
+async def test_back_from_the_send_time_returns_to_the_summary_and_keeps_the_draft(
+    api: LocalBotApi, session: AsyncSession, bot: BotApplication
+) -> None:
+    phones = await _roster(session, api)
+    hr = await _hr(session, api)
+    await _compose(hr)
+    await _press(hr, "👁 Pratinjau ▶", count=2)
+    (ask,) = await _press(hr, "🗓 Jadwalkan")
+    assert ask.button_texts == ["◀ Kembali"]
+    (summary,) = await _press(hr, "◀ Kembali")
+    assert summary.button_texts == ["📤 Kirim sekarang", "🗓 Jadwalkan", "👥 Ubah audiens", "✖️ Batal"]
+
+    await _press(hr, "🗓 Jadwalkan")
+    await hr.send("besok pagi")
+    (garbage,) = await hr.wait_replies()
+    assert garbage.button_texts == ["◀ Kembali"]
+    (summary,) = await _press(hr, "◀ Kembali")
+    assert "Jumlah: 3 orang" in summary.plain_text
+    (status,) = await _press(hr, "📤 Kirim sekarang")
+    assert "sedang dikirim" in status.plain_text
+    await _dispatcher(bot).drain()
+    assert [len(phone.history) for phone in phones.values()] == [1, 1, 1]
+
+
+async def test_an_album_makes_one_draft_from_its_first_photo_and_hr_is_told_once(
+    api: LocalBotApi, session: AsyncSession
+) -> None:
+    await _roster(session, api)
+    hr = await _hr(session, api)
+    await hr.send("/admin")
+    await hr.wait_replies()
+    await _press(hr, "📣 Pengumuman")
+    await _press(hr, "✏️ Buat pengumuman baru")
+    first, second = png(40, 30), png(30, 40)
+
+    _send_album(api, hr, [first, second, png(20, 20)], caption="Poster Diklat 2027")
+    notice, audience = await hr.wait_replies(count=2)
+    await asyncio.sleep(0.5)  # the rest of the album is handled by now
+
+    assert "hanya yang pertama yang dipakai" in notice.plain_text
+    assert "Jumlah penerima saat ini: 3 orang" in audience.plain_text
+    assert hr.history[-2:] == [notice, audience]
+    (draft,) = await _announcements(session)
+    photo = api.files.get(draft.photo_file_id or "")
+    assert photo is not None
+    assert (photo.data, draft.text) == (first, "Poster Diklat 2027")
+
+
+def _send_album(api: LocalBotApi, phone: Phone, images: list[bytes], *, caption: str) -> None:
+    """Photos sharing one media_group_id, arriving together as Telegram delivers an album."""
+    chat = phone.chat
+    for number, image in enumerate(images):
+        size = image_size(image)
+        assert size is not None
+        stored = api.files.add(image, folder=PHOTOS, size=size)
+        message: JSONObject = {
+            "message_id": chat.next_message_id(),
+            "from": chat.profile.user_dict(),
+            "chat": chat.profile.chat_dict(),
+            "date": int(time.time()),
+            "media_group_id": "13724583947",
+            "photo": [
+                {
+                    "file_id": stored.file_id,
+                    "file_unique_id": stored.file_unique_id,
+                    "width": stored.width,
+                    "height": stored.height,
+                    "file_size": stored.size,
+                }
+            ],
+        }
+        if number == 0:
+            message["caption"] = caption
+        api.inject_update({"message": message})
+
+
+async def test_an_announcement_whose_last_rows_vanish_is_still_finished_and_reported(
+    api: LocalBotApi, session: AsyncSession, bot: BotApplication
+) -> None:
+    phones = await _roster(session, api)
+    hr = await _hr(session, api)
+    await _compose(hr)
+    await _press(hr, "👁 Pratinjau ▶", count=2)
+    await _press(hr, "📤 Kirim sekarang")
+    for phone in phones.values():  # every recipient erases their data before it goes out
+        await accounts.erase(session, telegram_user_id=phone.user_id, now=utcnow())
+    await session.commit()
+
+    dispatcher = _dispatcher(bot)
+    assert await dispatcher.run_once() == 0  # nothing to send, yet the announcement is finished
+    (announcement,) = await _announcements(session)
     assert announcement.status is AnnouncementStatus.DONE
+    assert await dispatcher.drain() == 1
+    (report,) = await hr.wait_replies()
+    assert "selesai dikirim" in report.plain_text
 
 
 async def test_pausing_holds_the_rest_and_resuming_sends_it_once(

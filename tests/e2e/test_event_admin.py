@@ -5,7 +5,7 @@ cancelled and the event gone from the catalog; garbage refused; only HR may do a
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.context import SERVICES_KEY, BotApplication
 from bot.dispatcher import Dispatcher
 from bot.local_api import BotMessage, LocalBotApi, Phone
-from db import accounts, registration, reminders
+from db import accounts, events, registration, reminders
 from db.models import Employee, Event, EventStatus, OutboxMessage, OutboxState, Role
 from tests.e2e.conftest import Clock
 from tests.utils.domain_factories import WITA, make_event, wita
@@ -87,8 +87,8 @@ async def test_hr_moves_an_event_and_every_registrant_hears_in_their_language(
     phone = await _hr(session, api)
 
     screen = await _open_event(phone)
-    assert "✏️ Ubah acara" in screen.button_texts
-    menu = await _press(phone, "✏️ Ubah acara")
+    assert "✏️ Ubah kegiatan" in screen.button_texts
+    menu = await _press(phone, "✏️ Ubah kegiatan")
     assert "Batas pendaftaran: Jumat, 11 Desember 2026, 09.00 WITA" in menu.plain_text
     asked = await _press(phone, "📅 Jadwal")
     assert "12/12/2026 08.00-16.00" in asked.plain_text
@@ -127,13 +127,16 @@ async def test_hr_cancels_an_event_with_their_own_reason(
     phone = await _hr(session, api)
 
     await _open_event(phone)
-    reasons = await _press(phone, "🚫 Batalkan acara")
+    reasons = await _press(phone, "🚫 Batalkan kegiatan")
     assert "Narasumber berhalangan" in reasons.button_texts
     await _press(phone, "✍️ Tulis alasan sendiri")
     confirm = await _say(phone, "Aula dipakai untuk posko banjir")
     assert "Alasan: Aula dipakai untuk posko banjir" in confirm.plain_text
-    done = await _press(phone, "🚫 Ya, batalkan acara")
+    done = await _press(phone, "🚫 Ya, batalkan kegiatan")
     assert "Pelayanan Prima dibatalkan. 2 pendaftaran ikut dibatalkan, 2 kursi dibebaskan" in done.plain_text
+    assert "6 pesan terjadwal (pengingat, permintaan evaluasi, pengingat batas pendaftaran) ditarik" in (
+        done.plain_text
+    )
     status = await session.scalar(select(Event.status).execution_options(populate_existing=True))
     assert status is EventStatus.CANCELLED
     assert await _pending_reminders(session) == set()
@@ -153,7 +156,7 @@ async def test_hr_cancels_an_event_with_their_own_reason(
     assert "Pelayanan Prima" not in catalog.plain_text
 
     screen = await _open_event(phone)
-    assert "🚫 Batalkan acara" not in screen.button_texts
+    assert "🚫 Batalkan kegiatan" not in screen.button_texts
 
 
 async def test_hr_picks_a_reason_in_english(
@@ -187,7 +190,7 @@ async def test_garbage_and_impossible_times_are_refused_and_nothing_changes(
     event = await make_event(session, "PRIMA-01", title="Pelayanan Prima", starts_at=wita(2026, 12, 14))
     phone = await _hr(session, api)
     await _open_event(phone)
-    await _press(phone, "✏️ Ubah acara")
+    await _press(phone, "✏️ Ubah kegiatan")
     await _press(phone, "📅 Jadwal")
     for typed, words in [
         ("besok pagi saja", "Format tidak dikenali"),
@@ -199,9 +202,9 @@ async def test_garbage_and_impossible_times_are_refused_and_nothing_changes(
         assert words in refusal.plain_text
         assert "Silakan ketik lagi" in refusal.plain_text
     discarded = await _press(phone, "✖️ Batal")
-    assert "Ubah acara: Pelayanan Prima" in discarded.plain_text
+    assert "Ubah kegiatan: Pelayanan Prima" in discarded.plain_text
     ignored = await _say(phone, "21/12/2026 08.00-16.00")
-    assert "Ubah acara" not in ignored.plain_text
+    assert "Ubah kegiatan" not in ignored.plain_text
     starts_at = await session.scalar(select(Event.starts_at).execution_options(populate_existing=True))
     assert starts_at == event.starts_at
 
@@ -219,8 +222,8 @@ async def test_organizers_and_asn_cannot_change_or_cancel_even_with_forged_butto
     asn = await linked_phone(session, api, employee, user_id=503)
 
     screen = await _open_event(organizer)
-    assert "✏️ Ubah acara" not in screen.button_texts
-    assert "🚫 Batalkan acara" not in screen.button_texts
+    assert "✏️ Ubah kegiatan" not in screen.button_texts
+    assert "🚫 Batalkan kegiatan" not in screen.button_texts
     for phone, opener in ((organizer, "/admin"), (asn, "/pengaturan")):
         for forged in (f"eva:m:{event.id}", f"eva:f:{event.id}:s", f"eva:cx:{event.id}:speaker"):
             await _say(phone, opener)  # a message with buttons, to forge a press on
@@ -229,3 +232,65 @@ async def test_organizers_and_asn_cannot_change_or_cancel_even_with_forged_butto
             assert "hanya dapat dilakukan petugas BKPSDM/BKD" in refusal.plain_text
     status = await session.scalar(select(Event.status).execution_options(populate_existing=True))
     assert status is EventStatus.PUBLISHED
+
+
+@pytest.mark.usefixtures("bot")
+async def test_an_event_that_has_started_is_refused_at_the_first_press_and_typing_ends(
+    api: LocalBotApi, session: AsyncSession, clock: Clock
+) -> None:
+    event = await make_event(session, "PRIMA-01", title="Pelayanan Prima", starts_at=wita(2026, 12, 1, 10))
+    phone = await _hr(session, api)
+    await _open_event(phone)
+    await _press(phone, "✏️ Ubah kegiatan")
+    await _press(phone, "📍 Lokasi")
+    clock.advance(timedelta(hours=2))  # 11.00 WITA: the training began at 10.00 while HR was typing
+
+    refusal = await _say(phone, "Hotel Aston Kupang")
+    assert "Kegiatan ini sudah dimulai" in refusal.plain_text
+    assert "Silakan ketik lagi" not in refusal.plain_text
+    assert "✖️ Batal" not in refusal.button_texts
+    ignored = await _say(phone, "Hotel Aston Kupang")
+    assert "sudah dimulai" not in ignored.plain_text
+    view = await _open_event(phone)
+    assert not {"✏️ Ubah kegiatan", "🚫 Batalkan kegiatan"} & set(view.button_texts)
+
+    for forged in ("m", "f:{}:l", "x", "r:{}:speaker", "t"):
+        data = f"eva:{forged.format(event.id)}" if "{}" in forged else f"eva:{forged}:{event.id}"
+        await _say(phone, "/admin")  # a fresh message to press on, as a stale screen would be
+        await phone.press_forged(data)
+        (answer,) = await phone.wait_replies()
+        assert "Kegiatan ini sudah dimulai" in answer.plain_text, data
+        assert not {"📍 Lokasi", "Narasumber berhalangan", "🚫 Ya, batalkan kegiatan"} & set(
+            answer.button_texts
+        )
+    ignored = await _say(phone, "Alasan apa saja")
+    assert "Yakin membatalkan" not in ignored.plain_text
+    location = await session.scalar(select(Event.location).execution_options(populate_existing=True))
+    assert location == event.location
+
+
+@pytest.mark.usefixtures("bot")
+async def test_an_event_cancelled_while_hr_types_a_change_ends_the_typing(
+    api: LocalBotApi, session: AsyncSession, clock: Clock
+) -> None:
+    event = await make_event(session, "PRIMA-01", title="Pelayanan Prima", starts_at=wita(2026, 12, 14))
+    phone = await _hr(session, api)
+    await _open_event(phone)
+    await _press(phone, "✏️ Ubah kegiatan")
+    await _press(phone, "📅 Jadwal")
+    await events.cancel_event(
+        session,
+        event_id=event.id,
+        reason="agenda",
+        reason_text=None,
+        actor=HR + 1,
+        now=clock.now,
+        timezone=WITA,
+    )
+
+    refusal = await _say(phone, "21/12/2026 08.00-16.00")
+    assert "Kegiatan ini sudah dibatalkan" in refusal.plain_text
+    assert "Silakan ketik lagi" not in refusal.plain_text
+    assert "✖️ Batal" not in refusal.button_texts
+    ignored = await _say(phone, "21/12/2026 08.00-16.00")
+    assert "sudah dibatalkan" not in ignored.plain_text

@@ -333,7 +333,8 @@ CONTEXTS: dict[str, dict[str, object]] = {
         "page": 0,
         "pages": 2,
     },
-    "announce_summary": {"audience": AUDIENCE, "count": 0, "when": datetime(2026, 12, 7, 1, 0, tzinfo=UTC)},
+    "announce_summary": {"audience": AUDIENCE, "count": 0},
+    "announce_album": {},
     "announce_ask_time": {"example": "30/11/2026 07.00"},
     "announce_bad_time": {
         "outcome": "garbage",
@@ -344,6 +345,7 @@ CONTEXTS: dict[str, dict[str, object]] = {
     "announce_status": {
         "announcement": ANNOUNCEMENT,
         "audience": AUDIENCE,
+        "audience_now": 1234,
         "preview": "Rapat <Bria> …",
         "tally": SimpleNamespace(sent=10, failed=1, blocked=2, skipped=3, waiting=4),
         "outcome": "not_allowed",
@@ -351,7 +353,14 @@ CONTEXTS: dict[str, dict[str, object]] = {
     },
     "announce_history": {
         "lines": [
-            SimpleNamespace(number=1, announcement=ANNOUNCEMENT, audience=AUDIENCE, preview="Rapat <Bria>")
+            SimpleNamespace(
+                number=number,
+                announcement=ANNOUNCEMENT,
+                audience=AUDIENCE,
+                preview="Rapat <Bria>",
+                unstarted=unstarted,
+            )
+            for number, unstarted in ((1, False), (2, True))
         ],
         "page": 0,
         "pages": 3,
