@@ -19,7 +19,16 @@ from db.competency import CompetencyLine, CompetencyStatus
 WIDTH_INCHES = 9.0
 DPI = 100  # 900 px wide: sharp on a phone, small over a slow connection
 ROW_INCHES = 0.62
-HEADER_INCHES = 1.6
+# Fixed margins rather than matplotlib's constrained layout, which draws every chart twice
+# (once to measure it) and more than doubled the time to make one (bench/RESULTS.md). The
+# names are wrapped at NAME_WIDTH characters, so their width is known well enough in advance.
+NAME_CHAR_INCHES = 0.1  # a generous average character width at FONT_SIZE
+LABEL_PAD_INCHES = 0.2
+RIGHT_INCHES = 0.3
+BOTTOM_INCHES = 0.45
+TOP_INCHES = 0.55  # the legend; plus TITLE_LINE_INCHES per line of the title
+TITLE_LINE_INCHES = 0.3
+TITLE_WIDTH = 60
 MAX_LEVEL = 5
 FONT_SIZE = 12
 NAME_WIDTH = 24  # characters per line of a wrapped competency name
@@ -70,7 +79,18 @@ def competency_figure(
     when it meets the standard, red when below). Levels 0–5; 900 px wide."""
     lines = _plotted(status)
     rows = max(len(lines), 1)
-    figure = Figure(figsize=(WIDTH_INCHES, HEADER_INCHES + ROW_INCHES * rows), dpi=DPI, layout="constrained")
+    heading = textwrap.fill(title, TITLE_WIDTH)
+    top = TOP_INCHES + TITLE_LINE_INCHES * (heading.count("\n") + 1)
+    height = top + BOTTOM_INCHES + ROW_INCHES * rows
+    figure = Figure(figsize=(WIDTH_INCHES, height), dpi=DPI)
+    names = [textwrap.fill(line.name, NAME_WIDTH) for line in lines]
+    longest = max((len(part) for name in names for part in name.splitlines()), default=0)
+    figure.subplots_adjust(
+        left=(LABEL_PAD_INCHES + NAME_CHAR_INCHES * longest) / WIDTH_INCHES,
+        right=1 - RIGHT_INCHES / WIDTH_INCHES,
+        bottom=BOTTOM_INCHES / height,
+        top=1 - top / height,
+    )
     axes = figure.add_subplot()
 
     # First competency at the top: row i is drawn at y = rows - 1 - i.
@@ -106,7 +126,7 @@ def competency_figure(
         if lines[i].group is not lines[i - 1].group:
             axes.axhline(rows - i - 0.5, color="#cbd2d9", linewidth=1)
 
-    axes.set_yticks(positions, [textwrap.fill(line.name, NAME_WIDTH) for line in lines])
+    axes.set_yticks(positions, names)
     axes.set_ylim(-0.6, rows - 0.4)
     axes.set_xlim(0, MAX_LEVEL + 0.5)
     axes.set_xticks(range(MAX_LEVEL + 1))
@@ -115,7 +135,7 @@ def competency_figure(
     axes.set_axisbelow(True)
     for side in ("top", "right", "left"):
         axes.spines[side].set_visible(False)
-    axes.set_title(textwrap.fill(title, 60), fontsize=FONT_SIZE + 3, color=TEXT_COLOR, loc="left", pad=36)
+    axes.set_title(heading, fontsize=FONT_SIZE + 3, color=TEXT_COLOR, loc="left", pad=36)
     axes.legend(
         handles=[
             Patch(color=REQUIRED_COLOR, label=required_label),
