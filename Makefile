@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck check clean
+.PHONY: demo test bench lint typecheck check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,12 +18,15 @@ demo: $(STAMP)  ## set up and chat with the bot offline, with Kupang sample data
 test: $(STAMP)  ## set up and run the whole test suite
 	$(BIN)/pytest
 
+bench: $(STAMP)  ## the benchmarks at small sizes (about a minute); FULL=1 for issue #6's sizes
+	$(BIN)/python -m bench $(if $(FULL),--full,--quick)
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy --strict bot db messages tests
+	$(BIN)/mypy --strict bot db messages tests bench
 
 check: lint typecheck test
 

@@ -101,8 +101,19 @@ class Stats:
     max_sends_in_1s_by_chat: dict[int, int] = field(default_factory=dict)
     webhook_deliveries: int = 0
     webhook_failures: int = 0
+    #: When the first and the latest accepted send arrived (the server's monotonic clock).
+    first_send_at: float | None = None
+    last_send_at: float | None = None
     _window: SlidingWindow = field(default_factory=lambda: SlidingWindow(1.0), repr=False)
     _chat_windows: dict[int, SlidingWindow] = field(default_factory=dict, repr=False)
+
+    @property
+    def send_rate(self) -> float | None:
+        """Accepted sends per second between the first and the latest one (None before two)."""
+        if self.first_send_at is None or self.last_send_at is None or self.sends_accepted < 2:
+            return None
+        span = self.last_send_at - self.first_send_at
+        return (self.sends_accepted - 1) / span if span > 0 else None
 
     @property
     def too_many_requests(self) -> int:
@@ -117,6 +128,9 @@ class Stats:
     def record_send(self, chat_id: int, method: str, now: float) -> None:
         """Count one accepted send and update the busiest 1-second windows."""
         self.sends_accepted += 1
+        if self.first_send_at is None:
+            self.first_send_at = now
+        self.last_send_at = now
         self.sends_by_method[method] = self.sends_by_method.get(method, 0) + 1
         self.max_sends_in_1s = max(self.max_sends_in_1s, self._window.add(now))
         window = self._chat_windows.get(chat_id)

@@ -12,6 +12,8 @@ import pytest
 
 from bench import run
 
+pytestmark = pytest.mark.db  # with TEST_DATABASE_URL, the pg. figures too
+
 
 def test_a_tiny_run_writes_every_key_as_a_number(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out.json"
