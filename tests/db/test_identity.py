@@ -6,7 +6,14 @@ from datetime import date
 
 import pytest
 
-from db.identity import mask_nip, normalize_phone, normalize_position_type, normalize_rank, parse_nip
+from db.identity import (
+    mask_nip,
+    nip_digits,
+    normalize_phone,
+    normalize_position_type,
+    normalize_rank,
+    parse_nip,
+)
 
 
 def test_a_nip_is_read_into_birth_date_start_gender_and_sequence() -> None:
@@ -39,6 +46,22 @@ def test_a_nip_written_with_spaces_as_on_an_sk_is_the_same_nip() -> None:
 )
 def test_impossible_nips_are_refused(raw: str) -> None:
     assert parse_nip(raw) is None
+    assert nip_digits(raw) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "digits"),
+    [
+        ("198609262015051001", "198609262015051001"),
+        ("19860926 201505 1 001", "198609262015051001"),
+        ("19860926.201505.1.001", "198609262015051001"),
+        ("200002292020122999", "200002292020122999"),  # 29 February of a leap year, December
+    ],
+)
+def test_the_import_check_accepts_what_parse_nip_accepts(raw: str, digits: str) -> None:
+    nip = parse_nip(raw)
+    assert nip is not None
+    assert nip_digits(raw) == nip.value == digits
 
 
 @pytest.mark.parametrize("raw", ["081234567890", "6281234567890", "+62 812-3456-7890", "+62 (812) 3456 7890"])

@@ -347,6 +347,26 @@ async def test_a_roster_with_bad_rows_reports_every_one_by_line_and_changes_noth
     assert await snapshot(session) == before
 
 
+async def test_a_row_with_several_bad_cells_has_each_of_them_reported(
+    session: AsyncSession, tmp_path: Path
+) -> None:
+    several = ["198602302015051001", "", "Perawat Ahli Muda", "Eselon IV", "RSUD", "III/f", "12345", "x@"]
+
+    errors = await rejected(
+        session, ImportKind.EMPLOYEES, write_csv(tmp_path / "pegawai.csv", [EMPLOYEE_HEADER, MARIA, several])
+    )
+
+    assert where(errors) == [
+        (3, "nip"),
+        (3, "nama"),
+        (3, "jenis_jabatan"),
+        (3, "golongan"),
+        (3, "telepon"),
+        (3, "email"),
+    ]
+    assert errors[0].reason == "NIP tidak valid: tanggal lahir mustahil (1986-02-30)"
+
+
 async def test_a_phone_number_already_on_another_asn_is_refused(
     session: AsyncSession, tmp_path: Path
 ) -> None:
