@@ -1,8 +1,9 @@
 """The dispatcher: sends what is due in the outbox at Telegram's limits and records the outcome.
 
-Each round claims a batch of due rows (`db.outbox.claim`), sends them concurrently through
-one pacer — at most `rate` messages a second overall, at most one a `per_chat_interval` per
-chat — and writes each outcome as it comes, a few rows per commit:
+Each round claims a batch of due rows (`db.outbox.claim`; by default about a second's sends),
+sends them through one pacer — at most `rate` messages a second overall, at most one a
+`per_chat_interval` per chat, at most `concurrency` in flight — and writes the outcomes as they
+come, `commit_every` rows per commit and at least every `commit_interval` seconds:
 
 * accepted → sent;
 * 429 (RetryAfter) → every send of this dispatcher pauses for `retry_after`; the row goes
@@ -22,27 +23,34 @@ that have no row left to send are marked done and their creator's report is queu
 (`db.broadcast.finish`).
 
 A row is claimed before it is sent and recorded after, so a crash re-sends at most the rows
-of the batch in flight at that moment (see README: at-least-once delivery).
+of the batch in flight at that moment, in practice those sent in the last `commit_interval`
+(see README: at-least-once delivery).  Sends are posted without PTB's `Bot.send_message`
+(see `deliver`), which spent more CPU than the HTTP exchange itself.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import socket
 import time
 import warnings
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Bot, Message
+from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+from telegram.ext import ExtBot
+from telegram.request import RequestData
+
+# RequestData's parts; not re-exported by telegram.request, but what every Bot method posts
+from telegram.request._requestparameter import RequestParameter
 
 from bot.context import SERVICES_KEY, BotApplication, Context, Services
 from db import broadcast, outbox
@@ -54,6 +62,9 @@ log = logging.getLogger(__name__)
 #: Telegram's free broadcast limit; above it a send must opt in to paid broadcasting.
 FREE_RATE = 30.0
 DEFAULT_LANGUAGE = "id"
+#: Bounds of the default batch, which is a second's sends at `rate`.
+MIN_BATCH = 100
+MAX_BATCH = 500
 #: Share of the lease within which a claimed row may still be sent.
 LEASE_MARGIN = 0.8
 
@@ -110,14 +121,58 @@ class Pacer:
                 await asyncio.sleep(start - now)
 
 
-@dataclass(frozen=True, slots=True)
-class _Outcome:
-    """What happened to one claimed row, to be written by the recorder."""
+#: Writes the outcome of one row that is not a plain "sent" (those are written many at a time).
+_Write = Callable[[AsyncSession], Awaitable[object]]
 
-    row: outbox.Claimed
-    write: Callable[[AsyncSession], Awaitable[object]] | None = None
-    #: (row id, Telegram's message id, when) of a sent row: these are written many at a time.
-    sent: tuple[int, int, datetime] | None = None
+
+class _Recorder:
+    """Writes the outcomes of one batch on one session, the sent rows many to an UPDATE: a commit
+    every `every` outcomes, and at least every `interval` seconds while any are waiting (a row
+    sent but not yet recorded would be sent again by whoever reclaims it after its lease)."""
+
+    def __init__(self, session: AsyncSession, *, every: int, interval: float) -> None:
+        self.session = session
+        self.every = every
+        self.interval = interval
+        self._sent: list[tuple[int, int, datetime]] = []
+        self._writes: list[_Write] = []
+        self._lock = asyncio.Lock()
+
+    def sent(self, outbox_id: int, message_id: int, at: datetime) -> None:
+        """Telegram accepted the row's message."""
+        self._sent.append((outbox_id, message_id, at))
+
+    def write(self, write: _Write) -> None:
+        """Any other outcome."""
+        self._writes.append(write)
+
+    @property
+    def waiting(self) -> int:
+        """Outcomes not yet written."""
+        return len(self._sent) + len(self._writes)
+
+    async def maybe_flush(self) -> None:
+        """Write and commit if `every` outcomes are waiting and no flush is under way."""
+        if self.waiting >= self.every and not self._lock.locked():
+            await self.flush()
+
+    async def keep_flushing(self, done: asyncio.Event) -> None:
+        """Until `done`: write what is waiting every `interval` seconds."""
+        while not done.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(done.wait(), timeout=self.interval)
+            if self.waiting and not self._lock.locked():
+                await self.flush()
+
+    async def flush(self) -> None:
+        """Write and commit every outcome collected so far."""
+        async with self._lock:
+            sent, self._sent = self._sent, []
+            writes, self._writes = self._writes, []
+            for write in writes:
+                await write(self.session)
+            await outbox.mark_sent_many(self.session, sent)
+            await self.session.commit()
 
 
 class Dispatcher:
@@ -131,13 +186,15 @@ class Dispatcher:
         worker_id: str | None = None,
         rate: float | None = None,
         per_chat_interval: float = 1.0,
-        batch: int = 100,
+        batch: int | None = None,
+        concurrency: int = 100,
         lease: timedelta = timedelta(minutes=2),
         max_attempts: int = 5,
         backoff: timedelta = timedelta(seconds=2),
         max_backoff: timedelta = timedelta(minutes=5),
         idle_interval: float = 1.0,
-        commit_every: int = 20,
+        commit_every: int = 100,
+        commit_interval: float = 0.1,
         sweep_interval: float = 60.0,
     ) -> None:
         self.services = services
@@ -145,13 +202,16 @@ class Dispatcher:
         self.worker_id = worker_id or default_worker_id()
         self.rate = float(rate if rate is not None else services.settings.broadcast_rate)
         self.per_chat_interval = per_chat_interval
-        self.batch = batch
+        # about a second's sends per claim: the per-batch queries weigh little at high rates
+        self.batch = batch if batch is not None else min(MAX_BATCH, max(MIN_BATCH, round(self.rate)))
         self.lease = lease
         self.max_attempts = max_attempts
         self.backoff = backoff
         self.max_backoff = max_backoff
         self.idle_interval = idle_interval
         self.commit_every = commit_every
+        self.commit_interval = commit_interval
+        self.concurrency = concurrency
         self.sweep_interval = sweep_interval
         self._next_sweep = 0.0
         self.pacer = Pacer(self.rate)
@@ -192,28 +252,45 @@ class Dispatcher:
         # a row still waiting for its turn this late (a long flood wait) goes back unsent rather
         # than risk a send after its lease ended and another dispatcher reclaimed it
         send_by = time.monotonic() + LEASE_MARGIN * self.lease.total_seconds()
-        queue: asyncio.Queue[_Outcome | None] = asyncio.Queue()
-        recorder = asyncio.create_task(self._record(queue))
-        try:
+        async with self.services.sessions() as session:
+            recorder = _Recorder(session, every=self.commit_every, interval=self.commit_interval)
             seen: set[int] = set()
-            sends = []
+            sends: list[tuple[outbox.Claimed, str, Attachment | None]] = []
             for row in claimed:
                 language, blocked = accounts.get(row.chat_id, (DEFAULT_LANGUAGE, False))
                 if blocked:
-                    queue.put_nowait(self._skip_blocked(row, "chat already marked inactive"))
+                    recorder.write(self._skip_blocked(row, "chat already marked inactive"))
                 elif (row.chat_id, row.kind) in silenced:
-                    queue.put_nowait(self._skip_unwanted(row))
+                    recorder.write(self._skip_unwanted(row))
                 elif row.chat_id in seen:
                     # one message per chat per batch; the next one waits its turn in the outbox
-                    queue.put_nowait(self._defer(row))
+                    recorder.write(self._defer(row))
                 else:
                     seen.add(row.chat_id)
                     attachment = None if row.announcement_id is None else media.get(row.announcement_id)
-                    sends.append(self._send(row, language, attachment, send_by, queue))
-            await asyncio.gather(*sends)
-        finally:
-            queue.put_nowait(None)
-            await recorder
+                    sends.append((row, language, attachment))
+            turns = iter(sends)
+
+            async def sender() -> None:
+                for row, language, attachment in turns:
+                    await self._send(row, language, attachment, send_by, recorder)
+                    await recorder.maybe_flush()
+
+            done = asyncio.Event()
+            ticker = asyncio.create_task(recorder.keep_flushing(done))
+            try:
+                async with asyncio.TaskGroup() as senders:
+                    for _ in range(min(self.concurrency, len(sends))):
+                        senders.create_task(sender())
+            finally:
+                done.set()
+                await ticker
+                await recorder.flush()
+            # every announcement under way, not only this batch's: a blocked chat's rows of other
+            # announcements were skipped too, and a crash may have fallen between the last
+            # outcome and this check; two UPDATEs over the few announcements under way
+            await broadcast.finish(session, now=self.services.clock())
+            await session.commit()
         return len(claimed)
 
     async def drain(self, stop: asyncio.Event | None = None) -> int:
@@ -244,43 +321,41 @@ class Dispatcher:
         language: str,
         attachment: Attachment | None,
         send_by: float,
-        queue: asyncio.Queue[_Outcome | None],
+        recorder: _Recorder,
     ) -> None:
         try:
             text = self._text(row, language)
         except Exception as exc:
             log.warning("outbox row %s cannot be rendered: %s", row.id, exc)
-            queue.put_nowait(self._fail(row, f"render: {exc}"))
+            recorder.write(self._fail(row, f"render: {exc}"))
             return
         wait = self._chat_free_at.get(row.chat_id, 0.0) - time.monotonic()
         if wait > 0:
             await asyncio.sleep(wait)
         await self.pacer.acquire()
         if time.monotonic() > send_by:
-            queue.put_nowait(
-                self._later(row, timedelta(0), "deferred: lease running out", count_attempt=False)
-            )
+            recorder.write(self._later(row, timedelta(0), "deferred: lease running out", count_attempt=False))
             return
         try:
-            message = await deliver(
+            message_id = await deliver(
                 self.bot, chat_id=row.chat_id, text=text, attachment=attachment, paid=self.paid_broadcast
             )
         except RetryAfter as exc:
             seconds = retry_after_seconds(exc)
             self.pacer.pause(seconds)
             log.warning("flood control: all sends pause for %.1f s", seconds)
-            queue.put_nowait(self._later(row, timedelta(seconds=seconds), str(exc), count_attempt=False))
+            recorder.write(self._later(row, timedelta(seconds=seconds), str(exc), count_attempt=False))
         except Forbidden as exc:
-            queue.put_nowait(self._skip_blocked(row, exc.message))
+            recorder.write(self._skip_blocked(row, exc.message))
         except (BadRequest, ChatMigrated) as exc:
-            queue.put_nowait(self._fail(row, exc.message))
+            recorder.write(self._fail(row, exc.message))
         except TelegramError as exc:  # NetworkError, TimedOut, 5xx and anything unforeseen
-            queue.put_nowait(self._retry_or_fail(row, exc.message))
+            recorder.write(self._retry_or_fail(row, exc.message))
         except Exception as exc:  # a bug must not leave the row claimed until its lease ends
             log.exception("sending outbox row %s failed unexpectedly", row.id)
-            queue.put_nowait(self._retry_or_fail(row, repr(exc)))
+            recorder.write(self._retry_or_fail(row, repr(exc)))
         else:
-            queue.put_nowait(_Outcome(row, sent=(row.id, message.message_id, self.services.clock())))
+            recorder.sent(row.id, message_id, self.services.clock())
         finally:
             self._chat_free_at[row.chat_id] = time.monotonic() + self.per_chat_interval
 
@@ -293,113 +368,85 @@ class Dispatcher:
 
     # -- outcomes ----------------------------------------------------------------------------
 
-    def _fail(self, row: outbox.Claimed, reason: str) -> _Outcome:
+    def _fail(self, row: outbox.Claimed, reason: str) -> _Write:
         log.info("outbox row %s failed: %s", row.id, reason)
-        return _Outcome(
-            row, lambda s: outbox.mark_failed(s, outbox_id=row.id, worker=self.worker_id, reason=reason)
-        )
+        return lambda s: outbox.mark_failed(s, outbox_id=row.id, worker=self.worker_id, reason=reason)
 
-    def _later(self, row: outbox.Claimed, delay: timedelta, reason: str, *, count_attempt: bool) -> _Outcome:
+    def _later(self, row: outbox.Claimed, delay: timedelta, reason: str, *, count_attempt: bool) -> _Write:
         due_at = self.services.clock() + delay
-        return _Outcome(
-            row,
-            lambda s: outbox.retry_later(
-                s,
-                outbox_id=row.id,
-                worker=self.worker_id,
-                due_at=due_at,
-                reason=reason,
-                count_attempt=count_attempt,
-            ),
+        return lambda s: outbox.retry_later(
+            s,
+            outbox_id=row.id,
+            worker=self.worker_id,
+            due_at=due_at,
+            reason=reason,
+            count_attempt=count_attempt,
         )
 
-    def _defer(self, row: outbox.Claimed) -> _Outcome:
+    def _defer(self, row: outbox.Claimed) -> _Write:
         return self._later(
             row, timedelta(seconds=self.per_chat_interval), "deferred: chat busy", count_attempt=False
         )
 
-    def _retry_or_fail(self, row: outbox.Claimed, reason: str) -> _Outcome:
+    def _retry_or_fail(self, row: outbox.Claimed, reason: str) -> _Write:
         if row.attempts >= self.max_attempts:
             return self._fail(row, f"gave up after {row.attempts} attempts: {reason}")
         delay = min(self.backoff * 2 ** (row.attempts - 1), self.max_backoff)
         return self._later(row, delay, reason, count_attempt=True)
 
-    def _skip_blocked(self, row: outbox.Claimed, reason: str) -> _Outcome:
+    def _skip_blocked(self, row: outbox.Claimed, reason: str) -> _Write:
         now = self.services.clock()
-        return _Outcome(
-            row,
-            lambda s: outbox.mark_blocked(s, outbox_id=row.id, chat_id=row.chat_id, now=now, reason=reason),
-        )
+        return lambda s: outbox.mark_blocked(s, outbox_id=row.id, chat_id=row.chat_id, now=now, reason=reason)
 
-    def _skip_unwanted(self, row: outbox.Claimed) -> _Outcome:
-        return _Outcome(
-            row,
-            lambda s: outbox.mark_skipped(
-                s, outbox_id=row.id, worker=self.worker_id, reason=f"{row.kind.value} turned off by the user"
-            ),
-        )
-
-    async def _record(self, queue: asyncio.Queue[_Outcome | None]) -> None:
-        """Write outcomes as they come, committing every `commit_every` rows or when idle; then
-        mark done the announcements that have nothing left to send."""
-        async with self.services.sessions() as session:
-            sent: list[tuple[int, int, datetime]] = []
-            pending = 0
-            while True:
-                if pending and queue.empty():
-                    await _commit(session, sent)
-                    pending = 0
-                outcome = await queue.get()
-                if outcome is None:
-                    break
-                if outcome.sent is not None:
-                    sent.append(outcome.sent)
-                elif outcome.write is not None:
-                    await outcome.write(session)
-                pending += 1
-                if pending >= self.commit_every:
-                    await _commit(session, sent)
-                    pending = 0
-            await _commit(session, sent)
-            # every announcement under way, not only this batch's: a blocked chat's rows of other
-            # announcements were skipped too, and a crash may have fallen between the last
-            # outcome and this check; two UPDATEs over the few announcements under way
-            await broadcast.finish(session, now=self.services.clock())
-            await session.commit()
+    def _skip_unwanted(self, row: outbox.Claimed) -> _Write:
+        reason = f"{row.kind.value} turned off by the user"
+        return lambda s: outbox.mark_skipped(s, outbox_id=row.id, worker=self.worker_id, reason=reason)
 
 
-async def _commit(session: AsyncSession, sent: list[tuple[int, int, datetime]]) -> None:
-    """Write the sent rows collected so far in one statement, then commit."""
-    await outbox.mark_sent_many(session, sent)
-    sent.clear()
-    await session.commit()
+def _parameter(name: str, value: str | int | bool) -> RequestParameter:
+    return RequestParameter(name=name, value=value, input_files=None)
+
+
+_HTML = _parameter("parse_mode", ParseMode.HTML.value)
+_PAID = _parameter("allow_paid_broadcast", True)
+
+
+@functools.cache
+def _link_preview(options: LinkPreviewOptions) -> RequestParameter:
+    """The bot's default link preview options, converted once rather than on every send."""
+    return RequestParameter.from_input("link_preview_options", options)
 
 
 async def deliver(
     bot: Bot, *, chat_id: int, text: str, attachment: Attachment | None, paid: bool = False
-) -> Message:
-    """Send one outbox message: HTML text, or a photo or document with the text as its caption.
-    HR's preview goes through here too, so it is exactly what recipients get."""
-    paid_broadcast = True if paid else None
+) -> int:
+    """Send one outbox message: HTML text, or a photo or document with the text as its caption;
+    Telegram's id of the message.  HR's preview goes through here too, so it is exactly what
+    recipients get.
+
+    Posted through the bot's request object rather than `Bot.send_message`: that request layer
+    still turns Telegram's answers into `RetryAfter`, `Forbidden`, `BadRequest`…, while building
+    PTB's call and parsing the `Message` it returns were most of the dispatcher's CPU (`python
+    -m bench`).  The bot's default link preview options apply to a text as they would there.
+    """
+    parameters = [_parameter("chat_id", chat_id), _HTML]
     if attachment is None:
-        return await bot.send_message(
-            chat_id=chat_id, text=text, parse_mode=ParseMode.HTML, allow_paid_broadcast=paid_broadcast
-        )
-    if attachment.kind == broadcast.PHOTO:
-        return await bot.send_photo(
-            chat_id=chat_id,
-            photo=attachment.file_id,
-            caption=text,
-            parse_mode=ParseMode.HTML,
-            allow_paid_broadcast=paid_broadcast,
-        )
-    return await bot.send_document(
-        chat_id=chat_id,
-        document=attachment.file_id,
-        caption=text,
-        parse_mode=ParseMode.HTML,
-        allow_paid_broadcast=paid_broadcast,
-    )
+        method = "sendMessage"
+        parameters.append(_parameter("text", text))
+        defaults = bot.defaults if isinstance(bot, ExtBot) else None
+        if defaults is not None and defaults.link_preview_options is not None:
+            parameters.append(_link_preview(defaults.link_preview_options))
+    else:
+        photo = attachment.kind == broadcast.PHOTO
+        method = "sendPhoto" if photo else "sendDocument"
+        parameters.append(_parameter("photo" if photo else "document", attachment.file_id))
+        parameters.append(_parameter("caption", text))
+    if paid:
+        parameters.append(_PAID)
+    result = await bot.request.post(url=f"{bot.base_url}/{method}", request_data=RequestData(parameters))
+    if not isinstance(result, dict) or not isinstance(result.get("message_id"), int):
+        raise TelegramError(f"{method} answered without a message: {result!r}")
+    return int(result["message_id"])
 
 
 def schedule(application: BotApplication, *, interval: float = 1.0, **options: Any) -> Dispatcher:
