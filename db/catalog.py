@@ -257,9 +257,11 @@ async def recommendations(
     year: int,
     target: int,
     kinds: frozenset[EventKind] | None = None,
+    event_id: int | None = None,
     limit: int = 5,
 ) -> list[Recommendation]:
-    """Events to recommend to an ASN, best first (six queries).
+    """Events to recommend to an ASN, best first (six queries); with `event_id`, whether and
+    why that one event is recommended (its reasons do not depend on the other events).
 
     Candidates: published, registration open now (`registration_opens_at` unset or past,
     `registration_deadline` ahead), not already registered by this employee (a cancelled
@@ -304,6 +306,8 @@ async def recommendations(
     ]
     if kinds is not None:
         conditions.append(Event.kind.in_(sorted(kinds)))
+    if event_id is not None:
+        conditions.append(Event.id == event_id)
     events = [
         event
         for event in await session.scalars(select(Event).where(*conditions))

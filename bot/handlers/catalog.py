@@ -138,8 +138,8 @@ async def on_detail_button(update: Update, context: Context) -> None:
         event = await catalog.event_card(session, event_id=event_id)
         recommendation = None
         if event is not None and me.employee is not None:
-            ranked = await _recommended(session, context, me, view)
-            recommendation = next((r for r in ranked if r.event.id == event_id and _has_reason(r)), None)
+            ranked = await _recommended(session, context, me, view, event_id=event_id)
+            recommendation = next((r for r in ranked if _has_reason(r)), None)
     label = context.services.renderer.label
     back = InlineKeyboardButton(label("button.back_to_list", me.language), callback_data=view.data())
     if event is None:
@@ -164,7 +164,7 @@ def _has_reason(recommendation: Recommendation) -> bool:
 
 
 async def _recommended(
-    session: AsyncSession, context: Context, me: Caller, view: View
+    session: AsyncSession, context: Context, me: Caller, view: View, *, event_id: int | None = None
 ) -> list[Recommendation]:
     assert me.employee is not None
     return await catalog.recommendations(
@@ -174,6 +174,7 @@ async def _recommended(
         year=office_today(context).year,
         target=context.services.settings.jp_target,
         kinds=KINDS[view.kind],
+        event_id=event_id,
         limit=1000,
     )
 

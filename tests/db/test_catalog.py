@@ -284,6 +284,19 @@ async def test_trainings_closing_the_largest_gap_come_first(
     assert [r.event.code for r in top] == ["PPI-01", "PP-B", "PP-A"]
     assert [r.event.code for r in seminars] == ["KS-01", "SEM-UMUM"]
 
+    # one event's reasons, as its detail view asks: the same as in the whole list
+    for listed in offered:
+        alone = await recommendations(
+            session, employee_id=yohanes.id, now=NOW, year=2026, target=20, event_id=listed.event.id
+        )
+        assert alone == [listed]
+    assert (
+        await recommendations(
+            session, employee_id=yohanes.id, now=NOW, year=2026, target=20, event_id=waitlisted.id
+        )
+        == []
+    )
+
 
 async def test_an_asn_past_twenty_jp_without_gaps_still_sees_events(session: AsyncSession) -> None:
     maria = await make_employee(session, position=ANALYST)
