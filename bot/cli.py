@@ -88,7 +88,9 @@ def _parser() -> argparse.ArgumentParser:
     send.add_argument("--event", help="the registrants of this event code")
     send.add_argument("--gap", help="ASN below their standard in this competency")
     send.add_argument("--below-jp", action="store_true", help="ASN below the JP target this year")
-    send.add_argument("--at", help="send at YYYY-MM-DD HH:MM office time (the running bot sends it)")
+    send.add_argument(
+        "--at", help="send at this office time, e.g. '1/12/2026 08.00' (the running bot sends it)"
+    )
     send.add_argument("--dry-run", action="store_true", help="only show the count and the preview")
     verify = commands.add_parser("verify", help="is this certificate genuine? (exit 0 yes, 1 no)")
     verify.add_argument("code")
@@ -270,10 +272,11 @@ class Cli:
             return self.fail("cli.broadcast_empty")
         at: datetime | None = None
         if args.at is not None:
-            try:
-                at = datetime.strptime(args.at, "%Y-%m-%d %H:%M").replace(tzinfo=self.settings.timezone)
-            except ValueError:
+            at = announcements.parse_when(args.at, timezone=self.settings.timezone)
+            if at is None:
                 return self.fail("cli.broadcast_bad_time", value=args.at)
+            if at <= utcnow():
+                return self.fail("cli.broadcast_past_time", value=args.at)
         audience = announcements.Audience(
             units=tuple(args.unit),
             position_types=tuple(args.position_type),
@@ -298,6 +301,8 @@ class Cli:
                 recipients = await announcements.count(session, audience=audience, year=year, target=target)
                 self.say("cli.broadcast_count", count=recipients)
                 self.say("cli.broadcast_preview", text=text)
+                if recipients == 0:
+                    self.say("cli.broadcast_nobody")
                 if dry_run or recipients == 0:
                     return 0
                 announcement = await announcements.announce(

@@ -130,3 +130,21 @@ def test_a_bad_setting_stops_the_cli_with_the_variable_named(
     monkeypatch.setenv("BROADCAST_RATE", "cepat")
     assert main(["db", "upgrade"]) == 2
     assert "BROADCAST_RATE" in capsys.readouterr().err
+
+
+def test_a_broadcast_time_is_read_like_everywhere_else_and_refused_when_past(
+    env: Path, database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["db", "upgrade"]) == 0
+    text = ["broadcast", "--text", "Rapat koordinasi"]
+
+    assert main([*text, "--at", "besok pagi"]) == 1
+    assert "Waktu tidak dikenali: besok pagi" in capsys.readouterr().err
+    assert main([*text, "--at", "31/02/2099 08.00"]) == 1
+    assert "Waktu tidak dikenali" in capsys.readouterr().err
+    assert main([*text, "--at", "1/12/2020 08.00"]) == 1
+    assert "1/12/2020 08.00 sudah lewat" in capsys.readouterr().err
+
+    # accepted: on to the count (nobody is linked in this database, so nothing is queued)
+    assert main([*text, "--at", "1/12/2099 pukul 08.00"]) == 0
+    assert "Tidak ada ASN dengan akun terhubung pada sasaran ini" in capsys.readouterr().out

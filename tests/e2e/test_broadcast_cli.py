@@ -3,13 +3,17 @@ recipient gets the announcement once, with a progress bar to watch."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli import Cli
 from bot.local_api import LocalBotApi
 from bot.settings import Settings
-from db.broadcast import Audience
+from db.broadcast import Audience, parse_when
+from db.models import Announcement
 from tests.utils.factories import make_employee
 from tests.utils.phones import linked_phone
 
@@ -44,4 +48,18 @@ async def test_a_dry_run_only_counts(
     cli = Cli(settings.model_copy(update={"telegram_api_base_url": api.base_url}))
     assert await cli.send_broadcast(text="Uji", audience=Audience(), at=None, dry_run=True) == 0
     assert "Penerima: 1 ASN" in capsys.readouterr().out
+    assert phone.history == []
+
+
+async def test_a_scheduled_broadcast_waits_for_the_running_bot(
+    api: LocalBotApi, settings: Settings, session: AsyncSession, capsys: pytest.CaptureFixture[str]
+) -> None:
+    phone = await linked_phone(session, api, await make_employee(session), user_id=34)
+    cli = Cli(settings.model_copy(update={"telegram_api_base_url": api.base_url}))
+    at = parse_when("1/12/2099 pukul 08.00", timezone=settings.timezone)
+    assert at == datetime(2099, 12, 1, 0, 0, tzinfo=UTC)  # 08.00 WITA
+    assert await cli.send_broadcast(text="Uji", audience=Audience(), at=at, dry_run=False) == 0
+    assert "Pengumuman dijadwalkan" in capsys.readouterr().out
+    announcement = (await session.scalars(select(Announcement))).one()
+    assert announcement.scheduled_at == at
     assert phone.history == []
