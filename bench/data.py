@@ -25,6 +25,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from db.engine import session_factory
 from db.models import (
+    Announcement,
+    AnnouncementStatus,
     Assessment,
     Employee,
     LearningRecord,
@@ -213,7 +215,9 @@ async def populate(
 
 
 async def add_recipients(engine: AsyncEngine, *, first: int, count: int, text: str, due_at: datetime) -> None:
-    """`count` Telegram accounts (ids from `first`) and one pending outbox message to each."""
+    """`count` Telegram accounts (ids from `first`) and an announcement under way to them: one
+    pending outbox row each, as `asn-bot broadcast` leaves it (so the dispatcher also checks
+    after each batch whether the announcement is finished, and marks it done at the end)."""
     chat_ids = range(first, first + count)
     async with engine.begin() as conn:
         await _insert(
@@ -223,6 +227,17 @@ async def add_recipients(engine: AsyncEngine, *, first: int, count: int, text: s
                 {"telegram_user_id": chat, "chat_id": chat, "language": "id", "created_at": due_at}
                 for chat in chat_ids
             ],
+        )
+        announcement_id = await conn.scalar(
+            insert(Announcement)
+            .values(
+                text=text,
+                audience={},
+                recipient_count=count,
+                status=AnnouncementStatus.SENDING,
+                created_at=due_at,
+            )
+            .returning(Announcement.id)
         )
         await _insert(
             conn,
@@ -234,6 +249,7 @@ async def add_recipients(engine: AsyncEngine, *, first: int, count: int, text: s
                     "due_at": due_at,
                     "text": text,
                     "context": {},
+                    "announcement_id": announcement_id,
                     "state": OutboxState.PENDING,
                     "attempts": 0,
                 }

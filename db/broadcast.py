@@ -684,8 +684,9 @@ async def finish(
     session: AsyncSession, *, now: datetime, announcement_ids: Iterable[int] | None = None
 ) -> list[int]:
     """Mark done the announcements (these, or every one under way when None) with no row left
-    to send, and queue each one's report to its creator; the ids marked done. Set-based: one
-    UPDATE whatever the number of rows, cheap enough to run after every dispatcher batch and,
+    to send, and queue each one's report to its creator; the ids marked done. One index probe
+    per announcement under way, whatever its number of rows: cheap enough to run after every
+    dispatcher batch and,
     when the dispatcher is idle, every `Dispatcher.sweep_interval` seconds: that catches
     announcements whose last rows were skipped or deleted elsewhere (a blocked chat, a chat
     erasing its data) or whose dispatcher died before this check. Leaves the commit to the
@@ -701,18 +702,29 @@ async def finish(
         if not ids:
             return []
         chosen = Announcement.id.in_(ids)
-    unsent = (
-        select(OutboxMessage.id)
-        .where(
-            OutboxMessage.announcement_id == Announcement.id,
-            OutboxMessage.state.in_((OutboxState.PENDING, OutboxState.SENDING)),
-        )
-        .exists()
+    unsent = OutboxMessage.state.in_((OutboxState.PENDING, OutboxState.SENDING))
+    # First, per announcement under way, one probe of the (announcement, state) index for a row
+    # left to send: as a single anti-join PostgreSQL read every pending row of the outbox, and
+    # SQLite every row of the announcement already sent, after every dispatcher batch.
+    under_way = await session.scalars(
+        select(Announcement.id).where(chosen, Announcement.status == AnnouncementStatus.SENDING)
     )
+    finished = [
+        announcement_id
+        for announcement_id in under_way.all()
+        if await session.scalar(
+            select(OutboxMessage.id).where(OutboxMessage.announcement_id == announcement_id, unsent).limit(1)
+        )
+        is None
+    ]
+    if not finished:
+        return []
+    # The UPDATE checks again, so a row written meanwhile keeps its announcement under way.
+    left = select(OutboxMessage.id).where(OutboxMessage.announcement_id == Announcement.id, unsent).exists()
     done = (
         await session.execute(
             update(Announcement)
-            .where(chosen, Announcement.status == AnnouncementStatus.SENDING, ~unsent)
+            .where(Announcement.id.in_(finished), Announcement.status == AnnouncementStatus.SENDING, ~left)
             .values(status=AnnouncementStatus.DONE, finished_at=now)
             .returning(Announcement.id, Announcement.created_by, Announcement.text, Announcement.scheduled_at)
             .execution_options(synchronize_session=False)

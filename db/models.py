@@ -459,7 +459,12 @@ class OutboxMessage(Base):
     """One proactive message to one chat; every reminder and broadcast goes through here."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_state_due", "state", "due_at"),)
+    __table_args__ = (
+        Index("ix_outbox_state_due", "state", "due_at"),
+        # an announcement's rows by state: its progress, and whether any is left to send (asked
+        # after every dispatcher batch; by announcement alone that read every row already sent)
+        Index("ix_outbox_announcement_state", "announcement_id", "state"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
@@ -468,9 +473,7 @@ class OutboxMessage(Base):
     template: Mapped[str | None] = mapped_column(String(80))
     context: Mapped[dict[str, Any]] = mapped_column(default=dict)
     text: Mapped[str | None] = mapped_column(Text)
-    announcement_id: Mapped[int | None] = mapped_column(
-        ForeignKey("announcements.id", ondelete="CASCADE"), index=True
-    )
+    announcement_id: Mapped[int | None] = mapped_column(ForeignKey("announcements.id", ondelete="CASCADE"))
     due_at: Mapped[datetime]
     state: Mapped[OutboxState] = mapped_column(
         _enum(OutboxState), default=OutboxState.PENDING, server_default=OutboxState.PENDING.value

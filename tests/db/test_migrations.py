@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection
+from sqlalchemy import Connection, insert, inspect, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from db.models import Base
+from db.migrate import alembic_config
+from db.models import Base, NotificationKind, OutboxMessage
+from db.types import utcnow
 
 
 async def test_migrated_schema_matches_the_models(engine: AsyncEngine) -> None:
@@ -17,3 +23,27 @@ async def test_migrated_schema_matches_the_models(engine: AsyncEngine) -> None:
 
     async with engine.connect() as connection:
         assert await connection.run_sync(diff) == []
+
+
+async def test_the_outbox_index_migration_keeps_the_rows_both_ways(engine: AsyncEngine) -> None:
+    def migrate(connection: Connection, step: Callable[[Config, str], None], revision: str) -> None:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        step(config, revision)
+
+    def indexes(connection: Connection) -> set[str]:
+        return {index["name"] for index in inspect(connection).get_indexes("outbox") if index["name"]}
+
+    async with engine.begin() as connection:
+        await connection.execute(
+            insert(OutboxMessage).values(
+                chat_id=42, kind=NotificationKind.ANNOUNCEMENT, text="Uji", due_at=utcnow(), context={}
+            )
+        )
+        await connection.run_sync(migrate, command.downgrade, "0001")
+        assert "ix_outbox_announcement_id" in await connection.run_sync(indexes)
+        await connection.run_sync(migrate, command.upgrade, "head")
+        found = await connection.run_sync(indexes)
+        assert "ix_outbox_announcement_state" in found
+        assert "ix_outbox_announcement_id" not in found
+        assert await connection.scalar(select(OutboxMessage.text)) == "Uji"
