@@ -4,11 +4,13 @@ each with the events recommended to close what is missing."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import OrderedDict
 from collections.abc import Hashable
 
 from telegram import Chat, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
+from telegram.constants import ChatAction
+from telegram.error import BadRequest, TelegramError
 
 from bot import charts
 from bot.context import Context
@@ -67,6 +69,10 @@ async def _send_chart(
         else:
             return
     title, required_label, assessed_label = texts
+    # "sending a photo…" in the chat while it is drawn: a fraction of a second, longer when many
+    # ask at once; cosmetic, so a failure to show it is no reason to fail the answer
+    with contextlib.suppress(TelegramError):
+        await chat.send_action(ChatAction.UPLOAD_PHOTO)
     png = await asyncio.to_thread(
         charts.competency_chart,
         status,
