@@ -43,7 +43,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Bot, LinkPreviewOptions
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ExtBot
@@ -53,6 +53,7 @@ from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
 from bot.context import SERVICES_KEY, BotApplication, Context, Services
+from bot.keyboards import outbox_keyboard
 from db import broadcast, outbox
 from db.broadcast import Attachment
 from messages import pick_language
@@ -325,6 +326,7 @@ class Dispatcher:
     ) -> None:
         try:
             text = self._text(row, language)
+            keyboard = outbox_keyboard(self.services.renderer, pick_language(language), row.kind, row.context)
         except Exception as exc:
             log.warning("outbox row %s cannot be rendered: %s", row.id, exc)
             recorder.write(self._fail(row, f"render: {exc}"))
@@ -338,7 +340,12 @@ class Dispatcher:
             return
         try:
             message_id = await deliver(
-                self.bot, chat_id=row.chat_id, text=text, attachment=attachment, paid=self.paid_broadcast
+                self.bot,
+                chat_id=row.chat_id,
+                text=text,
+                attachment=attachment,
+                keyboard=keyboard,
+                paid=self.paid_broadcast,
             )
         except RetryAfter as exc:
             seconds = retry_after_seconds(exc)
@@ -418,11 +425,17 @@ def _link_preview(options: LinkPreviewOptions) -> RequestParameter:
 
 
 async def deliver(
-    bot: Bot, *, chat_id: int, text: str, attachment: Attachment | None, paid: bool = False
+    bot: Bot,
+    *,
+    chat_id: int,
+    text: str,
+    attachment: Attachment | None,
+    keyboard: InlineKeyboardMarkup | None = None,
+    paid: bool = False,
 ) -> int:
-    """Send one outbox message: HTML text, or a photo or document with the text as its caption;
-    Telegram's id of the message.  HR's preview goes through here too, so it is exactly what
-    recipients get.
+    """Send one outbox message: HTML text, or a photo or document with the text as its caption,
+    with `keyboard` under it; Telegram's id of the message.  HR's preview goes through here
+    too, so it is exactly what recipients get.
 
     Posted through the bot's request object rather than `Bot.send_message`: that request layer
     still turns Telegram's answers into `RetryAfter`, `Forbidden`, `BadRequest`…, while building
@@ -441,6 +454,8 @@ async def deliver(
         method = "sendPhoto" if photo else "sendDocument"
         parameters.append(_parameter("photo" if photo else "document", attachment.file_id))
         parameters.append(_parameter("caption", text))
+    if keyboard is not None:
+        parameters.append(RequestParameter.from_input("reply_markup", keyboard))
     if paid:
         parameters.append(_PAID)
     result = await bot.request.post(url=f"{bot.base_url}/{method}", request_data=RequestData(parameters))

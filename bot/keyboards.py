@@ -93,6 +93,28 @@ def settings(
     return InlineKeyboardMarkup(rows)
 
 
+def rating_stars(renderer: Renderer, lang: str, registration_id: int) -> list[InlineKeyboardButton]:
+    """⭐1 … ⭐5 for rating an attended event: in `/pendaftaran` and under the evaluation request."""
+    return [
+        InlineKeyboardButton(
+            renderer.label("button.star", lang, n=n),
+            callback_data=callback("reg", "star", f"{registration_id}:{n}"),
+        )
+        for n in range(1, 6)
+    ]
+
+
+def outbox_keyboard(
+    renderer: Renderer, lang: str, kind: NotificationKind, context: dict[str, object]
+) -> InlineKeyboardMarkup | None:
+    """The buttons an outbox message carries, made when it is sent (in the recipient's language
+    then): the evaluation request gets the rating stars, so rating is one press away."""
+    registration_id = context.get("registration_id")
+    if kind is NotificationKind.EVALUATION and isinstance(registration_id, int):
+        return InlineKeyboardMarkup([rating_stars(renderer, lang, registration_id)])
+    return None
+
+
 def confirm_erase(renderer: Renderer, lang: str) -> InlineKeyboardMarkup:
     """Yes / no for `/hapus_data`."""
     return InlineKeyboardMarkup(

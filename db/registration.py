@@ -1222,7 +1222,7 @@ async def _request_evaluation(
         chat_id=chat_id,
         kind=NotificationKind.EVALUATION,
         template="reg_rate_request",
-        context={"title": event.title},
+        context={"title": event.title, "registration_id": registration.id},
         due_at=max(now, event.ends_at),
         dedupe_key=f"evaluation:{registration.id}",
     )

@@ -22,7 +22,7 @@ from bot.calendar import CalendarEntry, build_ics, entry_uid
 from bot.certificates import CertificateText, build_certificate
 from bot.context import BotApplication, Context
 from bot.handlers.common import office_today, who
-from bot.keyboards import callback, parse_callback
+from bot.keyboards import callback, parse_callback, rating_stars
 from bot.replies import edit, reply
 from db import catalog, registration, registration_views
 from db.accounts import Caller
@@ -440,13 +440,7 @@ async def _ask_rating(pressed: Pressed) -> None:
     """⭐ Beri nilai: five star buttons."""
     update, context, _session, me, item = pressed.unpack()
     lang, rid = me.language, item.registration_id
-    label = context.services.renderer.label
-    stars = [
-        InlineKeyboardButton(
-            label("button.star", lang, n=n), callback_data=callback("reg", "star", f"{rid}:{n}")
-        )
-        for n in range(1, 6)
-    ]
+    stars = rating_stars(context.services.renderer, lang, rid)
     back = _button(context, lang, "button.back", callback("reg", "open", rid))
     await edit(
         update,
