@@ -275,8 +275,6 @@ class Cli:
             at = announcements.parse_when(args.at, timezone=self.settings.timezone)
             if at is None:
                 return self.fail("cli.broadcast_bad_time", value=args.at)
-            if at <= utcnow():
-                return self.fail("cli.broadcast_past_time", value=args.at)
         audience = announcements.Audience(
             units=tuple(args.unit),
             position_types=tuple(args.position_type),
@@ -297,6 +295,9 @@ class Cli:
         now = services.clock()
         year, target = now.astimezone(self.settings.timezone).year, self.settings.jp_target
         try:
+            if at is not None and at <= now:
+                when = self.renderer.format_datetime(at, self.settings.cli_language)
+                return self.fail("cli.broadcast_past_time", value=when)
             async with services.sessions() as session:
                 recipients = await announcements.count(session, audience=audience, year=year, target=target)
                 self.say("cli.broadcast_count", count=recipients)

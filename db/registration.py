@@ -1286,19 +1286,18 @@ async def mark_attended(
 async def rate(
     session: AsyncSession, *, registration_id: int, employee_id: int, rating: int, comment: str | None = None
 ) -> None:
-    """An attendee rates the event 1–5 with an optional comment (a new rating replaces the old)."""
+    """An attendee rates the event 1–5 with an optional comment. A new rating replaces the old;
+    a rating without a comment (a star pressed again) keeps the comment written before."""
     if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
         raise InvalidRating(rating)
     registration = await _own_registration(session, registration_id, employee_id)
     if registration.status is not Status.ATTENDED:
         raise NotAttended(registration.status)
-    text = comment.strip() if comment else None
-    await _rowcount(
-        session,
-        update(Registration)
-        .where(Registration.id == registration_id)
-        .values(rating=rating, comment=text or None),
-    )
+    values: dict[str, object] = {"rating": rating}
+    text = comment.strip() if comment else ""
+    if text:
+        values["comment"] = text
+    await _rowcount(session, update(Registration).where(Registration.id == registration_id).values(values))
     await session.commit()
 
 

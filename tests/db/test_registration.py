@@ -539,6 +539,15 @@ async def test_only_attendees_rate_and_hr_sees_the_average(
     ratings = await event_ratings(session, event_id=training.id)
     assert (ratings.average, ratings.count) == (4.5, 2)
 
+    # A star pressed again (no comment) changes the rating and keeps the comment written before.
+    await rate(session, registration_id=ones[0].registration_id, employee_id=asn[0].id, rating=3)
+    stored = await session.execute(
+        select(Registration.rating, Registration.comment)
+        .where(Registration.id == ones[0].registration_id)
+        .execution_options(populate_existing=True)
+    )
+    assert stored.one() == (3, "Bagus")
+
 
 async def test_an_attendee_gets_a_certificate_anyone_can_verify(
     session: AsyncSession, asn: list[Employee], training: Event

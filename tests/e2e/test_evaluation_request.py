@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.context import SERVICES_KEY, BotApplication
 from bot.dispatcher import Dispatcher
 from bot.local_api import LocalBotApi
-from db import accounts, registration
+from db import accounts, outbox, registration
 from db.models import NotificationKind
 from tests.e2e.conftest import Clock
 from tests.utils.domain_factories import make_event, wita
@@ -54,3 +54,28 @@ async def test_attendees_are_asked_to_rate_when_the_event_ends_unless_they_opted
     assert "Pelayanan Prima sudah selesai" in request.plain_text
     assert "/pendaftaran" in request.plain_text
     assert yohanes_phone.history == []
+
+
+async def test_a_request_queued_before_the_stars_existed_still_says_where_to_rate(
+    api: LocalBotApi, bot: BotApplication, session: AsyncSession, clock: Clock
+) -> None:
+    (maria,) = await make_employees(session, 1)
+    await linked_phone(session, api, maria, user_id=503)
+    # as `_request_evaluation` queued it before the rating stars: the title only
+    await outbox.enqueue(
+        session,
+        chat_id=503,
+        kind=NotificationKind.EVALUATION,
+        template="reg_rate_request",
+        context={"title": "Pelayanan Prima"},
+        due_at=clock.now,
+        dedupe_key="evaluation:old",
+    )
+    await session.commit()
+
+    dispatcher = Dispatcher(bot.bot_data[SERVICES_KEY], bot.bot, worker_id="test", rate=30)
+    assert await dispatcher.drain() == 1
+    (request,) = await api.phone(503).wait_replies()
+    assert "Beri nilai 1–5 (dan saran bila ada) lewat /pendaftaran" in request.plain_text
+    assert "bintang" not in request.plain_text
+    assert request.inline_keyboard is None
