@@ -39,6 +39,11 @@ class Caller:
         """Has this Telegram user proven to be an ASN on the roster?"""
         return self.employee is not None
 
+    @property
+    def is_hr(self) -> bool:
+        """May this person run HR's tools (announcements, changing or cancelling events)?"""
+        return Role.HR in self.roles
+
 
 async def identify(
     session: AsyncSession,

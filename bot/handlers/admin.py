@@ -26,7 +26,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot import exports, qr
 from bot.context import BotApplication, Context
 from bot.handlers import event_admin
-from bot.handlers.common import who
+from bot.handlers.common import button, who
 from bot.keyboards import callback, parse_callback
 from bot.replies import edit, reply
 from db import admin, registration
@@ -84,10 +84,6 @@ def _data(action: str, target: int, page: int | None = None) -> str:
     return callback(PREFIX, action, target if page is None else f"{target}:{page}")
 
 
-def _button(context: Context, lang: str, key: str, data: str, **values: object) -> InlineKeyboardButton:
-    return InlineKeyboardButton(context.services.renderer.label(key, lang, **values), callback_data=data)
-
-
 def _short(name: str) -> str:
     return name if len(name) <= NAME_LIMIT else name[: NAME_LIMIT - 1] + "…"
 
@@ -103,14 +99,14 @@ def _navigation(
 ) -> list[InlineKeyboardButton]:
     row = []
     if page > 0:
-        row.append(_button(context, lang, "button.prev", _data(action, target, page - 1)))
+        row.append(button(context, lang, "button.prev", _data(action, target, page - 1)))
     if page + 1 < pages:
-        row.append(_button(context, lang, "button.next", _data(action, target, page + 1)))
+        row.append(button(context, lang, "button.next", _data(action, target, page + 1)))
     return row
 
 
 def _back_to_event(context: Context, lang: str, event_id: int) -> list[InlineKeyboardButton]:
-    return [_button(context, lang, "admin.button.back_to_event", _data("ev", event_id))]
+    return [button(context, lang, "admin.button.back_to_event", _data("ev", event_id))]
 
 
 # ---------------------------------------------------------------------------- /admin and the event list
@@ -148,7 +144,7 @@ async def _event_list(
     first = listing.page * EVENTS_PER_PAGE
     rows = [
         [
-            _button(
+            button(
                 context,
                 lang,
                 "button.event",
@@ -161,13 +157,13 @@ async def _event_list(
     ]
     navigation = []
     if listing.page > 0:
-        navigation.append(_button(context, lang, "button.prev", callback(PREFIX, "ls", listing.page - 1)))
+        navigation.append(button(context, lang, "button.prev", callback(PREFIX, "ls", listing.page - 1)))
     if listing.page + 1 < listing.pages:
-        navigation.append(_button(context, lang, "button.next", callback(PREFIX, "ls", listing.page + 1)))
+        navigation.append(button(context, lang, "button.next", callback(PREFIX, "ls", listing.page + 1)))
     if navigation:
         rows.append(navigation)
     if scope.hr:
-        rows.append([_button(context, lang, "announce.button.open", callback("ann", "menu"))])
+        rows.append([button(context, lang, "announce.button.open", callback("ann", "menu"))])
     values: dict[str, Any] = {
         "items": listing.items,
         "page": listing.page,
@@ -237,7 +233,7 @@ async def _summary(pressed: Pressed, event_id: int) -> EventSummary | None:
 
 async def _gone(pressed: Pressed) -> None:
     """An unknown event or registration, or one outside the caller's scope (they look alike)."""
-    back = _button(pressed.context, pressed.lang, "admin.button.events", callback(PREFIX, "ls", 0))
+    back = button(pressed.context, pressed.lang, "admin.button.events", callback(PREFIX, "ls", 0))
     await edit(
         pressed.update, pressed.context, "admin_gone", pressed.lang, keyboard=InlineKeyboardMarkup([[back]])
     )
@@ -251,32 +247,30 @@ async def _event(pressed: Pressed) -> None:
     context, lang, eid = pressed.context, pressed.lang, event.id
     rows = [
         [
-            _button(context, lang, "admin.button.registrants", _data("rg", eid, 0)),
-            _button(context, lang, "admin.button.export", _data("ex", eid)),
+            button(context, lang, "admin.button.registrants", _data("rg", eid, 0)),
+            button(context, lang, "admin.button.export", _data("ex", eid)),
         ],
         [
-            _button(context, lang, "admin.button.checkin", _data("ci", eid)),
-            _button(context, lang, "admin.button.attendance", _data("at", eid, 0)),
+            button(context, lang, "admin.button.checkin", _data("ci", eid)),
+            button(context, lang, "admin.button.attendance", _data("at", eid, 0)),
         ],
     ]
     if event.decidable:
-        rows.append(
-            [_button(context, lang, "admin.button.pending", _data("pd", eid, 0), count=event.pending)]
-        )
+        rows.append([button(context, lang, "admin.button.pending", _data("pd", eid, 0), count=event.pending)])
     if event.awaiting_allocation and pressed.scope.hr:
-        rows.append([_button(context, lang, "admin.button.allocate", _data("al", eid))])
+        rows.append([button(context, lang, "admin.button.allocate", _data("al", eid))])
     if pressed.scope.hr:
         rows.append(
             [
-                _button(context, lang, "admin.button.quota_up", _data("q1", eid), count=1),
-                _button(context, lang, "admin.button.quota_up", _data("q5", eid), count=5),
+                button(context, lang, "admin.button.quota_up", _data("q1", eid), count=1),
+                button(context, lang, "admin.button.quota_up", _data("q5", eid), count=5),
             ]
         )
-        rows.append([_button(context, lang, "admin.button.remove", _data("rm", eid, 0))])
+        rows.append([button(context, lang, "admin.button.remove", _data("rm", eid, 0))])
         if not event.event_cancelled and event.starts_at > context.now():
             rows.append(event_admin.entry_buttons(context, lang, eid))
-    rows.append([_button(context, lang, "admin.button.ratings", _data("rt", eid))])
-    rows.append([_button(context, lang, "admin.button.events", callback(PREFIX, "ls", pressed.page))])
+    rows.append([button(context, lang, "admin.button.ratings", _data("rt", eid))])
+    rows.append([button(context, lang, "admin.button.events", callback(PREFIX, "ls", pressed.page))])
     await edit(pressed.update, context, "admin_event", lang, keyboard=InlineKeyboardMarkup(rows), event=event)
 
 
@@ -380,7 +374,7 @@ async def _picker(
         if action == "rm":
             rows.append(
                 [
-                    _button(
+                    button(
                         context,
                         lang,
                         "admin.button.remove_one",
@@ -393,7 +387,7 @@ async def _picker(
         elif action == "at":
             rows.append(
                 [
-                    _button(
+                    button(
                         context,
                         lang,
                         "admin.button.mark",
@@ -406,7 +400,7 @@ async def _picker(
         else:
             rows.append(
                 [
-                    _button(
+                    button(
                         context,
                         lang,
                         "admin.button.approve",
@@ -414,7 +408,7 @@ async def _picker(
                         number=item.number,
                         name=name,
                     ),
-                    _button(context, lang, "admin.button.reject", _data("no", rid, page), number=item.number),
+                    button(context, lang, "admin.button.reject", _data("no", rid, page), number=item.number),
                 ]
             )
     rows.append(_navigation(context, lang, action, event.id, page, pages))

@@ -29,13 +29,13 @@ from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 from bot.context import BotApplication, Context
 from bot.dispatcher import deliver
 from bot.handlers import account
-from bot.handlers.common import office_today, who
+from bot.handlers.common import button, office_today, who
 from bot.keyboards import callback, parse_callback
 from bot.replies import edit, reply
 from db import broadcast
 from db.accounts import Caller
 from db.broadcast import Audience, Change
-from db.models import Announcement, AnnouncementStatus, Role
+from db.models import Announcement, AnnouncementStatus
 
 PREFIX = "ann"
 HISTORY_PER_PAGE = 5
@@ -97,20 +97,12 @@ def add_handlers(application: BotApplication) -> None:
     application.add_handler(MessageHandler((filters.PHOTO | filters.Document.ALL) & private, media))
 
 
-def _button(context: Context, lang: str, key: str, data: str, **values: object) -> InlineKeyboardButton:
-    return InlineKeyboardButton(context.services.renderer.label(key, lang, **values), callback_data=data)
-
-
 def _data(action: str, *args: int) -> str:
     return callback(PREFIX, action, ":".join(str(a) for a in args) if args else None)
 
 
 def _short(name: str) -> str:
     return name if len(name) <= NAME_LIMIT else name[: NAME_LIMIT - 1] + "…"
-
-
-def _is_hr(me: Caller) -> bool:
-    return Role.HR in me.roles
 
 
 def _year(context: Context) -> int:
@@ -155,7 +147,7 @@ async def on_button(update: Update, context: Context) -> None:
         return
     async with context.db() as session:
         me = await who(session, update, context)
-        if not _is_hr(me):
+        if not me.is_hr:
             await _show(update, context, "announce_refused", me.language)
             return
         await action(Pressed(update, context, session, me, [int(part) for part in parts]))
@@ -165,9 +157,9 @@ async def _menu(pressed: Pressed) -> None:
     """📣 The announcements menu: a new one, or the history."""
     context, lang = pressed.context, pressed.lang
     rows = [
-        [_button(context, lang, "announce.button.new", _data("new"))],
-        [_button(context, lang, "announce.button.history", _data("hi", 0))],
-        [_button(context, lang, "announce.button.back_admin", callback("adm", "ls", 0))],
+        [button(context, lang, "announce.button.new", _data("new"))],
+        [button(context, lang, "announce.button.history", _data("hi", 0))],
+        [button(context, lang, "announce.button.back_admin", callback("adm", "ls", 0))],
     ]
     await _show(pressed.update, context, "announce_menu", lang, rows)
 
@@ -177,7 +169,7 @@ async def _new(pressed: Pressed) -> None:
     await broadcast.wait_for(
         pressed.session, telegram_user_id=pressed.me.telegram_user_id, step=broadcast.STEP_TEXT
     )
-    rows = [[_button(pressed.context, pressed.lang, "announce.button.cancel", _data("x", 0))]]
+    rows = [[button(pressed.context, pressed.lang, "announce.button.cancel", _data("x", 0))]]
     await _show(
         pressed.update,
         pressed.context,
@@ -197,7 +189,7 @@ async def _discard(pressed: Pressed) -> None:
     if pressed.target and not dropped:
         await _gone(pressed)
         return
-    rows = [[_button(pressed.context, pressed.lang, "announce.button.menu", _data("menu"))]]
+    rows = [[button(pressed.context, pressed.lang, "announce.button.menu", _data("menu"))]]
     await _show(pressed.update, pressed.context, "announce_discarded", pressed.lang, rows)
 
 
@@ -238,19 +230,19 @@ async def _audience(
     target = context.services.settings.jp_target
     jp_label = context.services.renderer.label("announce.button.below_jp", lang, target=target)
     rows = [
-        [_button(context, lang, "announce.button.everyone", _data("all", aid))],
+        [button(context, lang, "announce.button.everyone", _data("all", aid))],
         [
-            _button(context, lang, "announce.button.units", _data("pu", aid, 0)),
-            _button(context, lang, "announce.button.position_types", _data("pt", aid, 0)),
+            button(context, lang, "announce.button.units", _data("pu", aid, 0)),
+            button(context, lang, "announce.button.position_types", _data("pt", aid, 0)),
         ],
         [
-            _button(context, lang, "announce.button.ranks", _data("pr", aid, 0)),
-            _button(context, lang, "announce.button.events", _data("pe", aid, 0)),
+            button(context, lang, "announce.button.ranks", _data("pr", aid, 0)),
+            button(context, lang, "announce.button.events", _data("pe", aid, 0)),
         ],
-        [_button(context, lang, "announce.button.competencies", _data("pc", aid, 0))],
-        [_button(context, lang, jp_key, _data("jp", aid), name=jp_label, target=target)],
-        [_button(context, lang, "announce.button.preview", _data("pv", aid))],
-        [_button(context, lang, "announce.button.cancel", _data("x", aid))],
+        [button(context, lang, "announce.button.competencies", _data("pc", aid, 0))],
+        [button(context, lang, jp_key, _data("jp", aid), name=jp_label, target=target)],
+        [button(context, lang, "announce.button.preview", _data("pv", aid))],
+        [button(context, lang, "announce.button.cancel", _data("x", aid))],
     ]
     values = {"audience": audience, "count": await _count(context, session, audience)}
     if new_message:
@@ -301,16 +293,16 @@ async def _picker_page(pressed: Pressed, draft: Announcement, kind: str, page: i
         name = _short(option.name)
         data = _data(f"t{key}", aid, option.id, page)
         if value.casefold() in chosen:
-            rows.append([_button(context, lang, "announce.button.chosen", data, name=name)])
+            rows.append([button(context, lang, "announce.button.chosen", data, name=name)])
         else:
             rows.append([InlineKeyboardButton(name, callback_data=data)])
     navigation = []
     if page > 0:
-        navigation.append(_button(context, lang, "button.prev", _data(f"p{key}", aid, page - 1)))
+        navigation.append(button(context, lang, "button.prev", _data(f"p{key}", aid, page - 1)))
     if page + 1 < pages:
-        navigation.append(_button(context, lang, "button.next", _data(f"p{key}", aid, page + 1)))
+        navigation.append(button(context, lang, "button.next", _data(f"p{key}", aid, page + 1)))
     rows.append(navigation)
-    rows.append([_button(context, lang, "announce.button.audience", _data("au", aid))])
+    rows.append([button(context, lang, "announce.button.audience", _data("au", aid))])
     await _show(
         pressed.update,
         context,
@@ -385,12 +377,12 @@ async def _summary(
     if count > 0:
         rows.append(
             [
-                _button(context, lang, "announce.button.send_now", _data("go", aid)),
-                _button(context, lang, "announce.button.schedule", _data("sc", aid)),
+                button(context, lang, "announce.button.send_now", _data("go", aid)),
+                button(context, lang, "announce.button.schedule", _data("sc", aid)),
             ]
         )
-    rows.append([_button(context, lang, "announce.button.change_audience", _data("au", aid))])
-    rows.append([_button(context, lang, "announce.button.cancel", _data("x", aid))])
+    rows.append([button(context, lang, "announce.button.change_audience", _data("au", aid))])
+    rows.append([button(context, lang, "announce.button.cancel", _data("x", aid))])
     values = {"audience": audience, "count": count}
     if new_message:
         await reply(update, context, "announce_summary", lang, keyboard=InlineKeyboardMarkup(rows), **values)
@@ -434,7 +426,7 @@ async def _ask_time(pressed: Pressed) -> None:
         step=broadcast.STEP_TIME,
         announcement_id=draft.id,
     )
-    rows = [[_button(pressed.context, pressed.lang, "announce.button.back", _data("bk", draft.id))]]
+    rows = [[button(pressed.context, pressed.lang, "announce.button.back", _data("bk", draft.id))]]
     await _show(
         pressed.update,
         pressed.context,
@@ -474,7 +466,7 @@ async def typed(update: Update, context: Context) -> bool:
         if waiting is None:
             return False
         me = await who(session, update, context)
-        if not _is_hr(me):
+        if not me.is_hr:
             await broadcast.stop_waiting(session, telegram_user_id=user.id)
             return False
         if waiting.step == broadcast.STEP_TIME and waiting.announcement_id is not None:
@@ -499,7 +491,7 @@ async def media(update: Update, context: Context) -> None:
     async with context.db() as session:
         waiting = await broadcast.waiting(session, telegram_user_id=user.id)
         me = await who(session, update, context)
-        if waiting is not None and waiting.step == broadcast.STEP_TEXT and _is_hr(me):
+        if waiting is not None and waiting.step == broadcast.STEP_TEXT and me.is_hr:
             photo = message.photo[-1].file_id if message.photo else None
             document = message.document.file_id if message.document is not None and photo is None else None
             if album is not None:
@@ -530,7 +522,7 @@ async def _compose(
             document_file_id=document,
         )
     except broadcast.TextTooLong as refusal:
-        rows = [[_button(context, me.language, "announce.button.cancel", _data("x", 0))]]
+        rows = [[button(context, me.language, "announce.button.cancel", _data("x", 0))]]
         await reply(
             update,
             context,
@@ -558,7 +550,7 @@ async def _schedule(
         return
     when = broadcast.parse_when(text, timezone=context.services.settings.timezone)
     if when is None or when <= context.now():
-        rows = [[_button(context, lang, "announce.button.back", _data("bk", draft.id))]]
+        rows = [[button(context, lang, "announce.button.back", _data("bk", draft.id))]]
         await reply(
             update,
             context,
@@ -600,7 +592,7 @@ async def _status(pressed: Pressed) -> None:
 
 async def _gone(pressed: Pressed) -> None:
     """A draft or announcement that is not there (sent, discarded, or someone else's draft)."""
-    rows = [[_button(pressed.context, pressed.lang, "announce.button.menu", _data("menu"))]]
+    rows = [[button(pressed.context, pressed.lang, "announce.button.menu", _data("menu"))]]
     await _show(pressed.update, pressed.context, "announce_gone", pressed.lang, rows)
 
 
@@ -611,8 +603,8 @@ async def _status_view(
     if confirm_cancel:
         rows = [
             [
-                _button(context, lang, "announce.button.confirm_cancel", _data("cy", announcement.id)),
-                _button(context, lang, "announce.button.keep", _data("st", announcement.id)),
+                button(context, lang, "announce.button.confirm_cancel", _data("cy", announcement.id)),
+                button(context, lang, "announce.button.keep", _data("st", announcement.id)),
             ]
         ]
     else:
@@ -648,16 +640,16 @@ async def _status_values(
 
 def _status_rows(context: Context, lang: str, announcement: Announcement) -> list[list[InlineKeyboardButton]]:
     aid = announcement.id
-    rows = [[_button(context, lang, "announce.button.refresh", _data("st", aid))]]
+    rows = [[button(context, lang, "announce.button.refresh", _data("st", aid))]]
     control = []
     if announcement.status in RUNNING:
-        control.append(_button(context, lang, "announce.button.pause", _data("pa", aid)))
+        control.append(button(context, lang, "announce.button.pause", _data("pa", aid)))
     if announcement.status is AnnouncementStatus.PAUSED:
-        control.append(_button(context, lang, "announce.button.resume", _data("re", aid)))
+        control.append(button(context, lang, "announce.button.resume", _data("re", aid)))
     if announcement.status in (*RUNNING, AnnouncementStatus.PAUSED):
-        control.append(_button(context, lang, "announce.button.cancel_sending", _data("cq", aid)))
+        control.append(button(context, lang, "announce.button.cancel_sending", _data("cq", aid)))
     rows.append(control)
-    rows.append([_button(context, lang, "announce.button.history", _data("hi", 0))])
+    rows.append([button(context, lang, "announce.button.history", _data("hi", 0))])
     return [row for row in rows if row]
 
 
@@ -720,7 +712,7 @@ async def _history(pressed: Pressed) -> None:
     ]
     rows = [
         [
-            _button(
+            button(
                 context,
                 lang,
                 "announce.button.item",
@@ -733,11 +725,11 @@ async def _history(pressed: Pressed) -> None:
     ]
     navigation = []
     if listing.page > 0:
-        navigation.append(_button(context, lang, "button.prev", _data("hi", listing.page - 1)))
+        navigation.append(button(context, lang, "button.prev", _data("hi", listing.page - 1)))
     if listing.page + 1 < listing.pages:
-        navigation.append(_button(context, lang, "button.next", _data("hi", listing.page + 1)))
+        navigation.append(button(context, lang, "button.next", _data("hi", listing.page + 1)))
     rows.append(navigation)
-    rows.append([_button(context, lang, "announce.button.menu", _data("menu"))])
+    rows.append([button(context, lang, "announce.button.menu", _data("menu"))])
     await _show(
         pressed.update,
         context,

@@ -21,13 +21,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler
 
 from bot.context import BotApplication, Context
-from bot.handlers.common import who
+from bot.handlers.common import button, who
 from bot.keyboards import callback, parse_callback
 from bot.replies import edit, reply
 from db import events
 from db.accounts import Caller
 from db.events import EventChangeError, EventFacts, Field, Typing
-from db.models import Role
 
 PREFIX = "eva"
 FIELDS = {"s": Field.SCHEDULE, "l": Field.LOCATION, "d": Field.DEADLINE}
@@ -63,27 +62,19 @@ def add_handlers(application: BotApplication) -> None:
 def entry_buttons(context: Context, lang: str, event_id: int) -> list[InlineKeyboardButton]:
     """✏️ and 🚫 for the `/admin` event screen (shown to HR only)."""
     return [
-        _button(context, lang, "events.button.edit", callback(PREFIX, "m", event_id)),
-        _button(context, lang, "events.button.cancel_event", callback(PREFIX, "x", event_id)),
+        button(context, lang, "events.button.edit", callback(PREFIX, "m", event_id)),
+        button(context, lang, "events.button.cancel_event", callback(PREFIX, "x", event_id)),
     ]
 
 
-def _button(context: Context, lang: str, key: str, data: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(context.services.renderer.label(key, lang), callback_data=data)
-
-
 def _back(context: Context, lang: str, event_id: int) -> InlineKeyboardButton:
-    return _button(context, lang, "admin.button.back_to_event", callback("adm", "ev", event_id))
+    return button(context, lang, "admin.button.back_to_event", callback("adm", "ev", event_id))
 
 
 def _discard(context: Context, lang: str, event_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[_button(context, lang, "events.button.discard", callback(PREFIX, "q", event_id))]]
+        [[button(context, lang, "events.button.discard", callback(PREFIX, "q", event_id))]]
     )
-
-
-def _is_hr(me: Caller) -> bool:
-    return Role.HR in me.roles
 
 
 async def _closed(pressed: Pressed) -> bool:
@@ -115,7 +106,7 @@ async def on_button(update: Update, context: Context) -> None:
         return
     async with context.db() as session:
         me = await who(session, update, context)
-        if not _is_hr(me):
+        if not me.is_hr:
             await edit(update, context, "event_refused", me.language, outcome="hr_only")
             return
         found = await events.facts(session, event_id=int(target))
@@ -132,7 +123,7 @@ async def _menu(pressed: Pressed) -> None:
         return
     await events.stop_typing(pressed.session, telegram_user_id=pressed.me.telegram_user_id)
     rows = [
-        [_button(context, lang, FIELD_LABELS[field], callback(PREFIX, "f", f"{event.id}:{key}"))]
+        [button(context, lang, FIELD_LABELS[field], callback(PREFIX, "f", f"{event.id}:{key}"))]
         for key, field in FIELDS.items()
     ]
     rows.append([_back(context, lang, event.id)])
@@ -201,10 +192,10 @@ async def _reasons(pressed: Pressed) -> None:
         return
     await events.stop_typing(pressed.session, telegram_user_id=pressed.me.telegram_user_id)
     rows = [
-        [_button(context, lang, f"events.reason.{key}", callback(PREFIX, "r", f"{event.id}:{key}"))]
+        [button(context, lang, f"events.reason.{key}", callback(PREFIX, "r", f"{event.id}:{key}"))]
         for key in events.REASONS
     ]
-    rows.append([_button(context, lang, "events.button.type_reason", callback(PREFIX, "t", event.id))])
+    rows.append([button(context, lang, "events.button.type_reason", callback(PREFIX, "t", event.id))])
     rows.append([_back(context, lang, event.id)])
     await edit(
         pressed.update, context, "event_cancel_ask", lang, keyboard=InlineKeyboardMarkup(rows), event=event
@@ -244,7 +235,7 @@ async def _confirm_cancel(
     keyboard = InlineKeyboardMarkup(
         [
             [
-                _button(
+                button(
                     context,
                     lang,
                     "events.button.confirm_cancel",
@@ -341,7 +332,7 @@ async def typed_text(update: Update, context: Context) -> bool:
         if typing is None:
             return False
         me = await who(session, update, context)
-        if not _is_hr(me):
+        if not me.is_hr:
             await events.stop_typing(session, telegram_user_id=user.id)
             await reply(update, context, "event_refused", me.language, outcome="hr_only")
             return True
@@ -389,8 +380,8 @@ async def typed_text(update: Update, context: Context) -> bool:
             return True
     keyboard = InlineKeyboardMarkup(
         [
-            [_button(context, me.language, "events.button.save", callback(PREFIX, "ok", found.id))],
-            [_button(context, me.language, "events.button.discard", callback(PREFIX, "q", found.id))],
+            [button(context, me.language, "events.button.save", callback(PREFIX, "ok", found.id))],
+            [button(context, me.language, "events.button.discard", callback(PREFIX, "q", found.id))],
         ]
     )
     await reply(

@@ -21,7 +21,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot.calendar import CalendarEntry, build_ics, entry_uid
 from bot.certificates import CertificateText, build_certificate
 from bot.context import BotApplication, Context
-from bot.handlers.common import office_today, who
+from bot.handlers.common import button, office_today, who
 from bot.keyboards import callback, parse_callback, rating_stars
 from bot.replies import edit, reply
 from db import catalog, registration, registration_views
@@ -141,7 +141,7 @@ async def on_register(update: Update, context: Context) -> None:
     if event is None or outcome == "not_found":
         await reply(update, context, "reg_gone", me.language)
         return
-    keyboard = _markup([[_button(context, me.language, "button.my_registrations", callback("reg", "list"))]])
+    keyboard = _markup([[button(context, me.language, "button.my_registrations", callback("reg", "list"))]])
     await reply(
         update, context, "reg_result", me.language, keyboard=keyboard, outcome=outcome, event=event, **values
     )
@@ -272,16 +272,16 @@ async def _open(pressed: Pressed) -> None:
     """One registration with the buttons that fit its status."""
     update, context, _session, me, item = pressed.unpack()
     lang, rid = me.language, item.registration_id
-    rows = [[_button(context, lang, "button.calendar", callback("reg", "ics", rid))]]
+    rows = [[button(context, lang, "button.calendar", callback("reg", "ics", rid))]]
     if pressed.extras.priority and (item.status is Status.PENDING or pressed.extras.scored):
-        rows.append([_button(context, lang, "button.why_rank", callback("reg", "why", rid))])
+        rows.append([button(context, lang, "button.why_rank", callback("reg", "why", rid))])
     if item.status in UPCOMING:
-        rows.append([_button(context, lang, "button.cancel_registration", callback("reg", "cx", rid))])
+        rows.append([button(context, lang, "button.cancel_registration", callback("reg", "cx", rid))])
     if item.status is Status.ATTENDED:
         if not pressed.extras.rated:
-            rows.append([_button(context, lang, "button.rate", callback("reg", "rate", rid))])
-        rows.append([_button(context, lang, "button.certificate", callback("reg", "cert", rid))])
-    rows.append([_button(context, lang, "button.my_registrations", callback("reg", "list"))])
+            rows.append([button(context, lang, "button.rate", callback("reg", "rate", rid))])
+        rows.append([button(context, lang, "button.certificate", callback("reg", "cert", rid))])
+    rows.append([button(context, lang, "button.my_registrations", callback("reg", "list"))])
     await edit(
         update, context, "reg_item", lang, keyboard=_markup(rows), item=item, rated=pressed.extras.rated
     )
@@ -325,7 +325,7 @@ async def _ask_cancel(pressed: Pressed) -> None:
     """❌: ask before cancelling, or say at once that it is too late or not possible."""
     update, context, _session, me, item = pressed.unpack()
     lang, rid = me.language, item.registration_id
-    back = _markup([[_button(context, lang, "button.back", callback("reg", "open", rid))]])
+    back = _markup([[button(context, lang, "button.back", callback("reg", "open", rid))]])
     if item.status not in UPCOMING:
         await edit(
             update,
@@ -354,8 +354,8 @@ async def _ask_cancel(pressed: Pressed) -> None:
         return
     keyboard = _markup(
         [
-            [_button(context, lang, "button.confirm_cancel", callback("reg", "cxy", rid))],
-            [_button(context, lang, "button.keep_registration", callback("reg", "open", rid))],
+            [button(context, lang, "button.confirm_cancel", callback("reg", "cxy", rid))],
+            [button(context, lang, "button.keep_registration", callback("reg", "open", rid))],
         ]
     )
     await edit(update, context, "reg_cancel", lang, keyboard=keyboard, outcome="confirm", item=item)
@@ -411,7 +411,7 @@ async def _why(pressed: Pressed) -> None:
     update, context, session, me, item = pressed.unpack()
     assert me.employee is not None
     back = _markup(
-        [[_button(context, me.language, "button.back", callback("reg", "open", item.registration_id))]]
+        [[button(context, me.language, "button.back", callback("reg", "open", item.registration_id))]]
     )
     try:
         standing = await registration.standing(
@@ -441,7 +441,7 @@ async def _ask_rating(pressed: Pressed) -> None:
     update, context, _session, me, item = pressed.unpack()
     lang, rid = me.language, item.registration_id
     stars = rating_stars(context.services.renderer, lang, rid)
-    back = _button(context, lang, "button.back", callback("reg", "open", rid))
+    back = button(context, lang, "button.back", callback("reg", "open", rid))
     await edit(
         update,
         context,
@@ -472,7 +472,7 @@ async def _rate(pressed: Pressed) -> None:
     await registration_views.await_comment(
         session, telegram_user_id=me.telegram_user_id, registration_id=item.registration_id, rating=rating
     )
-    skip = _button(context, me.language, "button.skip_comment", callback("reg", "skip", item.registration_id))
+    skip = button(context, me.language, "button.skip_comment", callback("reg", "skip", item.registration_id))
     await edit(
         update,
         context,
@@ -623,16 +623,12 @@ async def check_in_code(update: Update, context: Context, code: str) -> None:
 # ---------------------------------------------------------------------------- small helpers
 
 
-def _button(context: Context, lang: str, key: str, data: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(context.services.renderer.label(key, lang), callback_data=data)
-
-
 def _markup(rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
 def _back_to_list(context: Context, lang: str) -> InlineKeyboardMarkup:
-    return _markup([[_button(context, lang, "button.my_registrations", callback("reg", "list"))]])
+    return _markup([[button(context, lang, "button.my_registrations", callback("reg", "list"))]])
 
 
 async def _send_document(update: Update, context: Context, data: bytes, filename: str, caption: str) -> None:
