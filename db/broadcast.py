@@ -26,9 +26,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from db import audit, office_time, outbox
+from db.competency import has_gap
 from db.events import ACTIVE
 from db.identity import POSITION_TYPES, RANK_NAMES
 from db.models import (
@@ -43,7 +43,6 @@ from db.models import (
     NotificationKind,
     OutboxMessage,
     OutboxState,
-    PositionStandard,
     Registration,
     TelegramAccount,
     Unit,
@@ -179,7 +178,8 @@ def _recipients(audience: Audience, *, year: int, target: int) -> Select[tuple[i
             .exists()
         )
     if audience.gap_competency is not None:
-        query = query.where(_has_gap(audience.gap_competency))
+        named = select(Competency.id).where(func.lower(Competency.name) == audience.gap_competency.casefold())
+        query = query.where(has_gap(Assessment.competency_id.in_(named)))
     if audience.below_jp:
         earned = (
             select(func.coalesce(func.sum(LearningRecord.jp), 0))
@@ -191,35 +191,6 @@ def _recipients(audience: Audience, *, year: int, target: int) -> Select[tuple[i
         )
         query = query.where(earned < target)
     return query.order_by(TelegramAccount.chat_id)
-
-
-def _has_gap(competency_name: str) -> Any:
-    """The employee's latest assessment in the competency is below their position's standard."""
-    later = aliased(Assessment)
-    latest = (
-        select(func.max(later.assessed_on))
-        .where(later.employee_id == Assessment.employee_id, later.competency_id == Assessment.competency_id)
-        .correlate(Assessment)
-        .scalar_subquery()
-    )
-    return (
-        select(Assessment.id)
-        .join(Competency, Competency.id == Assessment.competency_id)
-        .join(
-            PositionStandard,
-            and_(
-                PositionStandard.competency_id == Competency.id,
-                PositionStandard.position_id == Employee.position_id,
-            ),
-        )
-        .where(
-            Assessment.employee_id == Employee.id,
-            func.lower(Competency.name) == competency_name.casefold(),
-            Assessment.assessed_on == latest,
-            Assessment.level < PositionStandard.level,
-        )
-        .exists()
-    )
 
 
 async def count(session: AsyncSession, *, audience: Audience, year: int, target: int) -> int:

@@ -10,8 +10,9 @@ import enum
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from db.models import Assessment, Competency, CompetencyGroup, Employee, Position, PositionStandard
 
@@ -217,4 +218,34 @@ async def competency_status(
         method=method,
         has_standard=bool(standard),
         has_assessment=bool(latest),
+    )
+
+
+def has_gap(competencies: ColumnElement[bool]) -> ColumnElement[bool]:
+    """For queries over `Employee`: their latest assessment in one of the competencies
+    `competencies` picks (a condition on `Assessment.competency_id`) is below their position's
+    standard."""
+    later = aliased(Assessment)
+    latest = (
+        select(func.max(later.assessed_on))
+        .where(later.employee_id == Assessment.employee_id, later.competency_id == Assessment.competency_id)
+        .correlate(Assessment)
+        .scalar_subquery()
+    )
+    return (
+        select(Assessment.id)
+        .join(
+            PositionStandard,
+            and_(
+                PositionStandard.competency_id == Assessment.competency_id,
+                PositionStandard.position_id == Employee.position_id,
+            ),
+        )
+        .where(
+            Assessment.employee_id == Employee.id,
+            competencies,
+            Assessment.assessed_on == latest,
+            Assessment.level < PositionStandard.level,
+        )
+        .exists()
     )

@@ -25,11 +25,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
+from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from db import outbox, reminders
+from db.competency import has_gap
 from db.models import (
     Assessment,
     Employee,
@@ -39,7 +39,6 @@ from db.models import (
     NotificationPreference,
     OutboxMessage,
     OutboxState,
-    PositionStandard,
     Registration,
     RegistrationStatus,
     TelegramAccount,
@@ -85,34 +84,6 @@ def _digest_days(now: datetime, timezone: ZoneInfo) -> list[date]:
     ]
 
 
-def _has_gap(competency_ids: list[int]) -> ColumnElement[bool]:
-    """The employee's latest assessment in one of these competencies is below their position's standard."""
-    later = aliased(Assessment)
-    latest = (
-        select(func.max(later.assessed_on))
-        .where(later.employee_id == Assessment.employee_id, later.competency_id == Assessment.competency_id)
-        .correlate(Assessment)
-        .scalar_subquery()
-    )
-    return (
-        select(Assessment.id)
-        .join(
-            PositionStandard,
-            and_(
-                PositionStandard.competency_id == Assessment.competency_id,
-                PositionStandard.position_id == Employee.position_id,
-            ),
-        )
-        .where(
-            Assessment.employee_id == Employee.id,
-            Assessment.competency_id.in_(competency_ids),
-            Assessment.assessed_on == latest,
-            Assessment.level < PositionStandard.level,
-        )
-        .exists()
-    )
-
-
 def _audience(event: Event, competency_ids: list[int], position_ids: list[int]) -> Select[tuple[int, int]]:
     """(employee, chat) of every linked ASN to whom the event is recommended."""
     registered = (
@@ -136,7 +107,12 @@ def _audience(event: Event, competency_ids: list[int], position_ids: list[int]) 
     query = (
         select(Employee.id, TelegramAccount.chat_id)
         .join(TelegramAccount, TelegramAccount.employee_id == Employee.id)
-        .where(TelegramAccount.blocked_at.is_(None), ~registered, ~silenced, _has_gap(competency_ids))
+        .where(
+            TelegramAccount.blocked_at.is_(None),
+            ~registered,
+            ~silenced,
+            has_gap(Assessment.competency_id.in_(competency_ids)),
+        )
     )
     if position_ids:
         query = query.where(Employee.position_id.in_(position_ids))
