@@ -9,10 +9,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from db import audit
+from db import audit, conversation
 from db.models import (
     ALWAYS_SENT,
-    ConversationState,
     Employee,
     NotificationKind,
     NotificationPreference,
@@ -159,9 +158,7 @@ async def erase(session: AsyncSession, *, telegram_user_id: int, now: datetime) 
             )
         )
         await session.delete(account)
-    await session.execute(
-        delete(ConversationState).where(ConversationState.telegram_user_id == telegram_user_id)
-    )
+    await conversation.leave(session, telegram_user_id=telegram_user_id)
     audit.record(
         session,
         action="account.erased",

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db import audit, office_time, outbox
+from db import audit, conversation, office_time, outbox
 from db.competency import has_gap
 from db.events import ACTIVE
 from db.identity import POSITION_TYPES, RANK_NAMES
@@ -36,7 +36,6 @@ from db.models import (
     AnnouncementStatus,
     Assessment,
     Competency,
-    ConversationState,
     Employee,
     Event,
     LearningRecord,
@@ -297,18 +296,14 @@ async def wait_for(
 ) -> None:
     """Remember that HR's next message is the text (`STEP_TEXT`) or the time (`STEP_TIME`) (commits)."""
     data = {} if announcement_id is None else {"announcement_id": announcement_id}
-    state = await session.get(ConversationState, telegram_user_id)
-    if state is None:
-        session.add(ConversationState(telegram_user_id=telegram_user_id, flow=FLOW, step=step, data=data))
-    else:
-        state.flow, state.step, state.data = FLOW, step, data
+    await conversation.enter(session, telegram_user_id=telegram_user_id, flow=FLOW, step=step, data=data)
     await session.commit()
 
 
 async def waiting(session: AsyncSession, *, telegram_user_id: int) -> Waiting | None:
     """What HR's next message is awaited for, if anything."""
-    state = await session.get(ConversationState, telegram_user_id)
-    if state is None or state.flow != FLOW:
+    state = await conversation.step_in(session, telegram_user_id=telegram_user_id, flow=FLOW)
+    if state is None:
         return None
     announcement_id = state.data.get("announcement_id")
     return Waiting(state.step, int(announcement_id) if announcement_id is not None else None)
@@ -321,11 +316,7 @@ async def stop_waiting(session: AsyncSession, *, telegram_user_id: int) -> None:
 
 
 async def _forget_step(session: AsyncSession, telegram_user_id: int) -> None:
-    await session.execute(
-        delete(ConversationState).where(
-            ConversationState.telegram_user_id == telegram_user_id, ConversationState.flow == FLOW
-        )
-    )
+    await conversation.leave(session, telegram_user_id=telegram_user_id, flow=FLOW)
 
 
 def parse_when(text: str, *, timezone: ZoneInfo) -> datetime | None:

@@ -31,15 +31,14 @@ from datetime import UTC, datetime, time
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Update, case, delete, func, or_, select, update
+from sqlalchemy import Update, case, func, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db import audit, deadlines, office_time, outbox, reminders
+from db import audit, conversation, deadlines, office_time, outbox, reminders
 from db.models import (
     Allocation,
     AuditLog,
-    ConversationState,
     Event,
     EventStatus,
     NotificationKind,
@@ -511,20 +510,16 @@ async def await_typing(session: AsyncSession, *, telegram_user_id: int, typing: 
         data["proposal"] = typing.proposal.as_state()
     if typing.reason_text is not None:
         data["reason_text"] = typing.reason_text
-    state = await session.get(ConversationState, telegram_user_id)
-    if state is None:
-        session.add(
-            ConversationState(telegram_user_id=telegram_user_id, flow=FLOW, step=typing.field, data=data)
-        )
-    else:
-        state.flow, state.step, state.data = FLOW, typing.field, data
+    await conversation.enter(
+        session, telegram_user_id=telegram_user_id, flow=FLOW, step=typing.field, data=data
+    )
     await session.commit()
 
 
 async def typing(session: AsyncSession, *, telegram_user_id: int) -> Typing | None:
     """What this user is typing for, if they are in this flow."""
-    state = await session.get(ConversationState, telegram_user_id)
-    if state is None or state.flow != FLOW:
+    state = await conversation.step_in(session, telegram_user_id=telegram_user_id, flow=FLOW)
+    if state is None:
         return None
     data = state.data
     proposal = Proposal.from_state(data["proposal"]) if isinstance(data.get("proposal"), dict) else None
@@ -539,11 +534,7 @@ async def typing(session: AsyncSession, *, telegram_user_id: int) -> Typing | No
 
 async def stop_typing(session: AsyncSession, *, telegram_user_id: int) -> None:
     """Leave this flow (saved, cancelled or refused); other flows' state is left alone (commits)."""
-    await session.execute(
-        delete(ConversationState).where(
-            ConversationState.telegram_user_id == telegram_user_id, ConversationState.flow == FLOW
-        )
-    )
+    await conversation.leave(session, telegram_user_id=telegram_user_id, flow=FLOW)
     await session.commit()
 
 

@@ -14,13 +14,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db import audit
+from db import audit, conversation
 from db.accounts import ensure_account
 from db.identity import normalize_phone, parse_nip
-from db.models import ConversationState, Employee, LinkAttempt, LinkCode, TelegramAccount
+from db.models import Employee, LinkAttempt, LinkCode, TelegramAccount
 
 FLOW = "link"
 STEP_NIP = "nip"
@@ -94,8 +94,8 @@ def looks_like_code(text: str) -> bool:
 
 async def current_step(session: AsyncSession, *, telegram_user_id: int) -> str | None:
     """The linking step this user is at, or None when not linking."""
-    state = await session.get(ConversationState, telegram_user_id)
-    return state.step if state is not None and state.flow == FLOW else None
+    state = await conversation.step_in(session, telegram_user_id=telegram_user_id, flow=FLOW)
+    return state.step if state is not None else None
 
 
 async def _lock_state(
@@ -125,9 +125,7 @@ async def _fail(
     await session.flush()
     locked_until, left = await _lock_state(session, telegram_user_id, now, policy)
     if locked_until is not None:
-        await session.execute(
-            delete(ConversationState).where(ConversationState.telegram_user_id == telegram_user_id)
-        )
+        await conversation.leave(session, telegram_user_id=telegram_user_id)
     audit.record(
         session, action="link.failed", actor_telegram_id=telegram_user_id, details={"reason": outcome.value}
     )
@@ -136,11 +134,7 @@ async def _fail(
 
 
 async def _set_state(session: AsyncSession, telegram_user_id: int, step: str, data: dict[str, int]) -> None:
-    state = await session.get(ConversationState, telegram_user_id)
-    if state is None:
-        session.add(ConversationState(telegram_user_id=telegram_user_id, flow=FLOW, step=step, data=data))
-    else:
-        state.flow, state.step, state.data = FLOW, step, data
+    await conversation.enter(session, telegram_user_id=telegram_user_id, flow=FLOW, step=step, data=data)
 
 
 async def _linked_employee(session: AsyncSession, telegram_user_id: int) -> Employee | None:
@@ -221,8 +215,8 @@ async def submit_contact(
     policy: Policy,
 ) -> Result:
     """The contact step: the contact must be the sender's own, its phone the roster's."""
-    state = await session.get(ConversationState, telegram_user_id)
-    if state is None or state.flow != FLOW or state.step != STEP_CONTACT:
+    state = await conversation.step_in(session, telegram_user_id=telegram_user_id, flow=FLOW)
+    if state is None or state.step != STEP_CONTACT:
         return Result(Outcome.NOT_LINKING)
     locked_until, _ = await _lock_state(session, telegram_user_id, now, policy)
     if locked_until is not None:
@@ -254,9 +248,7 @@ async def _link(
         raise LookupError("linking without an account row; begin() creates it")
     account.employee_id = employee.id
     account.linked_at = now
-    await session.execute(
-        delete(ConversationState).where(ConversationState.telegram_user_id == telegram_user_id)
-    )
+    await conversation.leave(session, telegram_user_id=telegram_user_id)
     audit.record(
         session,
         action="account.linked",
@@ -324,9 +316,5 @@ async def issue_code(
 
 async def cancel(session: AsyncSession, *, telegram_user_id: int) -> None:
     """Leave the linking flow."""
-    await session.execute(
-        delete(ConversationState).where(
-            ConversationState.telegram_user_id == telegram_user_id, ConversationState.flow == FLOW
-        )
-    )
+    await conversation.leave(session, telegram_user_id=telegram_user_id, flow=FLOW)
     await session.commit()

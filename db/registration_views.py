@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Allocation, ConversationState, Event, Registration
+from db import conversation
+from db.models import Allocation, Event, Registration
 
 FLOW = "evaluation"
 STEP_COMMENT = "comment"
@@ -55,29 +56,21 @@ async def await_comment(
 ) -> None:
     """Remember that the user's next text is the comment for this rating (replaces other flows)."""
     data = {"registration_id": registration_id, "rating": rating}
-    state = await session.get(ConversationState, telegram_user_id)
-    if state is None:
-        session.add(
-            ConversationState(telegram_user_id=telegram_user_id, flow=FLOW, step=STEP_COMMENT, data=data)
-        )
-    else:
-        state.flow, state.step, state.data = FLOW, STEP_COMMENT, data
+    await conversation.enter(
+        session, telegram_user_id=telegram_user_id, flow=FLOW, step=STEP_COMMENT, data=data
+    )
     await session.commit()
 
 
 async def pending_comment(session: AsyncSession, *, telegram_user_id: int) -> PendingComment | None:
     """The rating awaiting a comment from this user, if any."""
-    state = await session.get(ConversationState, telegram_user_id)
-    if state is None or state.flow != FLOW or state.step != STEP_COMMENT:
+    state = await conversation.step_in(session, telegram_user_id=telegram_user_id, flow=FLOW)
+    if state is None or state.step != STEP_COMMENT:
         return None
     return PendingComment(int(state.data["registration_id"]), int(state.data["rating"]))
 
 
 async def clear_comment(session: AsyncSession, *, telegram_user_id: int) -> None:
     """Stop waiting for a comment (sent or skipped); other flows' state is left alone."""
-    await session.execute(
-        delete(ConversationState).where(
-            ConversationState.telegram_user_id == telegram_user_id, ConversationState.flow == FLOW
-        )
-    )
+    await conversation.leave(session, telegram_user_id=telegram_user_id, flow=FLOW)
     await session.commit()
