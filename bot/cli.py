@@ -14,10 +14,10 @@ from pathlib import Path
 from telegram import Bot
 from tqdm import tqdm
 
-from bot import exports
 from bot.app import ALLOWED_UPDATES, build_application, build_services, file_url, webhook_options
 from bot.context import Services
 from bot.dispatcher import Dispatcher
+from bot.documents import exports
 from bot.settings import Settings, SettingsError, load_settings
 from db import accounts, linking, outbox, registration
 from db import broadcast as announcements

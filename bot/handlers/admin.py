@@ -23,8 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot import exports, qr
 from bot.context import BotApplication, Context
+from bot.documents import exports, qr
 from bot.handlers import event_admin
 from bot.handlers.common import button, who
 from bot.keyboards import callback, parse_callback

@@ -12,8 +12,8 @@ from telegram import Chat, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, TelegramError
 
-from bot import charts
 from bot.context import Context
+from bot.documents import charts
 from bot.handlers.catalog import View, event_button
 from bot.handlers.common import office_today, who
 from bot.replies import reply

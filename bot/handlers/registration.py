@@ -18,9 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.calendar import CalendarEntry, build_ics, entry_uid
-from bot.certificates import CertificateText, build_certificate
 from bot.context import BotApplication, Context
+from bot.documents.calendar import CalendarEntry, build_ics, entry_uid
+from bot.documents.certificates import CertificateText, build_certificate
 from bot.handlers.common import button, office_today, who
 from bot.keyboards import callback, parse_callback, rating_stars
 from bot.replies import edit, reply

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
-from bot.calendar import CalendarEntry, build_ics, entry_uid
+from bot.documents.calendar import CalendarEntry, build_ics, entry_uid
 
 WITA = ZoneInfo("Asia/Makassar")
 ENTRY = CalendarEntry(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.certificates import CertificateText, build_certificate, latin1
+from bot.documents.certificates import CertificateText, build_certificate, latin1
 
 TEXT = CertificateText(
     heading="SERTIFIKAT",

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from matplotlib.patches import Rectangle
 
-from bot.charts import competency_chart, competency_figure
+from bot.documents.charts import competency_chart, competency_figure
 from db.competency import CompetencyLine, CompetencyStatus, JpmCategory
 from db.models import CompetencyGroup
 from tests.utils.png import png_text

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import textwrap
 
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
@@ -78,12 +79,35 @@ def competency_figure(
     """Horizontal grouped bars, one pair per competency: required (grey) and assessed (green
     when it meets the standard, red when below). Levels 0–5; 900 px wide."""
     lines = _plotted(status)
-    rows = max(len(lines), 1)
     heading = textwrap.fill(title, TITLE_WIDTH)
+    names = [textwrap.fill(line.name, NAME_WIDTH) for line in lines]
+    figure, axes = _canvas(heading, names)
+    _draw_bars(axes, lines)
+    _style(axes, lines, names, heading)
+    axes.legend(
+        handles=[
+            Patch(color=REQUIRED_COLOR, label=required_label),
+            Patch(color=MET_COLOR, label=assessed_label),
+            Patch(color=GAP_COLOR, label=f"{assessed_label} < {required_label}"),
+        ],
+        loc="lower left",
+        bbox_to_anchor=(0, 1.0),
+        ncols=3,
+        frameon=False,
+        fontsize=FONT_SIZE - 1,
+        handlelength=1.2,
+        borderaxespad=0.2,
+    )
+    return figure
+
+
+def _canvas(heading: str, names: list[str]) -> tuple[Figure, Axes]:
+    """A figure sized for this many rows and this long a title, with fixed margins (drawn once,
+    unlike a constrained layout) wide enough for the longest competency name."""
+    rows = max(len(names), 1)
     top = TOP_INCHES + TITLE_LINE_INCHES * (heading.count("\n") + 1)
     height = top + BOTTOM_INCHES + ROW_INCHES * rows
     figure = Figure(figsize=(WIDTH_INCHES, height), dpi=DPI)
-    names = [textwrap.fill(line.name, NAME_WIDTH) for line in lines]
     longest = max((len(part) for name in names for part in name.splitlines()), default=0)
     figure.subplots_adjust(
         left=(LABEL_PAD_INCHES + NAME_CHAR_INCHES * longest) / WIDTH_INCHES,
@@ -91,11 +115,15 @@ def competency_figure(
         bottom=BOTTOM_INCHES / height,
         top=1 - top / height,
     )
-    axes = figure.add_subplot()
+    return figure, figure.add_subplot()
 
+
+def _draw_bars(axes: Axes, lines: list[CompetencyLine]) -> None:
+    """The required and assessed bar of each competency, each with its value beside it."""
+    rows = max(len(lines), 1)
     # First competency at the top: row i is drawn at y = rows - 1 - i.
-    positions = [rows - 1 - i for i in range(len(lines))]
-    for y, line in zip(positions, lines, strict=True):
+    for i, line in enumerate(lines):
+        y = rows - 1 - i
         below = line.required is not None and (line.assessed or 0) < line.required
         if line.required is not None:
             axes.barh(y + BAR_HEIGHT / 2, line.required, height=BAR_HEIGHT, color=REQUIRED_COLOR)
@@ -121,12 +149,15 @@ def competency_figure(
             fontweight="bold" if below else "normal",
         )
 
+
+def _style(axes: Axes, lines: list[CompetencyLine], names: list[str], heading: str) -> None:
+    """Names on the left, levels 0–5 below, rules between the competency groups, the title."""
+    rows = max(len(lines), 1)
     # A thin rule between the groups (teknis / manajerial / sosial kultural).
     for i in range(1, len(lines)):
         if lines[i].group is not lines[i - 1].group:
             axes.axhline(rows - i - 0.5, color="#cbd2d9", linewidth=1)
-
-    axes.set_yticks(positions, names)
+    axes.set_yticks([rows - 1 - i for i in range(len(lines))], names)
     axes.set_ylim(-0.6, rows - 0.4)
     axes.set_xlim(0, MAX_LEVEL + 0.5)
     axes.set_xticks(range(MAX_LEVEL + 1))
@@ -136,18 +167,3 @@ def competency_figure(
     for side in ("top", "right", "left"):
         axes.spines[side].set_visible(False)
     axes.set_title(heading, fontsize=FONT_SIZE + 3, color=TEXT_COLOR, loc="left", pad=36)
-    axes.legend(
-        handles=[
-            Patch(color=REQUIRED_COLOR, label=required_label),
-            Patch(color=MET_COLOR, label=assessed_label),
-            Patch(color=GAP_COLOR, label=f"{assessed_label} < {required_label}"),
-        ],
-        loc="lower left",
-        bbox_to_anchor=(0, 1.0),
-        ncols=3,
-        frameon=False,
-        fontsize=FONT_SIZE - 1,
-        handlelength=1.2,
-        borderaxespad=0.2,
-    )
-    return figure
