@@ -19,8 +19,7 @@ from bot.context import Services
 from bot.dispatcher import Dispatcher
 from bot.documents import exports
 from bot.settings import Settings, SettingsError, load_settings
-from db import accounts, linking, outbox, registration
-from db import broadcast as announcements
+from db import accounts, announcements, linking, outbox, registration
 from db.admin import HR_SCOPE, event_id_by_code, event_summary, record_export, registrants
 from db.engine import create_engine, session_factory
 from db.identity import parse_nip

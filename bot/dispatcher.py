@@ -16,11 +16,11 @@ come, `commit_every` rows per commit and at least every `commit_interval` second
 
 An announcement's row with a photo or document goes out as that photo or document with the
 text as its caption.  Each round first starts the scheduled announcements that fell due
-(`db.broadcast.start_due`: their rows are written then, for the audience as it is then).
+(`db.announcements.start_due`: their rows are written then, for the audience as it is then).
 After each batch, and every `sweep_interval` seconds when idle (the last rows of an
 announcement may vanish without a batch, e.g. a chat erasing its data), the announcements
 that have no row left to send are marked done and their creator's report is queued
-(`db.broadcast.finish`).
+(`db.announcements.finish`).
 
 A row is claimed before it is sent and recorded after, so a crash re-sends at most the rows
 of the batch in flight at that moment, in practice those sent in the last `commit_interval`
@@ -54,8 +54,8 @@ from telegram.request._requestparameter import RequestParameter
 
 from bot.context import SERVICES_KEY, BotApplication, Context, Services
 from bot.keyboards import outbox_keyboard
-from db import broadcast, outbox
-from db.broadcast import Attachment
+from db import announcements, outbox
+from db.announcements import Attachment
 from messages import pick_language
 
 log = logging.getLogger(__name__)
@@ -232,7 +232,7 @@ class Dispatcher:
         now = self.services.clock()
         async with self.services.sessions() as session:
             settings = self.services.settings
-            await broadcast.start_due(
+            await announcements.start_due(
                 session, now=now, year=now.astimezone(settings.timezone).year, target=settings.jp_target
             )
             claimed = await outbox.claim(
@@ -241,12 +241,12 @@ class Dispatcher:
             if not claimed:
                 if clock >= self._next_sweep:
                     self._next_sweep = clock + self.sweep_interval
-                    await broadcast.finish(session, now=now)
+                    await announcements.finish(session, now=now)
                     await session.commit()
                 return 0
             accounts = await outbox.recipients(session, [row.chat_id for row in claimed])
             silenced = await outbox.opted_out(session, [row.chat_id for row in claimed])
-            media = await broadcast.attachments(
+            media = await announcements.attachments(
                 session, {row.announcement_id for row in claimed if row.announcement_id is not None}
             )
             await session.commit()
@@ -290,7 +290,7 @@ class Dispatcher:
             # every announcement under way, not only this batch's: a blocked chat's rows of other
             # announcements were skipped too, and a crash may have fallen between the last
             # outcome and this check; two UPDATEs over the few announcements under way
-            await broadcast.finish(session, now=self.services.clock())
+            await announcements.finish(session, now=self.services.clock())
             await session.commit()
         return len(claimed)
 
@@ -450,7 +450,7 @@ async def deliver(
         if defaults is not None and defaults.link_preview_options is not None:
             parameters.append(_link_preview(defaults.link_preview_options))
     else:
-        photo = attachment.kind == broadcast.PHOTO
+        photo = attachment.kind == announcements.PHOTO
         method = "sendPhoto" if photo else "sendDocument"
         parameters.append(_parameter("photo" if photo else "document", attachment.file_id))
         parameters.append(_parameter("caption", text))

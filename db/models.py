@@ -119,7 +119,7 @@ class NotificationKind(enum.StrEnum):
     #: A decision about the user's own registration: approved or rejected, a seat allocated or
     #: not, removed by HR (see `db.notify`).
     REGISTRATION = "registration"
-    #: The end-of-broadcast report to the HR officer who sent it (see `db.broadcast.finish`).
+    #: The end-of-broadcast report to the HR officer who sent it (see `db.announcements.finish`).
     ANNOUNCEMENT_REPORT = "announcement_report"
 
 

@@ -32,9 +32,9 @@ from bot.handlers import account
 from bot.handlers.common import button, office_today, who
 from bot.keyboards import callback, parse_callback
 from bot.replies import edit, reply
-from db import broadcast
+from db import announcements
 from db.accounts import Caller
-from db.broadcast import Audience, Change
+from db.announcements import Audience, Change
 from db.models import Announcement, AnnouncementStatus
 
 PREFIX = "ann"
@@ -110,7 +110,7 @@ def _year(context: Context) -> int:
 
 
 async def _count(context: Context, session: AsyncSession, audience: Audience) -> int:
-    return await broadcast.count(
+    return await announcements.count(
         session, audience=audience, year=_year(context), target=context.services.settings.jp_target
     )
 
@@ -166,8 +166,8 @@ async def _menu(pressed: Pressed) -> None:
 
 async def _new(pressed: Pressed) -> None:
     """✏️ Wait for the text (or a photo or document with a caption)."""
-    await broadcast.wait_for(
-        pressed.session, telegram_user_id=pressed.me.telegram_user_id, step=broadcast.STEP_TEXT
+    await announcements.wait_for(
+        pressed.session, telegram_user_id=pressed.me.telegram_user_id, step=announcements.STEP_TEXT
     )
     rows = [[button(pressed.context, pressed.lang, "announce.button.cancel", _data("x", 0))]]
     await _show(
@@ -176,14 +176,14 @@ async def _new(pressed: Pressed) -> None:
         "announce_compose",
         pressed.lang,
         rows,
-        text_limit=broadcast.TEXT_LIMIT,
-        caption_limit=broadcast.CAPTION_LIMIT,
+        text_limit=announcements.TEXT_LIMIT,
+        caption_limit=announcements.CAPTION_LIMIT,
     )
 
 
 async def _discard(pressed: Pressed) -> None:
     """✖️ Batal: drop the draft (if any yet) and stop waiting for input."""
-    dropped = await broadcast.discard_draft(
+    dropped = await announcements.discard_draft(
         pressed.session, announcement_id=pressed.target, created_by=pressed.me.telegram_user_id
     )
     if pressed.target and not dropped:
@@ -195,7 +195,7 @@ async def _discard(pressed: Pressed) -> None:
 
 async def _draft(pressed: Pressed) -> Announcement | None:
     """The caller's own draft named by the press; otherwise says so and returns None."""
-    found = await broadcast.find_draft(
+    found = await announcements.find_draft(
         pressed.session, announcement_id=pressed.target, created_by=pressed.me.telegram_user_id
     )
     if found is None:
@@ -225,7 +225,7 @@ async def _audience(
     new_message: bool,
 ) -> None:
     lang, aid = me.language, draft.id
-    audience = broadcast.audience_from(draft.audience)
+    audience = announcements.audience_from(draft.audience)
     jp_key = "announce.button.chosen" if audience.below_jp else "announce.button.below_jp"
     target = context.services.settings.jp_target
     jp_label = context.services.renderer.label("announce.button.below_jp", lang, target=target)
@@ -256,7 +256,7 @@ async def _everyone(pressed: Pressed) -> None:
     draft = await _draft(pressed)
     if draft is None:
         return
-    await broadcast.set_audience(pressed.session, draft=draft, audience=Audience())
+    await announcements.set_audience(pressed.session, draft=draft, audience=Audience())
     await _audience(pressed.update, pressed.context, pressed.session, pressed.me, draft, new_message=False)
 
 
@@ -265,9 +265,9 @@ async def _below_jp(pressed: Pressed) -> None:
     draft = await _draft(pressed)
     if draft is None:
         return
-    audience = broadcast.audience_from(draft.audience)
+    audience = announcements.audience_from(draft.audience)
     changed = replace(audience, below_jp=not audience.below_jp)
-    await broadcast.set_audience(pressed.session, draft=draft, audience=changed)
+    await announcements.set_audience(pressed.session, draft=draft, audience=changed)
     await _audience(pressed.update, pressed.context, pressed.session, pressed.me, draft, new_message=False)
 
 
@@ -281,9 +281,9 @@ async def _picker(kind: str, pressed: Pressed) -> None:
 async def _picker_page(pressed: Pressed, draft: Announcement, kind: str, page: int) -> None:
     context, lang, aid = pressed.context, pressed.lang, draft.id
     key = next(k for k, v in PICKERS.items() if v == kind)
-    audience = broadcast.audience_from(draft.audience)
+    audience = announcements.audience_from(draft.audience)
     chosen = _chosen(audience, kind)
-    found = await broadcast.options(pressed.session, kind=kind)
+    found = await announcements.options(pressed.session, kind=kind)
     pages = max(1, -(-len(found) // OPTIONS_PER_PAGE))
     page = min(max(page, 0), pages - 1)
     shown = found[page * OPTIONS_PER_PAGE : (page + 1) * OPTIONS_PER_PAGE]
@@ -334,10 +334,10 @@ async def _toggle(kind: str, pressed: Pressed) -> None:
     draft = await _draft(pressed)
     if draft is None:
         return
-    value = await broadcast.option_name(pressed.session, kind=kind, option_id=pressed.arg(1))
+    value = await announcements.option_name(pressed.session, kind=kind, option_id=pressed.arg(1))
     if value is not None:
-        audience = broadcast.toggle(broadcast.audience_from(draft.audience), kind=kind, value=value)
-        await broadcast.set_audience(pressed.session, draft=draft, audience=audience)
+        audience = announcements.toggle(announcements.audience_from(draft.audience), kind=kind, value=value)
+        await announcements.set_audience(pressed.session, draft=draft, audience=audience)
     await _picker_page(pressed, draft, kind, pressed.arg(2))
 
 
@@ -355,8 +355,8 @@ async def _preview(pressed: Pressed) -> None:
     await deliver(
         context.bot,
         chat_id=chat.id,
-        text=broadcast.body(draft.text),
-        attachment=broadcast.attachment_of(draft),
+        text=announcements.body(draft.text),
+        attachment=announcements.attachment_of(draft),
     )
     await _summary(update, context, pressed.session, pressed.me, draft, new_message=True)
 
@@ -371,7 +371,7 @@ async def _summary(
     new_message: bool,
 ) -> None:
     lang, aid = me.language, draft.id
-    audience = broadcast.audience_from(draft.audience)
+    audience = announcements.audience_from(draft.audience)
     count = await _count(context, session, audience)
     rows = []
     if count > 0:
@@ -404,7 +404,7 @@ async def _send_now(pressed: Pressed) -> None:
 async def _announce(
     context: Context, session: AsyncSession, me: Caller, announcement_id: int, *, due_at: datetime
 ) -> Announcement | None:
-    return await broadcast.send_draft(
+    return await announcements.send_draft(
         session,
         announcement_id=announcement_id,
         created_by=me.telegram_user_id,
@@ -420,10 +420,10 @@ async def _ask_time(pressed: Pressed) -> None:
     draft = await _draft(pressed)
     if draft is None:
         return
-    await broadcast.wait_for(
+    await announcements.wait_for(
         pressed.session,
         telegram_user_id=pressed.me.telegram_user_id,
-        step=broadcast.STEP_TIME,
+        step=announcements.STEP_TIME,
         announcement_id=draft.id,
     )
     rows = [[button(pressed.context, pressed.lang, "announce.button.back", _data("bk", draft.id))]]
@@ -442,7 +442,7 @@ async def _back(pressed: Pressed) -> None:
     draft = await _draft(pressed)
     if draft is None:
         return
-    await broadcast.stop_waiting(pressed.session, telegram_user_id=pressed.me.telegram_user_id)
+    await announcements.stop_waiting(pressed.session, telegram_user_id=pressed.me.telegram_user_id)
     await _summary(pressed.update, pressed.context, pressed.session, pressed.me, draft, new_message=False)
 
 
@@ -462,14 +462,14 @@ async def typed(update: Update, context: Context) -> bool:
     if user is None or message is None or message.text is None:
         return False
     async with context.db() as session:
-        waiting = await broadcast.waiting(session, telegram_user_id=user.id)
+        waiting = await announcements.waiting(session, telegram_user_id=user.id)
         if waiting is None:
             return False
         me = await who(session, update, context)
         if not me.is_hr:
-            await broadcast.stop_waiting(session, telegram_user_id=user.id)
+            await announcements.stop_waiting(session, telegram_user_id=user.id)
             return False
-        if waiting.step == broadcast.STEP_TIME and waiting.announcement_id is not None:
+        if waiting.step == announcements.STEP_TIME and waiting.announcement_id is not None:
             await _schedule(update, context, session, me, waiting.announcement_id, message.text)
         else:
             await _compose(update, context, session, me, text=message.text)
@@ -489,9 +489,9 @@ async def media(update: Update, context: Context) -> None:
             return
         context.user_data[ALBUM_KEY] = album
     async with context.db() as session:
-        waiting = await broadcast.waiting(session, telegram_user_id=user.id)
+        waiting = await announcements.waiting(session, telegram_user_id=user.id)
         me = await who(session, update, context)
-        if waiting is not None and waiting.step == broadcast.STEP_TEXT and me.is_hr:
+        if waiting is not None and waiting.step == announcements.STEP_TEXT and me.is_hr:
             photo = message.photo[-1].file_id if message.photo else None
             document = message.document.file_id if message.document is not None and photo is None else None
             if album is not None:
@@ -514,14 +514,14 @@ async def _compose(
     document: str | None = None,
 ) -> None:
     try:
-        draft = await broadcast.create_draft(
+        draft = await announcements.create_draft(
             session,
             text=text,
             created_by=me.telegram_user_id,
             photo_file_id=photo,
             document_file_id=document,
         )
-    except broadcast.TextTooLong as refusal:
+    except announcements.TextTooLong as refusal:
         rows = [[button(context, me.language, "announce.button.cancel", _data("x", 0))]]
         await reply(
             update,
@@ -533,7 +533,7 @@ async def _compose(
             length=refusal.length,
         )
         return
-    await broadcast.stop_waiting(session, telegram_user_id=me.telegram_user_id)
+    await announcements.stop_waiting(session, telegram_user_id=me.telegram_user_id)
     await _audience(update, context, session, me, draft, new_message=True)
 
 
@@ -541,14 +541,14 @@ async def _schedule(
     update: Update, context: Context, session: AsyncSession, me: Caller, announcement_id: int, text: str
 ) -> None:
     lang = me.language
-    draft = await broadcast.find_draft(
+    draft = await announcements.find_draft(
         session, announcement_id=announcement_id, created_by=me.telegram_user_id
     )
     if draft is None:
-        await broadcast.stop_waiting(session, telegram_user_id=me.telegram_user_id)
+        await announcements.stop_waiting(session, telegram_user_id=me.telegram_user_id)
         await reply(update, context, "announce_gone", lang)
         return
-    when = broadcast.parse_when(text, timezone=context.services.settings.timezone)
+    when = announcements.parse_when(text, timezone=context.services.settings.timezone)
     if when is None or when <= context.now():
         rows = [[button(context, lang, "announce.button.back", _data("bk", draft.id))]]
         await reply(
@@ -583,7 +583,7 @@ async def _schedule(
 
 async def _status(pressed: Pressed) -> None:
     """📣 One announcement's progress (🔄 re-reads it)."""
-    found = await broadcast.find(pressed.session, announcement_id=pressed.target)
+    found = await announcements.find(pressed.session, announcement_id=pressed.target)
     if found is None:
         await _gone(pressed)
         return
@@ -625,15 +625,15 @@ async def _status_values(
 ) -> dict[str, Any]:
     """What `announce_status` shows; before it goes out, the audience's current size, which
     may still change."""
-    audience = broadcast.audience_from(announcement.audience)
+    audience = announcements.audience_from(announcement.audience)
     return {
         "announcement": announcement,
         "audience": audience,
         "audience_now": await _count(context, session, audience)
-        if broadcast.unstarted(announcement)
+        if announcements.unstarted(announcement)
         else None,
-        "preview": broadcast.snippet(announcement.text),
-        "tally": await broadcast.tally(session, announcement_id=announcement.id),
+        "preview": announcements.snippet(announcement.text),
+        "tally": await announcements.tally(session, announcement_id=announcement.id),
         "outcome": outcome,
     }
 
@@ -668,7 +668,7 @@ async def _control(
             await _gone(pressed)
             return
         outcome = "not_allowed" if result is Change.NOT_ALLOWED else None
-    found = await broadcast.find(pressed.session, announcement_id=pressed.target)
+    found = await announcements.find(pressed.session, announcement_id=pressed.target)
     if found is None:
         await _gone(pressed)
         return
@@ -677,36 +677,36 @@ async def _control(
 
 async def _pause(pressed: Pressed) -> None:
     """⏸ Hold what is not yet sent."""
-    await _control(pressed, broadcast.pause)
+    await _control(pressed, announcements.pause)
 
 
 async def _resume(pressed: Pressed) -> None:
     """▶ Send the held rows."""
-    await _control(pressed, broadcast.resume)
+    await _control(pressed, announcements.resume)
 
 
 async def _ask_cancel(pressed: Pressed) -> None:
     """🛑 Ask before withdrawing what is not yet sent."""
-    await _control(pressed, broadcast.cancel, confirm_cancel=True)
+    await _control(pressed, announcements.cancel, confirm_cancel=True)
 
 
 async def _cancel(pressed: Pressed) -> None:
     """🛑 Yes: withdraw every row not yet sent."""
-    await _control(pressed, broadcast.cancel)
+    await _control(pressed, announcements.cancel)
 
 
 async def _history(pressed: Pressed) -> None:
     """🗂 Sent and scheduled announcements, newest first, each opening its status."""
     context, lang = pressed.context, pressed.lang
-    listing = await broadcast.history(pressed.session, page=pressed.target, per_page=HISTORY_PER_PAGE)
+    listing = await announcements.history(pressed.session, page=pressed.target, per_page=HISTORY_PER_PAGE)
     first = listing.page * HISTORY_PER_PAGE
     lines = [
         Line(
             first + n,
             item,
-            broadcast.audience_from(item.audience),
-            broadcast.snippet(item.text),
-            broadcast.unstarted(item),
+            announcements.audience_from(item.audience),
+            announcements.snippet(item.text),
+            announcements.unstarted(item),
         )
         for n, item in enumerate(listing.items, start=1)
     ]
@@ -718,7 +718,7 @@ async def _history(pressed: Pressed) -> None:
                 "announce.button.item",
                 _data("st", line.announcement.id),
                 number=line.number,
-                preview=_short(broadcast.snippet(line.announcement.text, 4)),
+                preview=_short(announcements.snippet(line.announcement.text, 4)),
             )
         ]
         for line in lines

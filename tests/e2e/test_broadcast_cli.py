@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.cli import Cli
 from bot.local_api import LocalBotApi
 from bot.settings import Settings
-from db.broadcast import Audience, parse_when
+from db.announcements import Audience, parse_when
 from db.models import Announcement
 from tests.utils.factories import make_employee
 from tests.utils.phones import linked_phone

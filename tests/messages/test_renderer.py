@@ -11,7 +11,7 @@ import pytest
 from jinja2 import UndefinedError
 
 from bot.local_api import parse_html
-from db.broadcast import Audience
+from db.announcements import Audience
 from db.catalog import EventCard, GapClosed, Recommendation
 from db.competency import CompetencyLine, CompetencyStatus, JpmCategory
 from db.learning import JpEntry, JpSummary

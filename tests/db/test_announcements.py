@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import event, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db import broadcast, outbox, registration
-from db.broadcast import Audience, Change
+from db import announcements, outbox, registration
+from db.announcements import Audience, Change
 from db.engine import SessionFactory
 from db.models import (
     Announcement,
@@ -65,7 +65,7 @@ async def _roster(session: AsyncSession) -> dict[str, Employee]:
 
 
 async def _count(session: AsyncSession, audience: Audience) -> int:
-    return await broadcast.count(session, audience=audience, year=2026, target=20)
+    return await announcements.count(session, audience=audience, year=2026, target=20)
 
 
 async def test_every_filter_narrows_the_audience(session: AsyncSession) -> None:
@@ -102,7 +102,7 @@ async def test_an_announcement_is_queued_once_per_recipient_as_typed_and_audited
 ) -> None:
     await _roster(session)
     text = "Rapat <penting> & wajib hadir"
-    announcement = await broadcast.announce(
+    announcement = await announcements.announce(
         session, text=text, audience=Audience(), due_at=NOW, now=NOW, year=2026, target=20, created_by=42
     )
     assert announcement.recipient_count == 3
@@ -126,7 +126,7 @@ WITA = ZoneInfo("Asia/Makassar")
 
 
 async def _send(session: AsyncSession, draft: Announcement, *, due_at: datetime = NOW) -> Announcement:
-    sent = await broadcast.send_draft(
+    sent = await announcements.send_draft(
         session, announcement_id=draft.id, created_by=HR, due_at=due_at, now=NOW, year=2026, target=20
     )
     assert sent is not None
@@ -161,10 +161,10 @@ async def _deliver_all(session: AsyncSession, announcement_id: int) -> None:
 
 async def test_a_draft_keeps_the_photo_and_is_sent_with_it_to_its_audience(session: AsyncSession) -> None:
     await _roster(session)
-    draft = await broadcast.create_draft(
+    draft = await announcements.create_draft(
         session, text="Poster <diklat>", created_by=HR, photo_file_id="AgAC1"
     )
-    await broadcast.set_audience(session, draft=draft, audience=Audience(units=("Dinas Kesehatan",)))
+    await announcements.set_audience(session, draft=draft, audience=Audience(units=("Dinas Kesehatan",)))
 
     sent = await _send(session, draft)
 
@@ -172,19 +172,19 @@ async def test_a_draft_keeps_the_photo_and_is_sent_with_it_to_its_audience(sessi
     assert sent.status is AnnouncementStatus.SENDING
     assert sent.recipient_count == 2
     assert await _states(session, sent.id) == [OutboxState.PENDING] * 2
-    assert await broadcast.attachments(session, [sent.id]) == {
-        sent.id: broadcast.Attachment("photo", "AgAC1")
+    assert await announcements.attachments(session, [sent.id]) == {
+        sent.id: announcements.Attachment("photo", "AgAC1")
     }
-    assert broadcast.body("Poster <diklat>") == "Poster &lt;diklat&gt;"
-    assert await broadcast.find_draft(session, announcement_id=sent.id, created_by=HR) is None
+    assert announcements.body("Poster <diklat>") == "Poster &lt;diklat&gt;"
+    assert await announcements.find_draft(session, announcement_id=sent.id, created_by=HR) is None
 
 
 async def test_too_long_texts_and_captions_are_refused_and_nothing_is_stored(session: AsyncSession) -> None:
-    with pytest.raises(broadcast.TextTooLong) as caption:
-        await broadcast.create_draft(session, text="x" * 1025, created_by=HR, document_file_id="BQAC1")
-    with pytest.raises(broadcast.TextTooLong) as text:
-        await broadcast.create_draft(session, text="x" * 4097, created_by=HR)
-    await broadcast.create_draft(session, text="x" * 4096, created_by=HR)
+    with pytest.raises(announcements.TextTooLong) as caption:
+        await announcements.create_draft(session, text="x" * 1025, created_by=HR, document_file_id="BQAC1")
+    with pytest.raises(announcements.TextTooLong) as text:
+        await announcements.create_draft(session, text="x" * 4097, created_by=HR)
+    await announcements.create_draft(session, text="x" * 4096, created_by=HR)
 
     assert (caption.value.limit, caption.value.length) == (1024, 1025)
     assert text.value.limit == 4096
@@ -192,15 +192,18 @@ async def test_too_long_texts_and_captions_are_refused_and_nothing_is_stored(ses
 
 
 async def test_a_draft_is_its_authors_alone_and_discarding_it_forgets_the_step(session: AsyncSession) -> None:
-    draft = await broadcast.create_draft(session, text="Rapat", created_by=HR)
-    await broadcast.wait_for(session, telegram_user_id=HR, step=broadcast.STEP_TIME, announcement_id=draft.id)
+    draft = await announcements.create_draft(session, text="Rapat", created_by=HR)
+    await announcements.wait_for(
+        session, telegram_user_id=HR, step=announcements.STEP_TIME, announcement_id=draft.id
+    )
 
-    assert await broadcast.find_draft(session, announcement_id=draft.id, created_by=HR + 1) is None
-    assert await broadcast.waiting(session, telegram_user_id=HR) == broadcast.Waiting("time", draft.id)
-    assert not await broadcast.discard_draft(session, announcement_id=draft.id, created_by=HR + 1)
+    assert await announcements.find_draft(session, announcement_id=draft.id, created_by=HR + 1) is None
+    awaited = announcements.Waiting("time", draft.id)
+    assert await announcements.waiting(session, telegram_user_id=HR) == awaited
+    assert not await announcements.discard_draft(session, announcement_id=draft.id, created_by=HR + 1)
     assert await session.get(Announcement, draft.id) is not None
 
-    assert await broadcast.discard_draft(session, announcement_id=draft.id, created_by=HR)
+    assert await announcements.discard_draft(session, announcement_id=draft.id, created_by=HR)
 
     assert await session.scalar(select(func.count()).select_from(Announcement)) == 0
     assert await session.get(ConversationState, HR) is None
@@ -210,17 +213,17 @@ async def test_when_the_last_row_is_out_the_announcement_is_done_and_its_author_
     session: AsyncSession,
 ) -> None:
     await _roster(session)
-    draft = await broadcast.create_draft(session, text="Rapat koordinasi besok pagi", created_by=HR)
+    draft = await announcements.create_draft(session, text="Rapat koordinasi besok pagi", created_by=HR)
     sent = await _send(session, draft)
-    assert await broadcast.finish(session, announcement_ids=[sent.id], now=NOW) == []
+    assert await announcements.finish(session, announcement_ids=[sent.id], now=NOW) == []
 
     await _deliver_all(session, sent.id)
     later = NOW + timedelta(minutes=2, seconds=5)
-    assert await broadcast.finish(session, announcement_ids=[sent.id], now=later) == [sent.id]
-    assert await broadcast.finish(session, announcement_ids=[sent.id], now=later) == []
+    assert await announcements.finish(session, announcement_ids=[sent.id], now=later) == [sent.id]
+    assert await announcements.finish(session, announcement_ids=[sent.id], now=later) == []
     await session.commit()
 
-    found = await broadcast.find(session, announcement_id=sent.id)
+    found = await announcements.find(session, announcement_id=sent.id)
     assert found is not None
     assert (found.status, found.finished_at) == (AnnouncementStatus.DONE, later)
     reports = list(await session.scalars(select(OutboxMessage).where(OutboxMessage.chat_id == HR)))
@@ -242,23 +245,25 @@ async def test_pause_holds_resume_releases_and_cancel_withdraws_without_deleting
     session: AsyncSession,
 ) -> None:
     await _roster(session)
-    draft = await broadcast.create_draft(session, text="Rapat", created_by=HR)
+    draft = await announcements.create_draft(session, text="Rapat", created_by=HR)
     sent = await _send(session, draft)
     assert sent.status is AnnouncementStatus.SENDING
 
-    assert await broadcast.pause(session, announcement_id=sent.id, actor=HR, now=NOW) is Change.DONE
-    assert await broadcast.pause(session, announcement_id=sent.id, actor=HR, now=NOW) is Change.NOT_ALLOWED
+    assert await announcements.pause(session, announcement_id=sent.id, actor=HR, now=NOW) is Change.DONE
+    paused_again = await announcements.pause(session, announcement_id=sent.id, actor=HR, now=NOW)
+    assert paused_again is Change.NOT_ALLOWED
     claimed = await outbox.claim(session, worker="w", now=NOW, limit=10, lease=timedelta(minutes=1))
     assert claimed == []
-    assert await broadcast.resume(session, announcement_id=sent.id, actor=HR, now=NOW) is Change.DONE
-    found = await broadcast.find(session, announcement_id=sent.id)
+    assert await announcements.resume(session, announcement_id=sent.id, actor=HR, now=NOW) is Change.DONE
+    found = await announcements.find(session, announcement_id=sent.id)
     assert found is not None
     assert found.status is AnnouncementStatus.SENDING
 
-    assert await broadcast.cancel(session, announcement_id=sent.id, actor=HR, now=NOW) is Change.DONE
-    assert await broadcast.resume(session, announcement_id=sent.id, actor=HR, now=NOW) is Change.NOT_ALLOWED
+    assert await announcements.cancel(session, announcement_id=sent.id, actor=HR, now=NOW) is Change.DONE
+    resumed_after_cancel = await announcements.resume(session, announcement_id=sent.id, actor=HR, now=NOW)
+    assert resumed_after_cancel is Change.NOT_ALLOWED
     assert await _states(session, sent.id) == [OutboxState.SKIPPED] * 3
-    tally = await broadcast.tally(session, announcement_id=sent.id)
+    tally = await announcements.tally(session, announcement_id=sent.id)
     assert (tally.skipped, tally.waiting, tally.sent) == (3, 0, 0)
     actions = list(
         await session.scalars(
@@ -279,7 +284,7 @@ async def test_pause_holds_resume_releases_and_cancel_withdraws_without_deleting
         3,
         3,
     )
-    assert await broadcast.pause(session, announcement_id=999, actor=HR, now=NOW) is Change.NOT_FOUND
+    assert await announcements.pause(session, announcement_id=999, actor=HR, now=NOW) is Change.NOT_FOUND
 
 
 async def test_the_history_lists_sent_announcements_newest_first_without_drafts(
@@ -287,13 +292,13 @@ async def test_the_history_lists_sent_announcements_newest_first_without_drafts(
 ) -> None:
     await _roster(session)
     for number in range(3):
-        draft = await broadcast.create_draft(session, text=f"Pengumuman {number}", created_by=HR)
+        draft = await announcements.create_draft(session, text=f"Pengumuman {number}", created_by=HR)
         draft.created_at = NOW + timedelta(minutes=number)
         await _send(session, draft)
-    await broadcast.create_draft(session, text="masih draf", created_by=HR)
+    await announcements.create_draft(session, text="masih draf", created_by=HR)
 
-    first = await broadcast.history(session, page=0, per_page=2)
-    last = await broadcast.history(session, page=5, per_page=2)
+    first = await announcements.history(session, page=0, per_page=2)
+    last = await announcements.history(session, page=5, per_page=2)
 
     assert [a.text for a in first.items] == ["Pengumuman 2", "Pengumuman 1"]
     assert (first.pages, first.total) == (2, 3)
@@ -302,9 +307,9 @@ async def test_the_history_lists_sent_announcements_newest_first_without_drafts(
 
 async def test_pickers_offer_what_is_in_the_data_by_id(session: AsyncSession) -> None:
     await _roster(session)
-    units = await broadcast.options(session, kind="units")
-    ranks = await broadcast.options(session, kind="ranks")
-    types = await broadcast.options(session, kind="position_types")
+    units = await announcements.options(session, kind="units")
+    ranks = await announcements.options(session, kind="ranks")
+    types = await announcements.options(session, kind="position_types")
 
     assert [u.name for u in units] == [
         "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
@@ -312,14 +317,14 @@ async def test_pickers_offer_what_is_in_the_data_by_id(session: AsyncSession) ->
     ]
     assert [r.name for r in ranks] == ["III/c", "III/d"]
     assert [t.name for t in types] == ["Pengawas", "Fungsional"]
-    assert await broadcast.option_name(session, kind="units", option_id=units[1].id) == "Dinas Kesehatan"
-    assert await broadcast.option_name(session, kind="ranks", option_id=ranks[1].id) == "III/d"
-    assert await broadcast.option_name(session, kind="ranks", option_id=99) is None
-    audience = broadcast.toggle(Audience(), kind="ranks", value="III/d")
-    audience = broadcast.toggle(audience, kind="units", value="Dinas Kesehatan")
+    assert await announcements.option_name(session, kind="units", option_id=units[1].id) == "Dinas Kesehatan"
+    assert await announcements.option_name(session, kind="ranks", option_id=ranks[1].id) == "III/d"
+    assert await announcements.option_name(session, kind="ranks", option_id=99) is None
+    audience = announcements.toggle(Audience(), kind="ranks", value="III/d")
+    audience = announcements.toggle(audience, kind="units", value="Dinas Kesehatan")
     assert await _count(session, audience) == 1
-    assert broadcast.toggle(audience, kind="ranks", value="III/d").ranks == ()
-    assert broadcast.toggle(Audience(event_code="A"), kind="events", value="a").event_code is None
+    assert announcements.toggle(audience, kind="ranks", value="III/d").ranks == ()
+    assert announcements.toggle(Audience(event_code="A"), kind="events", value="a").event_code is None
 
 
 @pytest.mark.parametrize(
@@ -334,7 +339,7 @@ async def test_pickers_offer_what_is_in_the_data_by_id(session: AsyncSession) ->
     ],
 )
 def test_a_send_time_is_read_in_office_time_and_stored_in_utc(typed: str, wita_time: datetime) -> None:
-    parsed = broadcast.parse_when(typed, timezone=WITA)
+    parsed = announcements.parse_when(typed, timezone=WITA)
     assert parsed == wita_time.replace(tzinfo=WITA)
     assert parsed is not None
     assert parsed.utcoffset() == timedelta(0)
@@ -342,7 +347,7 @@ def test_a_send_time_is_read_in_office_time_and_stored_in_utc(typed: str, wita_t
 
 @pytest.mark.parametrize("typed", ["besok pagi", "31/02/2026 07.00", "30/11/2026 25.00", "30/11/2026", ""])
 def test_a_send_time_that_is_not_one_is_refused(typed: str) -> None:
-    assert broadcast.parse_when(typed, timezone=WITA) is None
+    assert announcements.parse_when(typed, timezone=WITA) is None
 
 
 async def test_the_sweep_finishes_an_announcement_whose_last_row_was_skipped_elsewhere(
@@ -350,17 +355,17 @@ async def test_the_sweep_finishes_an_announcement_whose_last_row_was_skipped_els
 ) -> None:
     await _roster(session)
     only_chat_3 = Audience(ranks=("III/c",), units=("Dinas Kesehatan",))
-    first = await _send(session, await broadcast.create_draft(session, text="Satu", created_by=HR))
-    second = await broadcast.create_draft(session, text="Dua", created_by=HR)
-    await broadcast.set_audience(session, draft=second, audience=only_chat_3)
+    first = await _send(session, await announcements.create_draft(session, text="Satu", created_by=HR))
+    second = await announcements.create_draft(session, text="Dua", created_by=HR)
+    await announcements.set_audience(session, draft=second, audience=only_chat_3)
     second = await _send(session, second)
     assert second.recipient_count == 1
 
     await _deliver_all(session, first.id)  # chat 3 blocks the bot: the second's row is skipped too
-    assert sorted(await broadcast.finish(session, now=NOW)) == [first.id, second.id]
+    assert sorted(await announcements.finish(session, now=NOW)) == [first.id, second.id]
     await session.commit()
 
-    tally = await broadcast.tally(session, announcement_id=second.id)
+    tally = await announcements.tally(session, announcement_id=second.id)
     assert (tally.blocked, tally.waiting) == (1, 0)
     statuses = {
         a.id: a.status
@@ -373,11 +378,11 @@ async def test_two_presses_of_send_now_at_once_send_the_draft_once(
     session: AsyncSession, sessions: SessionFactory
 ) -> None:
     await _roster(session)
-    draft = await broadcast.create_draft(session, text="Rapat koordinasi", created_by=HR)
+    draft = await announcements.create_draft(session, text="Rapat koordinasi", created_by=HR)
 
     async def press() -> Announcement | None:
         async with sessions() as own:
-            return await broadcast.send_draft(
+            return await announcements.send_draft(
                 own, announcement_id=draft.id, created_by=HR, due_at=NOW, now=NOW, year=2026, target=20
             )
 
@@ -395,17 +400,17 @@ async def test_send_and_discard_at_once_either_send_it_or_drop_it_never_both(
     session: AsyncSession, sessions: SessionFactory
 ) -> None:
     await _roster(session)
-    draft = await broadcast.create_draft(session, text="Rapat koordinasi", created_by=HR)
+    draft = await announcements.create_draft(session, text="Rapat koordinasi", created_by=HR)
 
     async def send() -> Announcement | None:
         async with sessions() as own:
-            return await broadcast.send_draft(
+            return await announcements.send_draft(
                 own, announcement_id=draft.id, created_by=HR, due_at=NOW, now=NOW, year=2026, target=20
             )
 
     async def discard() -> bool:
         async with sessions() as own:
-            return await broadcast.discard_draft(own, announcement_id=draft.id, created_by=HR)
+            return await announcements.discard_draft(own, announcement_id=draft.id, created_by=HR)
 
     sent, dropped = await asyncio.gather(send(), discard())
 
@@ -417,9 +422,9 @@ async def test_send_and_discard_at_once_either_send_it_or_drop_it_never_both(
 
 async def test_someone_elses_draft_cannot_be_sent(session: AsyncSession) -> None:
     await _roster(session)
-    draft = await broadcast.create_draft(session, text="Rapat", created_by=HR)
+    draft = await announcements.create_draft(session, text="Rapat", created_by=HR)
 
-    sent = await broadcast.send_draft(
+    sent = await announcements.send_draft(
         session, announcement_id=draft.id, created_by=HR + 1, due_at=NOW, now=NOW, year=2026, target=20
     )
 
@@ -431,7 +436,7 @@ async def test_a_cancellation_that_fails_halfway_changes_nothing(
     session: AsyncSession, sessions: SessionFactory
 ) -> None:
     await _roster(session)
-    sent = await _send(session, await broadcast.create_draft(session, text="Rapat", created_by=HR))
+    sent = await _send(session, await announcements.create_draft(session, text="Rapat", created_by=HR))
 
     def crash_on_withdrawing(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
         if statement.startswith("UPDATE outbox"):
@@ -442,15 +447,15 @@ async def test_a_cancellation_that_fails_halfway_changes_nothing(
     try:
         async with sessions() as own:
             with pytest.raises(RuntimeError):
-                await broadcast.cancel(own, announcement_id=sent.id, actor=HR, now=NOW)
+                await announcements.cancel(own, announcement_id=sent.id, actor=HR, now=NOW)
     finally:
         event.remove(engine, "before_cursor_execute", crash_on_withdrawing)
 
-    found = await broadcast.find(session, announcement_id=sent.id)
+    found = await announcements.find(session, announcement_id=sent.id)
     assert found is not None
     assert found.status is AnnouncementStatus.SENDING
     assert await _states(session, sent.id) == [OutboxState.PENDING] * 3
-    assert await broadcast.cancel(session, announcement_id=sent.id, actor=HR, now=NOW) is Change.DONE
+    assert await announcements.cancel(session, announcement_id=sent.id, actor=HR, now=NOW) is Change.DONE
     assert await _states(session, sent.id) == [OutboxState.SKIPPED] * 3
 
 
@@ -463,7 +468,7 @@ async def _link_newcomer(session: AsyncSession) -> None:
 
 
 async def _start_due(session: AsyncSession, now: datetime) -> list[int]:
-    return await broadcast.start_due(session, now=now, year=2026, target=20)
+    return await announcements.start_due(session, now=now, year=2026, target=20)
 
 
 async def test_a_scheduled_announcement_goes_to_its_audience_as_it_is_when_it_goes_out(
@@ -472,7 +477,7 @@ async def test_a_scheduled_announcement_goes_to_its_audience_as_it_is_when_it_go
     await _roster(session)
     due = NOW + timedelta(days=2)
     scheduled = await _send(
-        session, await broadcast.create_draft(session, text="Rapat", created_by=HR), due_at=due
+        session, await announcements.create_draft(session, text="Rapat", created_by=HR), due_at=due
     )
     assert (scheduled.status, scheduled.recipient_count) == (AnnouncementStatus.SCHEDULED, 0)
     assert await session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
@@ -486,7 +491,7 @@ async def test_a_scheduled_announcement_goes_to_its_audience_as_it_is_when_it_go
     assert [(r.chat_id, r.due_at, r.dedupe_key) for r in rows] == [
         (chat, due, f"announcement:{scheduled.id}:{chat}") for chat in (1, 2, 3, 4)
     ]
-    found = await broadcast.find(session, announcement_id=scheduled.id)
+    found = await announcements.find(session, announcement_id=scheduled.id)
     assert found is not None
     assert (found.status, found.recipient_count) == (AnnouncementStatus.SENDING, 4)
     started = await session.scalar(select(AuditLog).where(AuditLog.action == "announcement.started"))
@@ -500,26 +505,26 @@ async def test_paused_before_its_time_nothing_goes_out_until_resumed_and_cancell
     await _roster(session)
     due = NOW + timedelta(hours=1)
     paused = await _send(
-        session, await broadcast.create_draft(session, text="Satu", created_by=HR), due_at=due
+        session, await announcements.create_draft(session, text="Satu", created_by=HR), due_at=due
     )
     cancelled = await _send(
-        session, await broadcast.create_draft(session, text="Dua", created_by=HR), due_at=due
+        session, await announcements.create_draft(session, text="Dua", created_by=HR), due_at=due
     )
-    assert await broadcast.pause(session, announcement_id=paused.id, actor=HR, now=NOW) is Change.DONE
-    assert await broadcast.cancel(session, announcement_id=cancelled.id, actor=HR, now=NOW) is Change.DONE
+    assert await announcements.pause(session, announcement_id=paused.id, actor=HR, now=NOW) is Change.DONE
+    assert await announcements.cancel(session, announcement_id=cancelled.id, actor=HR, now=NOW) is Change.DONE
 
     assert await _start_due(session, due + timedelta(hours=1)) == []
     assert await session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
-    assert await broadcast.finish(session, now=due + timedelta(hours=1)) == []
+    assert await announcements.finish(session, now=due + timedelta(hours=1)) == []
 
     later = due + timedelta(hours=2)
-    assert await broadcast.resume(session, announcement_id=paused.id, actor=HR, now=later) is Change.DONE
-    found = await broadcast.find(session, announcement_id=paused.id)
+    assert await announcements.resume(session, announcement_id=paused.id, actor=HR, now=later) is Change.DONE
+    found = await announcements.find(session, announcement_id=paused.id)
     assert found is not None
     assert found.status is AnnouncementStatus.SCHEDULED
     assert await _start_due(session, later) == [paused.id]
     assert await _states(session, paused.id) == [OutboxState.PENDING] * 3
     assert await _states(session, cancelled.id) == []
-    gone = await broadcast.find(session, announcement_id=cancelled.id)
+    gone = await announcements.find(session, announcement_id=cancelled.id)
     assert gone is not None
     assert gone.status is AnnouncementStatus.CANCELLED
