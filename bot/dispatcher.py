@@ -53,7 +53,7 @@ from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
 from bot.context import SERVICES_KEY, BotApplication, Context, Services
-from bot.keyboards import outbox_keyboard
+from bot.ui.keyboards import outbox_keyboard
 from db import announcements, outbox
 from db.announcements import Attachment
 from messages import pick_language

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from telegram import ReplyKeyboardRemove, Update
 
-from bot import keyboards
 from bot.context import Context
-from bot.handlers.common import who
 from bot.replies import edit, reply
+from bot.ui import keyboards
+from bot.ui.callbacks import BadCallback
+from bot.ui.caller import who
+from bot.ui.router import Buttons, Press, Role
 from db import accounts
 from db.models import NotificationKind
 from messages import LANGUAGES
@@ -37,32 +39,45 @@ async def show_settings(update: Update, context: Context) -> None:
     )
 
 
-async def on_settings_button(update: Update, context: Context) -> None:
-    """A settings button: switch language or flip one notification kind (own account only)."""
-    user, chat, query = update.effective_user, update.effective_chat, update.callback_query
-    if user is None or chat is None or query is None:
-        return
-    data = keyboards.parse_callback(query.data)
-    async with context.db() as session:
-        me = await who(session, update, context)
-        lang = me.language
-        if data is not None and data.action == "lang" and data.arg in LANGUAGES:
-            lang = data.arg
-            await accounts.set_language(session, telegram_user_id=user.id, chat_id=chat.id, language=lang)
-        elif data is not None and data.action == "ntf" and me.is_linked and data.arg in set(NotificationKind):
-            await accounts.toggle_notification(
-                session,
-                telegram_user_id=user.id,
-                chat_id=chat.id,
-                language=lang,
-                kind=NotificationKind(data.arg),
-            )
-        else:
-            await query.answer()
-            return
-        notifications = (
-            await accounts.notification_settings(session, telegram_user_id=user.id) if me.is_linked else None
-        )
+SETTINGS = Buttons("set", role=Role.ANYONE)
+ERASE = Buttons("erase", role=Role.ANYONE)
+
+
+@SETTINGS.on("lang")
+async def _set_language(press: Press) -> None:
+    """🇮🇩/🇬🇧: switch the caller's own language."""
+    lang, chat = press.word(), press.update.effective_chat
+    if lang not in LANGUAGES or chat is None:
+        raise BadCallback(lang)
+    await accounts.set_language(
+        press.session, telegram_user_id=press.me.telegram_user_id, chat_id=chat.id, language=lang
+    )
+    await _settings_changed(press, lang)
+
+
+@SETTINGS.on("ntf")
+async def _toggle_notification(press: Press) -> None:
+    """🔔/🔕: flip one notification kind of the caller's own (linked) account."""
+    kind, chat = press.word(), press.update.effective_chat
+    if kind not in set(NotificationKind) or not press.me.is_linked or chat is None:
+        raise BadCallback(kind)
+    await accounts.toggle_notification(
+        press.session,
+        telegram_user_id=press.me.telegram_user_id,
+        chat_id=chat.id,
+        language=press.lang,
+        kind=NotificationKind(kind),
+    )
+    await _settings_changed(press, press.lang)
+
+
+async def _settings_changed(press: Press, lang: str) -> None:
+    update, context, me = press.update, press.context, press.me
+    notifications = (
+        await accounts.notification_settings(press.session, telegram_user_id=me.telegram_user_id)
+        if me.is_linked
+        else None
+    )
     keyboard = keyboards.settings(context.services.renderer, lang, notifications)
     await edit(update, context, "settings", lang, keyboard=keyboard, lang=lang, linked=me.is_linked)
     if lang != me.language:
@@ -78,20 +93,18 @@ async def ask_erase(update: Update, context: Context) -> None:
     await reply(update, context, "erase_confirm", me.language, keyboard=keyboard)
 
 
-async def on_erase_button(update: Update, context: Context) -> None:
-    """The answer to `/hapus_data`: erase the caller's own account, or keep it."""
-    user, query = update.effective_user, update.callback_query
-    if user is None or query is None:
-        return
-    data = keyboards.parse_callback(query.data)
-    async with context.db() as session:
-        me = await who(session, update, context)
-        if data is None or data.action != "yes":
-            await edit(update, context, "erase_kept", me.language)
-            return
-        await accounts.erase(session, telegram_user_id=user.id, now=context.now())
-    await edit(update, context, "erased", me.language)
-    await reply(update, context, "link_cancelled", me.language, keyboard=ReplyKeyboardRemove())
+@ERASE.on("yes")
+async def _erase(press: Press) -> None:
+    """The answer to `/hapus_data` is yes: erase the caller's own account."""
+    await accounts.erase(press.session, telegram_user_id=press.me.telegram_user_id, now=press.context.now())
+    await edit(press.update, press.context, "erased", press.lang)
+    await reply(press.update, press.context, "link_cancelled", press.lang, keyboard=ReplyKeyboardRemove())
+
+
+@ERASE.on("no")
+async def _keep(press: Press) -> None:
+    """The answer to `/hapus_data` is no: nothing changes."""
+    await edit(press.update, press.context, "erase_kept", press.lang)
 
 
 async def unknown_command(update: Update, context: Context) -> None:

@@ -2,7 +2,7 @@
 competency, and each event's detail with the register button.
 
 Callback data: `cat:<kind>:<scope>:<page>` for a list, `cf:<kind>` for the competency
-picker, `ev:<event id>:<kind>:<scope>:<page>` for a detail (the rest says where Back goes).
+picker, `ev:open:<event id>:<kind>:<scope>:<page>` for a detail (the rest says where Back goes).
 """
 
 from __future__ import annotations
@@ -13,9 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import Context
-from bot.handlers.common import office_today, who
-from bot.keyboards import callback, parse_callback
 from bot.replies import edit, reply
+from bot.ui.callbacks import BadCallback, encode
+from bot.ui.caller import office_today, who
+from bot.ui.keyboards import button
+from bot.ui.pages import Page
+from bot.ui.router import Buttons, Press, Role
 from db import catalog
 from db.accounts import Caller
 from db.catalog import EventCard, Recommendation
@@ -44,20 +47,19 @@ class View:
 
     def data(self) -> str:
         """The list's callback data."""
-        return callback("cat", self.kind, f"{self.scope}:{self.page}")
+        return encode("cat", self.kind, self.scope, self.page)
 
     def detail(self, event_id: int) -> str:
         """Callback data for an event's detail that comes back to this list."""
-        return callback("ev", str(event_id), f"{self.kind}:{self.scope}:{self.page}")
+        return encode("ev", "open", event_id, self.kind, self.scope, self.page)
 
     @classmethod
-    def parse(cls, kind: str, rest: str | None) -> View | None:
-        """A view from callback parts; None when forged or stale."""
-        scope, _, page = (rest or "all:0").partition(":")
+    def checked(cls, kind: str, scope: str, page: int) -> View:
+        """The view named by a button (kind, scope, page); BadCallback when forged or stale."""
         valid_scope = scope in ("all", "me") or (scope.startswith("c") and scope[1:].isdigit())
-        if kind not in KINDS or not valid_scope or not page.isdigit():
-            return None
-        return cls(kind, scope, int(page))
+        if kind not in KINDS or not valid_scope:
+            raise BadCallback(f"{kind}:{scope}")
+        return cls(kind, scope, page)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,79 +79,69 @@ def event_button(
     return InlineKeyboardButton(text, callback_data=view.detail(event.id))
 
 
+LISTS = Buttons("cat", role=Role.ANYONE)
+COMPETENCIES = Buttons("cf", role=Role.ANYONE)
+DETAILS = Buttons("ev", role=Role.ANYONE)
+
+
 async def show_trainings(update: Update, context: Context) -> None:
     """/pelatihan — upcoming trainings."""
-    await _show(update, context, View("p"), new_message=True)
+    async with context.db() as session:
+        me = await who(session, update, context)
+        await _show(update, context, session, me, View("p"), new_message=True)
 
 
 async def show_seminars(update: Update, context: Context) -> None:
     """/seminar — upcoming seminars and workshops (often by universities)."""
-    await _show(update, context, View("s"), new_message=True)
-
-
-async def on_list_button(update: Update, context: Context) -> None:
-    """◀ ▶, For me / All, or a competency chosen: show that list in place."""
-    data = parse_callback(update.callback_query.data if update.callback_query else None)
-    view = View.parse(data.action, data.arg) if data is not None else None
-    if view is None:
-        if update.callback_query is not None:
-            await update.callback_query.answer()
-        return
-    await _show(update, context, view, new_message=False)
-
-
-async def on_competency_filter(update: Update, context: Context) -> None:
-    """🎯 Kompetensi…: the competencies that upcoming events of this kind target."""
-    data = parse_callback(update.callback_query.data if update.callback_query else None)
-    if data is None or data.action not in KINDS:
-        return
-    kind = data.action
     async with context.db() as session:
         me = await who(session, update, context)
-        choices = await catalog.competencies_in_catalog(session, kinds=KINDS[kind], now=context.now())
-    label = context.services.renderer.label
+        await _show(update, context, session, me, View("s"), new_message=True)
+
+
+@LISTS.on(*KINDS)
+async def _list(press: Press) -> None:
+    """◀ ▶, For me / All, or a competency chosen: show that list in place."""
+    view = View.checked(press.data.action, press.word(0), press.number(1))
+    await _show(press.update, press.context, press.session, press.me, view, new_message=False)
+
+
+@COMPETENCIES.on(*KINDS)
+async def _competencies(press: Press) -> None:
+    """🎯 Kompetensi…: the competencies that upcoming events of this kind target."""
+    kind, context = press.data.action, press.context
+    choices = await catalog.competencies_in_catalog(press.session, kinds=KINDS[kind], now=context.now())
     rows = [
         [InlineKeyboardButton(name, callback_data=View(kind, f"c{competency_id}").data())]
         for competency_id, name in choices
     ]
-    rows.append(
-        [InlineKeyboardButton(label("button.back_to_list", me.language), callback_data=View(kind).data())]
-    )
+    rows.append([button(context, press.lang, "button.back_to_list", View(kind).data())])
     await edit(
-        update,
+        press.update,
         context,
         "catalog_competencies",
-        me.language,
+        press.lang,
         keyboard=InlineKeyboardMarkup(rows),
         names=[name for _, name in choices],
     )
 
 
-async def on_detail_button(update: Update, context: Context) -> None:
+@DETAILS.on("open")
+async def _detail(press: Press) -> None:
     """A numbered event button: its detail, with Register and Back."""
-    data = parse_callback(update.callback_query.data if update.callback_query else None)
-    if data is None or not data.action.isdigit():
-        return
-    kind, _, rest = (data.arg or "").partition(":")
-    view = View.parse(kind, rest) or View("p")
-    event_id = int(data.action)
-    async with context.db() as session:
-        me = await who(session, update, context)
-        event = await catalog.event_card(session, event_id=event_id)
-        recommendation = None
-        if event is not None and me.employee is not None:
-            ranked = await _recommended(session, context, me, view, event_id=event_id)
-            recommendation = next((r for r in ranked if _has_reason(r)), None)
-    label = context.services.renderer.label
-    back = InlineKeyboardButton(label("button.back_to_list", me.language), callback_data=view.data())
+    event_id, view = press.number(0), View.checked(press.word(1), press.word(2), press.number(3))
+    context, me = press.context, press.me
+    event = await catalog.event_card(press.session, event_id=event_id)
+    recommendation = None
+    if event is not None and me.employee is not None:
+        ranked = await _recommended(press.session, context, me, view, event_id=event_id)
+        recommendation = next((r for r in ranked if _has_reason(r)), None)
+    back = button(context, me.language, "button.back_to_list", view.data())
     if event is None:
-        await edit(update, context, "event_gone", me.language, keyboard=InlineKeyboardMarkup([[back]]))
+        await edit(press.update, context, "event_gone", me.language, keyboard=InlineKeyboardMarkup([[back]]))
         return
-    register = InlineKeyboardButton(
-        label("button.register", me.language), callback_data=callback("reg", "new", event.id)
-    )
+    register = button(context, me.language, "button.register", encode("reg", "new", event.id))
     await edit(
-        update,
+        press.update,
         context,
         "event_detail",
         me.language,
@@ -179,47 +171,42 @@ async def _recommended(
     )
 
 
-async def _show(update: Update, context: Context, view: View, *, new_message: bool) -> None:
-    async with context.db() as session:
-        me = await who(session, update, context)
-        if view.scope == "me" and me.employee is None:
-            await (reply if new_message else edit)(update, context, "not_linked", me.language)
-            return
-        competency_name: str | None = None
-        if view.scope == "me":
-            ranked = await _recommended(session, context, me, view)
-            pages = max(1, -(-len(ranked) // PER_PAGE))
-            page = min(view.page, pages - 1)
-            items = [
-                Item(r.event, r if _has_reason(r) else None)
-                for r in ranked[page * PER_PAGE : (page + 1) * PER_PAGE]
-            ]
-        else:
-            listing = await catalog.upcoming_events(
-                session,
-                kinds=KINDS[view.kind],
-                now=context.now(),
-                page=view.page,
-                per_page=PER_PAGE,
-                competency_id=view.competency_id,
+async def _show(
+    update: Update, context: Context, session: AsyncSession, me: Caller, view: View, *, new_message: bool
+) -> None:
+    if view.scope == "me" and me.employee is None:
+        await (reply if new_message else edit)(update, context, "not_linked", me.language)
+        return
+    competency_name: str | None = None
+    if view.scope == "me":
+        ranked = await _recommended(session, context, me, view)
+        page = Page.of(len(ranked), PER_PAGE, view.page)
+        items = [Item(r.event, r if _has_reason(r) else None) for r in page.slice(ranked)]
+    else:
+        listing = await catalog.upcoming_events(
+            session,
+            kinds=KINDS[view.kind],
+            now=context.now(),
+            page=view.page,
+            per_page=PER_PAGE,
+            competency_id=view.competency_id,
+        )
+        page = Page(listing.page, listing.pages, PER_PAGE)
+        items = [Item(event) for event in listing.items]
+        if view.competency_id is not None:
+            choices = dict(
+                await catalog.competencies_in_catalog(session, kinds=KINDS[view.kind], now=context.now())
             )
-            page, pages = listing.page, listing.pages
-            items = [Item(event) for event in listing.items]
-            if view.competency_id is not None:
-                choices = dict(
-                    await catalog.competencies_in_catalog(session, kinds=KINDS[view.kind], now=context.now())
-                )
-                competency_name = choices.get(view.competency_id)
-    shown = View(view.kind, view.scope, page)
-    keyboard = _list_keyboard(context, me.language, shown, items, pages)
+            competency_name = choices.get(view.competency_id)
+    keyboard = _list_keyboard(context, me.language, View(view.kind, view.scope, page.number), items, page)
     values = {
         "kind": "pelatihan" if view.kind == "p" else "seminar",
         "scope": view.scope,
         "competency": competency_name,
         "items": items,
-        "page": page,
-        "pages": pages,
-        "first": page * PER_PAGE,
+        "page": page.number,
+        "pages": page.count,
+        "first": page.first,
     }
     if new_message:
         await reply(update, context, "catalog", me.language, keyboard=keyboard, **values)
@@ -228,39 +215,17 @@ async def _show(update: Update, context: Context, view: View, *, new_message: bo
 
 
 def _list_keyboard(
-    context: Context, lang: str, view: View, items: list[Item], pages: int
+    context: Context, lang: str, view: View, items: list[Item], page: Page
 ) -> InlineKeyboardMarkup:
-    label = context.services.renderer.label
-    first = view.page * PER_PAGE
     rows = [
-        [event_button(context, lang, first + n, item.event, view)] for n, item in enumerate(items, start=1)
+        [event_button(context, lang, page.first + n, item.event, view)]
+        for n, item in enumerate(items, start=1)
     ]
-    navigation = []
-    if view.page > 0:
-        navigation.append(
-            InlineKeyboardButton(
-                label("button.prev", lang), callback_data=View(view.kind, view.scope, view.page - 1).data()
-            )
-        )
-    if view.page + 1 < pages:
-        navigation.append(
-            InlineKeyboardButton(
-                label("button.next", lang), callback_data=View(view.kind, view.scope, view.page + 1).data()
-            )
-        )
-    if navigation:
-        rows.append(navigation)
+    rows.append(page.navigation(context, lang, lambda number: View(view.kind, view.scope, number).data()))
     scope_button = (
-        InlineKeyboardButton(label("button.all", lang), callback_data=View(view.kind).data())
+        button(context, lang, "button.all", View(view.kind).data())
         if view.scope != "all"
-        else InlineKeyboardButton(label("button.for_me", lang), callback_data=View(view.kind, "me").data())
+        else button(context, lang, "button.for_me", View(view.kind, "me").data())
     )
-    rows.append(
-        [
-            scope_button,
-            InlineKeyboardButton(
-                label("button.by_competency", lang), callback_data=callback("cf", view.kind)
-            ),
-        ]
-    )
-    return InlineKeyboardMarkup(rows)
+    rows.append([scope_button, button(context, lang, "button.by_competency", encode("cf", view.kind))])
+    return InlineKeyboardMarkup([row for row in rows if row])

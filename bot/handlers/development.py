@@ -15,8 +15,8 @@ from telegram.error import BadRequest, TelegramError
 from bot.context import Context
 from bot.documents import charts
 from bot.handlers.catalog import View, event_button
-from bot.handlers.common import office_today, who
 from bot.replies import reply
+from bot.ui.caller import office_today, who
 from db import catalog, competency, learning
 from db.competency import CompetencyStatus, JpmThresholds
 

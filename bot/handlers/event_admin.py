@@ -14,18 +14,18 @@ the typed text) ends the typing, since typing again cannot help.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler
 
 from bot.context import BotApplication, Context
-from bot.handlers.common import button, who
-from bot.keyboards import callback, parse_callback
 from bot.replies import edit, reply
+from bot.ui import flows
+from bot.ui.callbacks import encode
+from bot.ui.flows import Typed
+from bot.ui.keyboards import button
+from bot.ui.router import Buttons, Press, Role
 from db import events
-from db.accounts import Caller
 from db.events import EventChangeError, EventFacts, Field, Typing
 
 PREFIX = "eva"
@@ -37,126 +37,125 @@ FIELD_LABELS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Pressed:
-    """An `eva:` press by HR, on an event that exists."""
+async def _hr_only(press: Press) -> None:
+    await edit(press.update, press.context, "event_refused", press.lang, outcome="hr_only")
 
-    update: Update
-    context: Context
-    session: AsyncSession
-    me: Caller
-    event: EventFacts
-    arg: str
 
-    @property
-    def lang(self) -> str:
-        """HR's language."""
-        return self.me.language
+async def _hr_only_typed(typed: Typed) -> None:
+    await reply(typed.update, typed.context, "event_refused", typed.lang, outcome="hr_only")
+
+
+CHANGES = Buttons(PREFIX, role=Role.HR, refused=_hr_only)
+EventAction = Callable[[Press, EventFacts], Awaitable[None]]
+
+
+def _on_event(*names: str) -> Callable[[EventAction], EventAction]:
+    """Register an action on an event that exists (`eva:<name>:<event id>[:<arg>]`)."""
+
+    def register(action: EventAction) -> EventAction:
+        async def run(press: Press) -> None:
+            found = await events.facts(press.session, event_id=press.number(0))
+            if found is None:
+                await edit(press.update, press.context, "admin_gone", press.lang)
+                return
+            await action(press, found)
+
+        CHANGES.on(*names)(run)
+        return action
+
+    return register
+
+
+def _arg(press: Press) -> str:
+    """The word after the event id (a field or a reason key), or "" when there is none."""
+    args = press.data.args
+    return args[1] if len(args) > 1 and isinstance(args[1], str) else ""
 
 
 def add_handlers(application: BotApplication) -> None:
-    """Attach this feature's button handler (typed text comes through `typed_text`)."""
-    application.add_handler(CallbackQueryHandler(on_button, pattern=rf"^{PREFIX}:"))
+    """Attach this feature's buttons and its typed input (a new value or a reason)."""
+    application.add_handler(CHANGES.handler())
+    flows.register(events.FLOW, _typed, role=Role.HR, refused=_hr_only_typed)
 
 
 def entry_buttons(context: Context, lang: str, event_id: int) -> list[InlineKeyboardButton]:
     """✏️ and 🚫 for the `/admin` event screen (shown to HR only)."""
     return [
-        button(context, lang, "events.button.edit", callback(PREFIX, "m", event_id)),
-        button(context, lang, "events.button.cancel_event", callback(PREFIX, "x", event_id)),
+        button(context, lang, "events.button.edit", encode(PREFIX, "m", event_id)),
+        button(context, lang, "events.button.cancel_event", encode(PREFIX, "x", event_id)),
     ]
 
 
 def _back(context: Context, lang: str, event_id: int) -> InlineKeyboardButton:
-    return button(context, lang, "admin.button.back_to_event", callback("adm", "ev", event_id))
+    return button(context, lang, "admin.button.back_to_event", encode("adm", "ev", event_id))
 
 
 def _discard(context: Context, lang: str, event_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[button(context, lang, "events.button.discard", callback(PREFIX, "q", event_id))]]
+        [[button(context, lang, "events.button.discard", encode(PREFIX, "q", event_id))]]
     )
 
 
-async def _closed(pressed: Pressed) -> bool:
+async def _closed(press: Press, event: EventFacts) -> bool:
     """Refuse, and end any typing, when the event is cancelled or has started; whether it was."""
-    if pressed.event.cancelled:
+    if event.cancelled:
         reason = "cancelled"
-    elif pressed.event.starts_at <= pressed.context.now():
+    elif event.starts_at <= press.context.now():
         reason = "started"
     else:
         return False
-    await events.stop_typing(pressed.session, telegram_user_id=pressed.me.telegram_user_id)
-    await _refusal(pressed, reason)
+    await events.stop_typing(press.session, telegram_user_id=press.me.telegram_user_id)
+    await _refusal(press, event, reason)
     return True
 
 
 # ---------------------------------------------------------------------------- buttons
 
 
-async def on_button(update: Update, context: Context) -> None:
-    """Every `eva:` button: HR only, on an event that exists; then do what it says."""
-    query = update.callback_query
-    data = parse_callback(query.data if query else None)
-    if query is None or data is None:
-        return
-    target, _, arg = (data.arg or "").partition(":")
-    action = ACTIONS.get(data.action)
-    if action is None or not target.isdigit():
-        await query.answer()
-        return
-    async with context.db() as session:
-        me = await who(session, update, context)
-        if not me.is_hr:
-            await edit(update, context, "event_refused", me.language, outcome="hr_only")
-            return
-        found = await events.facts(session, event_id=int(target))
-        if found is None:
-            await edit(update, context, "admin_gone", me.language)
-            return
-        await action(Pressed(update, context, session, me, found, arg))
-
-
-async def _menu(pressed: Pressed) -> None:
+@_on_event("m")
+async def _menu(press: Press, event: EventFacts) -> None:
     """✏️ What can change, with the event's current values."""
-    context, lang, event = pressed.context, pressed.lang, pressed.event
-    if await _closed(pressed):
+    context, lang = press.context, press.lang
+    if await _closed(press, event):
         return
-    await events.stop_typing(pressed.session, telegram_user_id=pressed.me.telegram_user_id)
+    await events.stop_typing(press.session, telegram_user_id=press.me.telegram_user_id)
     rows = [
-        [button(context, lang, FIELD_LABELS[field], callback(PREFIX, "f", f"{event.id}:{key}"))]
+        [button(context, lang, FIELD_LABELS[field], encode(PREFIX, "f", event.id, key))]
         for key, field in FIELDS.items()
     ]
     rows.append([_back(context, lang, event.id)])
-    await edit(pressed.update, context, "event_menu", lang, keyboard=InlineKeyboardMarkup(rows), event=event)
+    await edit(press.update, context, "event_menu", lang, keyboard=InlineKeyboardMarkup(rows), event=event)
 
 
-async def _ask_field(pressed: Pressed) -> None:
+@_on_event("f")
+async def _ask_field(press: Press, event: EventFacts) -> None:
     """📅 / 📍 / ⏰: the next text HR types is the new value."""
-    field = FIELDS.get(pressed.arg)
+    field = FIELDS.get(_arg(press))
     if field is None:
-        await _menu(pressed)
+        await _menu(press, event)
         return
-    if await _closed(pressed):
+    if await _closed(press, event):
         return
-    typing = Typing(pressed.event.id, field.value)
-    await events.await_typing(pressed.session, telegram_user_id=pressed.me.telegram_user_id, typing=typing)
+    typing = Typing(event.id, field.value)
+    await events.await_typing(press.session, telegram_user_id=press.me.telegram_user_id, typing=typing)
     await edit(
-        pressed.update,
-        pressed.context,
+        press.update,
+        press.context,
         "event_ask",
-        pressed.lang,
-        keyboard=_discard(pressed.context, pressed.lang, pressed.event.id),
-        event=pressed.event,
+        press.lang,
+        keyboard=_discard(press.context, press.lang, event.id),
+        event=event,
         field=field.value,
     )
 
 
-async def _save(pressed: Pressed) -> None:
+@_on_event("ok")
+async def _save(press: Press, event: EventFacts) -> None:
     """✅ Save the previewed change; a second press finds nothing left to save."""
-    session, me, context = pressed.session, pressed.me, pressed.context
+    session, me, context = press.session, press.me, press.context
     typing = await events.typing(session, telegram_user_id=me.telegram_user_id)
-    if typing is None or typing.proposal is None or typing.event_id != pressed.event.id:
-        await edit(pressed.update, context, "event_refused", pressed.lang, outcome="expired")
+    if typing is None or typing.proposal is None or typing.event_id != event.id:
+        await edit(press.update, context, "event_refused", press.lang, outcome="expired")
         return
     proposal = typing.proposal
     try:
@@ -169,111 +168,116 @@ async def _save(pressed: Pressed) -> None:
         )
     except EventChangeError as refusal:
         await events.stop_typing(session, telegram_user_id=me.telegram_user_id)
-        await _refusal(pressed, refusal.reason)
+        await _refusal(press, event, refusal.reason)
         return
     await events.stop_typing(session, telegram_user_id=me.telegram_user_id)
     await edit(
-        pressed.update,
+        press.update,
         context,
         "event_saved",
-        pressed.lang,
-        keyboard=InlineKeyboardMarkup([[_back(context, pressed.lang, pressed.event.id)]]),
-        event=pressed.event,
+        press.lang,
+        keyboard=InlineKeyboardMarkup([[_back(context, press.lang, event.id)]]),
+        event=event,
         field=proposal.field.value,
         already=applied.already,
         notified=applied.notified,
     )
 
 
-async def _reasons(pressed: Pressed) -> None:
+@_on_event("x")
+async def _reasons(press: Press, event: EventFacts) -> None:
     """🚫 Why the event is cancelled: a reason to pick, or HR's own words."""
-    context, lang, event = pressed.context, pressed.lang, pressed.event
-    if await _closed(pressed):
+    context, lang = press.context, press.lang
+    if await _closed(press, event):
         return
-    await events.stop_typing(pressed.session, telegram_user_id=pressed.me.telegram_user_id)
+    await events.stop_typing(press.session, telegram_user_id=press.me.telegram_user_id)
     rows = [
-        [button(context, lang, f"events.reason.{key}", callback(PREFIX, "r", f"{event.id}:{key}"))]
+        [button(context, lang, f"events.reason.{key}", encode(PREFIX, "r", event.id, key))]
         for key in events.REASONS
     ]
-    rows.append([button(context, lang, "events.button.type_reason", callback(PREFIX, "t", event.id))])
+    rows.append([button(context, lang, "events.button.type_reason", encode(PREFIX, "t", event.id))])
     rows.append([_back(context, lang, event.id)])
     await edit(
-        pressed.update, context, "event_cancel_ask", lang, keyboard=InlineKeyboardMarkup(rows), event=event
+        press.update, context, "event_cancel_ask", lang, keyboard=InlineKeyboardMarkup(rows), event=event
     )
 
 
-async def _reason_picked(pressed: Pressed) -> None:
+@_on_event("r")
+async def _reason_picked(press: Press, event: EventFacts) -> None:
     """A reason pressed: confirm before cancelling."""
-    if pressed.arg not in events.REASONS:
-        await _reasons(pressed)
+    if _arg(press) not in events.REASONS:
+        await _reasons(press, event)
         return
-    if await _closed(pressed):
+    if await _closed(press, event):
         return
-    await _confirm_cancel(pressed, pressed.arg, None, new_message=False)
+    await _confirm_cancel(
+        press.update, press.context, press.lang, event, _arg(press), None, new_message=False
+    )
 
 
-async def _type_reason(pressed: Pressed) -> None:
+@_on_event("t")
+async def _type_reason(press: Press, event: EventFacts) -> None:
     """✍️ The next text HR types is the reason."""
-    if await _closed(pressed):
+    if await _closed(press, event):
         return
-    typing = Typing(pressed.event.id, events.REASON)
-    await events.await_typing(pressed.session, telegram_user_id=pressed.me.telegram_user_id, typing=typing)
+    typing = Typing(event.id, events.REASON)
+    await events.await_typing(press.session, telegram_user_id=press.me.telegram_user_id, typing=typing)
     await edit(
-        pressed.update,
-        pressed.context,
+        press.update,
+        press.context,
         "event_cancel_reason",
-        pressed.lang,
-        keyboard=_discard(pressed.context, pressed.lang, pressed.event.id),
-        event=pressed.event,
+        press.lang,
+        keyboard=_discard(press.context, press.lang, event.id),
+        event=event,
     )
 
 
 async def _confirm_cancel(
-    pressed: Pressed, reason: str, reason_text: str | None, *, new_message: bool
+    update: Update,
+    context: Context,
+    lang: str,
+    event: EventFacts,
+    reason: str,
+    reason_text: str | None,
+    *,
+    new_message: bool,
 ) -> None:
-    context, lang, event = pressed.context, pressed.lang, pressed.event
     keyboard = InlineKeyboardMarkup(
         [
-            [
-                button(
-                    context,
-                    lang,
-                    "events.button.confirm_cancel",
-                    callback(PREFIX, "cx", f"{event.id}:{reason}"),
-                )
-            ],
+            [button(context, lang, "events.button.confirm_cancel", encode(PREFIX, "cx", event.id, reason))],
             [_back(context, lang, event.id)],
         ]
     )
     values = {"event": event, "reason": reason, "reason_text": reason_text}
     if new_message:
-        await reply(pressed.update, context, "event_cancel_confirm", lang, keyboard=keyboard, **values)
+        await reply(update, context, "event_cancel_confirm", lang, keyboard=keyboard, **values)
     else:
-        await edit(pressed.update, context, "event_cancel_confirm", lang, keyboard=keyboard, **values)
+        await edit(update, context, "event_cancel_confirm", lang, keyboard=keyboard, **values)
 
 
-async def _cancel(pressed: Pressed) -> None:
+@_on_event("cx")
+async def _cancel(press: Press, event: EventFacts) -> None:
     """🚫 Yes: cancel the event; a second press finds it cancelled already."""
-    session, me, context = pressed.session, pressed.me, pressed.context
-    reason, reason_text = pressed.arg, None
+    session, me, context = press.session, press.me, press.context
+    reason, reason_text = _arg(press), None
     typing = await events.typing(session, telegram_user_id=me.telegram_user_id)
     await events.stop_typing(session, telegram_user_id=me.telegram_user_id)
-    if pressed.event.cancelled:
-        await _cancelled(pressed, events.Cancelled(already=True))
+    if event.cancelled:
+        await _cancelled(press, event, events.Cancelled(already=True))
         return
     if reason == events.TYPED:
-        if typing is not None and typing.event_id == pressed.event.id:
+        if typing is not None and typing.event_id == event.id:
             reason_text = typing.reason_text
         if reason_text is None:
-            await edit(pressed.update, context, "event_refused", pressed.lang, outcome="expired")
+            await edit(press.update, context, "event_refused", press.lang, outcome="expired")
             return
     elif reason not in events.REASONS:
-        await _reasons(pressed)
+        await _reasons(press, event)
         return
     try:
         result = await events.cancel_event(
             session,
-            event_id=pressed.event.id,
+            event_id=event.id,
             reason=reason,
             reason_text=reason_text,
             actor=me.telegram_user_id,
@@ -281,36 +285,37 @@ async def _cancel(pressed: Pressed) -> None:
             timezone=context.services.settings.timezone,
         )
     except EventChangeError as refusal:
-        await _refusal(pressed, refusal.reason)
+        await _refusal(press, event, refusal.reason)
         return
-    await _cancelled(pressed, result)
+    await _cancelled(press, event, result)
 
 
-async def _cancelled(pressed: Pressed, result: events.Cancelled) -> None:
+async def _cancelled(press: Press, event: EventFacts, result: events.Cancelled) -> None:
     await edit(
-        pressed.update,
-        pressed.context,
+        press.update,
+        press.context,
         "event_cancel_done",
-        pressed.lang,
-        keyboard=InlineKeyboardMarkup([[_back(pressed.context, pressed.lang, pressed.event.id)]]),
-        event=pressed.event,
+        press.lang,
+        keyboard=InlineKeyboardMarkup([[_back(press.context, press.lang, event.id)]]),
+        event=event,
         already=result.already,
         result=result,
     )
 
 
-async def _drop(pressed: Pressed) -> None:
+@_on_event("q")
+async def _drop(press: Press, event: EventFacts) -> None:
     """✖️ Nothing is changed: back to the change menu."""
-    await _menu(pressed)
+    await _menu(press, event)
 
 
-async def _refusal(pressed: Pressed, reason: str) -> None:
+async def _refusal(press: Press, event: EventFacts, reason: str) -> None:
     await edit(
-        pressed.update,
-        pressed.context,
+        press.update,
+        press.context,
         "event_invalid",
-        pressed.lang,
-        keyboard=InlineKeyboardMarkup([[_back(pressed.context, pressed.lang, pressed.event.id)]]),
+        press.lang,
+        keyboard=InlineKeyboardMarkup([[_back(press.context, press.lang, event.id)]]),
         reason=reason,
         retry=False,
     )
@@ -319,69 +324,31 @@ async def _refusal(pressed: Pressed, reason: str) -> None:
 # ---------------------------------------------------------------------------- typed text
 
 
-async def typed_text(update: Update, context: Context) -> bool:
-    """A plain text that is the new value or the reason HR is typing; False when none is awaited.
-
-    For the text router: call it before answering "unknown text"; True means consumed.
-    """
-    user, message = update.effective_user, update.effective_message
-    if user is None or message is None or message.text is None:
-        return False
-    async with context.db() as session:
-        typing = await events.typing(session, telegram_user_id=user.id)
-        if typing is None:
-            return False
-        me = await who(session, update, context)
-        if not me.is_hr:
-            await events.stop_typing(session, telegram_user_id=user.id)
-            await reply(update, context, "event_refused", me.language, outcome="hr_only")
-            return True
-        found = await events.facts(session, event_id=typing.event_id)
-        if found is None:
-            await events.stop_typing(session, telegram_user_id=user.id)
-            await reply(update, context, "event_refused", me.language, outcome="expired")
-            return True
-        try:
-            if typing.field == events.REASON:
-                reason_text = events.parse_reason(message.text)
-                ready = Typing(found.id, typing.field, reason_text=reason_text)
-            else:
-                proposal = await events.propose(
-                    session,
-                    event_id=found.id,
-                    field=Field(typing.field),
-                    text=message.text,
-                    now=context.now(),
-                    timezone=context.services.settings.timezone,
-                )
-                ready = Typing(found.id, typing.field, proposal=proposal)
-        except EventChangeError as refusal:
-            retry = refusal.reason not in events.EVENT_REFUSALS
-            if not retry:
-                await events.stop_typing(session, telegram_user_id=user.id)
-            await reply(
-                update,
-                context,
-                "event_invalid",
-                me.language,
-                keyboard=(
-                    _discard(context, me.language, found.id)
-                    if retry
-                    else InlineKeyboardMarkup([[_back(context, me.language, found.id)]])
-                ),
-                reason=refusal.reason,
-                retry=retry,
-            )
-            return True
-        await events.await_typing(session, telegram_user_id=user.id, typing=ready)
-        if ready.proposal is None:
-            pressed = Pressed(update, context, session, me, found, "")
-            await _confirm_cancel(pressed, events.TYPED, ready.reason_text, new_message=True)
-            return True
+async def _typed(typed: Typed) -> None:
+    """The new value or the reason HR is typing: a before → after preview, or the cancellation
+    to confirm; a value that cannot be used is refused with the reason."""
+    update, context, session, me = typed.update, typed.context, typed.session, typed.me
+    typing = await events.typing(session, telegram_user_id=me.telegram_user_id)
+    found = await events.facts(session, event_id=typing.event_id) if typing is not None else None
+    if typing is None or found is None:
+        await events.stop_typing(session, telegram_user_id=me.telegram_user_id)
+        await reply(update, context, "event_refused", me.language, outcome="expired")
+        return
+    try:
+        ready = await _read_typed(typed, typing, found)
+    except EventChangeError as refusal:
+        await _typed_refused(typed, found, refusal)
+        return
+    await events.await_typing(session, telegram_user_id=me.telegram_user_id, typing=ready)
+    if ready.proposal is None:
+        await _confirm_cancel(
+            update, context, me.language, found, events.TYPED, ready.reason_text, new_message=True
+        )
+        return
     keyboard = InlineKeyboardMarkup(
         [
-            [button(context, me.language, "events.button.save", callback(PREFIX, "ok", found.id))],
-            [button(context, me.language, "events.button.discard", callback(PREFIX, "q", found.id))],
+            [button(context, me.language, "events.button.save", encode(PREFIX, "ok", found.id))],
+            [button(context, me.language, "events.button.discard", encode(PREFIX, "q", found.id))],
         ]
     )
     await reply(
@@ -395,16 +362,39 @@ async def typed_text(update: Update, context: Context) -> bool:
         before=ready.proposal.before,
         after=ready.proposal.after,
     )
-    return True
 
 
-ACTIONS = {
-    "m": _menu,
-    "f": _ask_field,
-    "ok": _save,
-    "x": _reasons,
-    "r": _reason_picked,
-    "t": _type_reason,
-    "cx": _cancel,
-    "q": _drop,
-}
+async def _read_typed(typed: Typed, typing: Typing, found: EventFacts) -> Typing:
+    """What HR typed, read for its field: the reason's words, or the proposed change."""
+    if typing.field == events.REASON:
+        return Typing(found.id, typing.field, reason_text=events.parse_reason(typed.text))
+    proposal = await events.propose(
+        typed.session,
+        event_id=found.id,
+        field=Field(typing.field),
+        text=typed.text,
+        now=typed.context.now(),
+        timezone=typed.context.services.settings.timezone,
+    )
+    return Typing(found.id, typing.field, proposal=proposal)
+
+
+async def _typed_refused(typed: Typed, found: EventFacts, refusal: EventChangeError) -> None:
+    """A typed value refused: type again (with ✖️), or — when the event itself refuses — stop."""
+    context, lang = typed.context, typed.lang
+    retry = refusal.reason not in events.EVENT_REFUSALS
+    if not retry:
+        await events.stop_typing(typed.session, telegram_user_id=typed.me.telegram_user_id)
+    await reply(
+        typed.update,
+        context,
+        "event_invalid",
+        lang,
+        keyboard=(
+            _discard(context, lang, found.id)
+            if retry
+            else InlineKeyboardMarkup([[_back(context, lang, found.id)]])
+        ),
+        reason=refusal.reason,
+        retry=retry,
+    )

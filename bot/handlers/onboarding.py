@@ -6,11 +6,13 @@ from typing import Any
 
 from telegram import ReplyKeyboardRemove, Update
 
-from bot import keyboards
 from bot.context import Context
-from bot.handlers import account, announce, catalog, development, event_admin, profile, registration
-from bot.handlers.common import who
+from bot.handlers import account, catalog, development, profile, registration
 from bot.replies import Markup, reply
+from bot.ui import flows, keyboards
+from bot.ui.caller import who
+from bot.ui.flows import Typed
+from bot.ui.router import Role
 from db import linking
 from db.linking import Outcome, Result
 
@@ -71,51 +73,46 @@ async def contact(update: Update, context: Context) -> None:
 
 
 async def text(update: Update, context: Context) -> None:
-    """Plain text: a menu button, the NIP while linking, or else a helpful answer."""
-    user, message = update.effective_user, update.effective_message
-    if user is None or message is None or message.text is None:
+    """Plain text: a menu button, the input a flow awaits (`bot.ui.flows`), or a helpful answer."""
+    message = update.effective_message
+    if message is None or message.text is None:
         return
-    renderer = context.services.renderer
-    menu_key = keyboards.menu_actions(renderer).get(message.text.strip())
+    menu_key = keyboards.menu_actions(context.services.renderer).get(message.text.strip())
     if menu_key is not None:
         await _open_menu(menu_key, update, context)
         return
-    if await registration.comment_text(update, context):
-        return
-    if await announce.typed(update, context):
-        return
-    if await event_admin.typed_text(update, context):
+    if await flows.dispatch(update, context, message.text):
         return
     async with context.db() as session:
         me = await who(session, update, context)
-        step = await linking.current_step(session, telegram_user_id=user.id)
-        if step is not None and message.text.strip().casefold() in _cancel_words(context):
-            await linking.cancel(session, telegram_user_id=user.id)
-            result = None
-        elif step == linking.STEP_NIP:
-            result = await linking.submit_nip(
-                session,
-                telegram_user_id=user.id,
-                text=message.text,
-                now=context.now(),
-                policy=context.services.link_policy,
-            )
-        elif step == linking.STEP_CONTACT:
-            await reply(
-                update,
-                context,
-                "contact_button_hint",
-                me.language,
-                keyboard=keyboards.share_contact(renderer, me.language),
-            )
-            return
-        else:
-            await reply(update, context, "unknown_text", me.language, linked=me.is_linked)
-            return
-    if result is None:
+    await reply(update, context, "unknown_text", me.language, linked=me.is_linked)
+
+
+async def _linking_text(typed: Typed) -> None:
+    """The NIP typed while linking (or a word that cancels linking)."""
+    update, context, me = typed.update, typed.context, typed.me
+    if typed.text.strip().casefold() in _cancel_words(context):
+        await linking.cancel(typed.session, telegram_user_id=me.telegram_user_id)
         await reply(update, context, "link_cancelled", me.language, keyboard=ReplyKeyboardRemove())
-        return
-    await _answer(update, context, me.language, result)
+    elif typed.step.step == linking.STEP_NIP:
+        result = await linking.submit_nip(
+            typed.session,
+            telegram_user_id=me.telegram_user_id,
+            text=typed.text,
+            now=context.now(),
+            policy=context.services.link_policy,
+        )
+        await _answer(update, context, me.language, result)
+    elif typed.step.step == linking.STEP_CONTACT:
+        keyboard = keyboards.share_contact(context.services.renderer, me.language)
+        await reply(update, context, "contact_button_hint", me.language, keyboard=keyboard)
+    else:
+        await reply(update, context, "unknown_text", me.language, linked=me.is_linked)
+
+
+def add_flows() -> None:
+    """Linking's typed step: the NIP."""
+    flows.register(linking.FLOW, _linking_text, role=Role.ANYONE)
 
 
 def _cancel_words(context: Context) -> set[str]:

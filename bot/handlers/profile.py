@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import Context
-from bot.handlers.common import who
 from bot.replies import reply
+from bot.ui.caller import who
 from db.identity import RANK_NAMES
 
 

@@ -3,27 +3,33 @@ each registration's calendar file, cancel, rank, rating and certificate, and `/h
 
 Callback data is `reg:<action>[:<id>]`: `new:<event>` registers; `list` shows the list;
 `open`, `ics`, `cx` (ask to cancel), `cxy` (cancel), `why`, `rate`, `cert` and `skip` take
-a registration id; `star:<registration>:<1-5>` rates. Every registration id is looked up
-among the caller's own registrations, so someone else's id reads as "not found".
+a registration id; `star:<registration>:<1-5>` rates. Only linked ASN get past the router;
+every registration id is looked up among the caller's own registrations, so someone else's
+id reads as "not found".
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
 from bot.context import BotApplication, Context
 from bot.documents.calendar import CalendarEntry, build_ics, entry_uid
 from bot.documents.certificates import CertificateText, build_certificate
-from bot.handlers.common import button, office_today, who
-from bot.keyboards import callback, parse_callback, rating_stars
 from bot.replies import edit, reply
+from bot.ui import flows
+from bot.ui.callbacks import BadCallback, encode
+from bot.ui.caller import office_today, who
+from bot.ui.flows import Typed
+from bot.ui.keyboards import button, rating_stars
+from bot.ui.router import Buttons, Press, Role
 from db import catalog, registration, registration_views
 from db.accounts import Caller
 from db.models import RegistrationStatus
@@ -71,20 +77,16 @@ class Entry:
 
 
 @dataclass(frozen=True, slots=True)
-class Pressed:
+class Own:
     """A button pressed on one of the caller's own registrations, with what it needs."""
 
-    update: Update
-    context: Context
-    session: AsyncSession
-    me: Caller
+    press: Press
     item: MyRegistration
     extras: Extras
-    arg: str | None
 
     def unpack(self) -> tuple[Update, Context, AsyncSession, Caller, MyRegistration]:
         """The parts every action uses."""
-        return self.update, self.context, self.session, self.me, self.item
+        return self.press.update, self.press.context, self.press.session, self.press.me, self.item
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,47 +103,71 @@ def _cutoff(context: Context) -> timedelta:
     return timedelta(hours=context.services.settings.cancellation_cutoff_hours)
 
 
+async def _not_linked(press: Press) -> None:
+    """A press by someone not (or no longer) linked: say how to link, in place of the screen."""
+    answer = reply if press.data.action == "new" else edit
+    await answer(press.update, press.context, "not_linked", press.lang)
+
+
+REGISTRATIONS = Buttons("reg", role=Role.LINKED, refused=_not_linked)
+OwnAction = Callable[[Own], Awaitable[None]]
+
+
+def _on_own(*names: str) -> Callable[[OwnAction], OwnAction]:
+    """Register an action on one of the caller's own registrations (`reg:<name>:<id>…`);
+    someone else's id, or one that does not exist, reads as "not found"."""
+
+    def register(action: OwnAction) -> OwnAction:
+        async def run(press: Press) -> None:
+            found = await _own(press.session, press.me, press.number(0))
+            if found is None:
+                keyboard = _back_to_list(press.context, press.lang)
+                await edit(press.update, press.context, "reg_gone", press.lang, keyboard=keyboard)
+                return
+            item, extras = found
+            await action(Own(press, item, extras))
+
+        REGISTRATIONS.on(*names)(run)
+        return action
+
+    return register
+
+
 def add_handlers(application: BotApplication) -> None:
-    """Attach this feature's handlers (before the catch-all ones)."""
+    """Attach this feature's handlers (before the catch-all ones) and its typed comment."""
     private = filters.ChatType.PRIVATE
     application.add_handler(CommandHandler("pendaftaran", show_registrations, filters=private))
     application.add_handler(CommandHandler("hadir", check_in, filters=private))
-    application.add_handler(CallbackQueryHandler(on_register, pattern=r"^reg:new:"))
-    application.add_handler(CallbackQueryHandler(on_button, pattern=r"^reg:"))
+    application.add_handler(REGISTRATIONS.handler())
+    flows.register(registration_views.FLOW, _comment, role=Role.LINKED)
 
 
 # ---------------------------------------------------------------------------- register
 
 
-async def on_register(update: Update, context: Context) -> None:
+@REGISTRATIONS.on("new")
+async def _register(press: Press) -> None:
     """📝 Daftar on an event's detail: register, and say where the ASN stands (new message)."""
-    query = update.callback_query
-    data = parse_callback(query.data if query else None)
-    if query is None or data is None or data.arg is None or not data.arg.isdigit():
-        return
-    await query.answer()
-    event_id = int(data.arg)
+    update, context, session, me = press.update, press.context, press.session, press.me
+    event_id = press.number(0)
+    if update.callback_query is not None:
+        await update.callback_query.answer()
     values: dict[str, Any] = {}
-    async with context.db() as session:
-        me = await who(session, update, context)
-        if me.employee is None:
-            await reply(update, context, "not_linked", me.language)
-            return
-        try:
-            result = await registration.register(
-                session, event_id=event_id, employee_id=me.employee.id, now=context.now()
-            )
-        except RegistrationError as refusal:
-            outcome = refusal.reason
-            values = _refusal_values(refusal)
-        else:
-            outcome = _outcome(result.status, awaiting_allocation=result.awaiting_allocation)
-            values["position"] = result.waitlist_position
-        event = await catalog.event_card(session, event_id=event_id)
+    try:
+        result = await registration.register(
+            session, event_id=event_id, employee_id=press.employee.id, now=context.now()
+        )
+    except RegistrationError as refusal:
+        outcome = refusal.reason
+        values = _refusal_values(refusal)
+    else:
+        outcome = _outcome(result.status, awaiting_allocation=result.awaiting_allocation)
+        values["position"] = result.waitlist_position
+    event = await catalog.event_card(session, event_id=event_id)
     if event is None or outcome == "not_found":
         await reply(update, context, "reg_gone", me.language)
         return
-    keyboard = _markup([[button(context, me.language, "button.my_registrations", callback("reg", "list"))]])
+    keyboard = _markup([[button(context, me.language, "button.my_registrations", encode("reg", "list"))]])
     await reply(
         update, context, "reg_result", me.language, keyboard=keyboard, outcome=outcome, event=event, **values
     )
@@ -173,16 +199,26 @@ def _refusal_values(refusal: RegistrationError) -> dict[str, Any]:
 
 async def show_registrations(update: Update, context: Context) -> None:
     """/pendaftaran — own registrations by status, each opening its actions."""
-    await _show_list(update, context, new_message=True)
-
-
-async def _show_list(update: Update, context: Context, *, new_message: bool) -> None:
     async with context.db() as session:
         me = await who(session, update, context)
         if me.employee is None:
-            await (reply if new_message else edit)(update, context, "not_linked", me.language)
+            await reply(update, context, "not_linked", me.language)
             return
-        grouped = await registration.my_registrations(session, employee_id=me.employee.id)
+        await _show_list(update, context, session, me.employee.id, me.language, new_message=True)
+
+
+@REGISTRATIONS.on("list")
+async def _list(press: Press) -> None:
+    """◀ Pendaftaran saya: the list again, in place."""
+    await _show_list(
+        press.update, press.context, press.session, press.employee.id, press.lang, new_message=False
+    )
+
+
+async def _show_list(
+    update: Update, context: Context, session: AsyncSession, employee_id: int, lang: str, *, new_message: bool
+) -> None:
+    grouped = await registration.my_registrations(session, employee_id=employee_id)
     groups: list[Group] = []
     rows: list[list[InlineKeyboardButton]] = []
     number = 0
@@ -193,7 +229,7 @@ async def _show_list(update: Update, context: Context, *, new_message: bool) -> 
         for item in shown:
             if status in OPENABLE:
                 number += 1
-                rows.append([_item_button(context, me.language, number, item)])
+                rows.append([_item_button(context, lang, number, item)])
                 entries.append(Entry(number, item))
             else:
                 entries.append(Entry(None, item))
@@ -201,56 +237,18 @@ async def _show_list(update: Update, context: Context, *, new_message: bool) -> 
             groups.append(Group(status.value, entries, len(items) - len(shown)))
     keyboard = _markup(rows) if rows else None
     if new_message:
-        await reply(update, context, "reg_list", me.language, keyboard=keyboard, groups=groups)
+        await reply(update, context, "reg_list", lang, keyboard=keyboard, groups=groups)
     else:
-        await edit(update, context, "reg_list", me.language, keyboard=keyboard, groups=groups)
+        await edit(update, context, "reg_list", lang, keyboard=keyboard, groups=groups)
 
 
 def _item_button(context: Context, lang: str, number: int, item: MyRegistration) -> InlineKeyboardButton:
     title = item.event_title if len(item.event_title) <= 40 else item.event_title[:39] + "…"
     text = context.services.renderer.label("button.event", lang, number=number, title=title)
-    return InlineKeyboardButton(text, callback_data=callback("reg", "open", item.registration_id))
+    return InlineKeyboardButton(text, callback_data=encode("reg", "open", item.registration_id))
 
 
 # ---------------------------------------------------------------------------- one registration's buttons
-
-
-async def on_button(update: Update, context: Context) -> None:
-    """Every other `reg:` button: list, open, calendar, cancel, rank, rating, certificate."""
-    query = update.callback_query
-    data = parse_callback(query.data if query else None)
-    if query is None or data is None:
-        return
-    if data.action == "list":
-        await _show_list(update, context, new_message=False)
-        return
-    registration_id, _, rest = (data.arg or "").partition(":")
-    actions = {
-        "open": _open,
-        "ics": _send_calendar,
-        "cx": _ask_cancel,
-        "cxy": _cancel,
-        "why": _why,
-        "rate": _ask_rating,
-        "star": _rate,
-        "skip": _skip_comment,
-        "cert": _send_certificate,
-    }
-    action = actions.get(data.action)
-    if action is None or not registration_id.isdigit():
-        await query.answer()
-        return
-    async with context.db() as session:
-        me = await who(session, update, context)
-        if me.employee is None:
-            await edit(update, context, "not_linked", me.language)
-            return
-        found = await _own(session, me, int(registration_id))
-        if found is None:
-            await edit(update, context, "reg_gone", me.language, keyboard=_back_to_list(context, me.language))
-            return
-        item, extras = found
-        await action(Pressed(update, context, session, me, item, extras, rest or None))
 
 
 async def _own(
@@ -268,28 +266,28 @@ async def _own(
     return item, extras.get(registration_id, Extras(rated=False, priority=False, scored=False))
 
 
-async def _open(pressed: Pressed) -> None:
+@_on_own("open")
+async def _open(own: Own) -> None:
     """One registration with the buttons that fit its status."""
-    update, context, _session, me, item = pressed.unpack()
+    update, context, _session, me, item = own.unpack()
     lang, rid = me.language, item.registration_id
-    rows = [[button(context, lang, "button.calendar", callback("reg", "ics", rid))]]
-    if pressed.extras.priority and (item.status is Status.PENDING or pressed.extras.scored):
-        rows.append([button(context, lang, "button.why_rank", callback("reg", "why", rid))])
+    rows = [[button(context, lang, "button.calendar", encode("reg", "ics", rid))]]
+    if own.extras.priority and (item.status is Status.PENDING or own.extras.scored):
+        rows.append([button(context, lang, "button.why_rank", encode("reg", "why", rid))])
     if item.status in UPCOMING:
-        rows.append([button(context, lang, "button.cancel_registration", callback("reg", "cx", rid))])
+        rows.append([button(context, lang, "button.cancel_registration", encode("reg", "cx", rid))])
     if item.status is Status.ATTENDED:
-        if not pressed.extras.rated:
-            rows.append([button(context, lang, "button.rate", callback("reg", "rate", rid))])
-        rows.append([button(context, lang, "button.certificate", callback("reg", "cert", rid))])
-    rows.append([button(context, lang, "button.my_registrations", callback("reg", "list"))])
-    await edit(
-        update, context, "reg_item", lang, keyboard=_markup(rows), item=item, rated=pressed.extras.rated
-    )
+        if not own.extras.rated:
+            rows.append([button(context, lang, "button.rate", encode("reg", "rate", rid))])
+        rows.append([button(context, lang, "button.certificate", encode("reg", "cert", rid))])
+    rows.append([button(context, lang, "button.my_registrations", encode("reg", "list"))])
+    await edit(update, context, "reg_item", lang, keyboard=_markup(rows), item=item, rated=own.extras.rated)
 
 
-async def _send_calendar(pressed: Pressed) -> None:
+@_on_own("ics")
+async def _send_calendar(own: Own) -> None:
     """📅: the event as an `.ics` file, times in the office time zone."""
-    update, context, session, me, item = pressed.unpack()
+    update, context, session, me, item = own.unpack()
     assert update.callback_query is not None
     await update.callback_query.answer()
     event = await catalog.event_card(session, event_id=item.event_id)
@@ -321,11 +319,12 @@ async def _send_calendar(pressed: Pressed) -> None:
     )
 
 
-async def _ask_cancel(pressed: Pressed) -> None:
+@_on_own("cx")
+async def _ask_cancel(own: Own) -> None:
     """❌: ask before cancelling, or say at once that it is too late or not possible."""
-    update, context, _session, me, item = pressed.unpack()
+    update, context, _session, me, item = own.unpack()
     lang, rid = me.language, item.registration_id
-    back = _markup([[button(context, lang, "button.back", callback("reg", "open", rid))]])
+    back = _markup([[button(context, lang, "button.back", encode("reg", "open", rid))]])
     if item.status not in UPCOMING:
         await edit(
             update,
@@ -338,7 +337,7 @@ async def _ask_cancel(pressed: Pressed) -> None:
             status=item.status.value,
         )
         return
-    cutoff_at = item.starts_at - _cutoff(pressed.context)
+    cutoff_at = item.starts_at - _cutoff(own.press.context)
     if context.now() > cutoff_at:
         await edit(
             update,
@@ -354,16 +353,17 @@ async def _ask_cancel(pressed: Pressed) -> None:
         return
     keyboard = _markup(
         [
-            [button(context, lang, "button.confirm_cancel", callback("reg", "cxy", rid))],
-            [button(context, lang, "button.keep_registration", callback("reg", "open", rid))],
+            [button(context, lang, "button.confirm_cancel", encode("reg", "cxy", rid))],
+            [button(context, lang, "button.keep_registration", encode("reg", "open", rid))],
         ]
     )
     await edit(update, context, "reg_cancel", lang, keyboard=keyboard, outcome="confirm", item=item)
 
 
-async def _cancel(pressed: Pressed) -> None:
+@_on_own("cxy")
+async def _cancel(own: Own) -> None:
     """Yes, cancel: free the seat; whoever is promoted into it is told through the outbox."""
-    update, context, session, me, item = pressed.unpack()
+    update, context, session, me, item = own.unpack()
     assert me.employee is not None
     lang = me.language
     back = _back_to_list(context, lang)
@@ -373,7 +373,7 @@ async def _cancel(pressed: Pressed) -> None:
             registration_id=item.registration_id,
             employee_id=me.employee.id,
             now=context.now(),
-            cutoff=_cutoff(pressed.context),
+            cutoff=_cutoff(own.press.context),
         )
     except CancellationTooLate as refusal:
         await edit(
@@ -406,12 +406,13 @@ async def _cancel(pressed: Pressed) -> None:
     await edit(update, context, "reg_cancel", lang, keyboard=back, outcome="done", item=item)
 
 
-async def _why(pressed: Pressed) -> None:
+@_on_own("why")
+async def _why(own: Own) -> None:
     """⚖️: the caller's own score parts and rank in a priority event."""
-    update, context, session, me, item = pressed.unpack()
+    update, context, session, me, item = own.unpack()
     assert me.employee is not None
     back = _markup(
-        [[button(context, me.language, "button.back", callback("reg", "open", item.registration_id))]]
+        [[button(context, me.language, "button.back", encode("reg", "open", item.registration_id))]]
     )
     try:
         standing = await registration.standing(
@@ -436,12 +437,13 @@ async def _why(pressed: Pressed) -> None:
     )
 
 
-async def _ask_rating(pressed: Pressed) -> None:
+@_on_own("rate")
+async def _ask_rating(own: Own) -> None:
     """⭐ Beri nilai: five star buttons."""
-    update, context, _session, me, item = pressed.unpack()
+    update, context, _session, me, item = own.unpack()
     lang, rid = me.language, item.registration_id
     stars = rating_stars(context.services.renderer, lang, rid)
-    back = button(context, lang, "button.back", callback("reg", "open", rid))
+    back = button(context, lang, "button.back", encode("reg", "open", rid))
     await edit(
         update,
         context,
@@ -453,15 +455,14 @@ async def _ask_rating(pressed: Pressed) -> None:
     )
 
 
-async def _rate(pressed: Pressed) -> None:
+@_on_own("star")
+async def _rate(own: Own) -> None:
     """⭐n: save the rating, then wait for an optional comment."""
-    update, context, session, me, item = pressed.unpack()
+    update, context, session, me, item = own.unpack()
     assert me.employee is not None
-    if pressed.arg not in {"1", "2", "3", "4", "5"}:
-        assert update.callback_query is not None
-        await update.callback_query.answer()
-        return
-    rating = int(pressed.arg)
+    rating = own.press.number(1)
+    if rating not in range(1, 6):
+        raise BadCallback(f"rating {rating}")
     try:
         await registration.rate(
             session, registration_id=item.registration_id, employee_id=me.employee.id, rating=rating
@@ -472,7 +473,7 @@ async def _rate(pressed: Pressed) -> None:
     await registration_views.await_comment(
         session, telegram_user_id=me.telegram_user_id, registration_id=item.registration_id, rating=rating
     )
-    skip = button(context, me.language, "button.skip_comment", callback("reg", "skip", item.registration_id))
+    skip = button(context, me.language, "button.skip_comment", encode("reg", "skip", item.registration_id))
     await edit(
         update,
         context,
@@ -485,9 +486,10 @@ async def _rate(pressed: Pressed) -> None:
     )
 
 
-async def _skip_comment(pressed: Pressed) -> None:
+@_on_own("skip")
+async def _skip_comment(own: Own) -> None:
     """Lewati: no comment, thanks."""
-    update, context, session, me, item = pressed.unpack()
+    update, context, session, me, item = own.unpack()
     await registration_views.clear_comment(session, telegram_user_id=me.telegram_user_id)
     await edit(
         update,
@@ -500,42 +502,30 @@ async def _skip_comment(pressed: Pressed) -> None:
     )
 
 
-async def comment_text(update: Update, context: Context) -> bool:
-    """A plain text that is the comment awaited after a rating; False when none is awaited.
-
-    For the text router: call it before answering "unknown text"; True means consumed.
-    """
-    user, message = update.effective_user, update.effective_message
-    if user is None or message is None or message.text is None:
-        return False
-    async with context.db() as session:
-        pending = await registration_views.pending_comment(session, telegram_user_id=user.id)
-        if pending is None:
-            return False
-        me = await who(session, update, context)
-        await registration_views.clear_comment(session, telegram_user_id=user.id)
-        if me.employee is None:
-            return False
-        try:
-            await registration.rate(
-                session,
-                registration_id=pending.registration_id,
-                employee_id=me.employee.id,
-                rating=pending.rating,
-                comment=message.text,
-            )
-        except RegistrationError:
-            await reply(update, context, "reg_gone", me.language)
-            return True
-    await reply(
-        update, context, "reg_rating", me.language, outcome="comment_saved", title="", rating=pending.rating
-    )
-    return True
+async def _comment(typed: Typed) -> None:
+    """The comment typed after a rating (the flow is left whether or not it is saved)."""
+    update, context, session, me = typed.update, typed.context, typed.session, typed.me
+    registration_id, rating = int(typed.step.data["registration_id"]), int(typed.step.data["rating"])
+    await registration_views.clear_comment(session, telegram_user_id=me.telegram_user_id)
+    assert me.employee is not None
+    try:
+        await registration.rate(
+            session,
+            registration_id=registration_id,
+            employee_id=me.employee.id,
+            rating=rating,
+            comment=typed.text,
+        )
+    except RegistrationError:
+        await reply(update, context, "reg_gone", me.language)
+        return
+    await reply(update, context, "reg_rating", me.language, outcome="comment_saved", title="", rating=rating)
 
 
-async def _send_certificate(pressed: Pressed) -> None:
+@_on_own("cert")
+async def _send_certificate(own: Own) -> None:
     """📄: the certificate of attendance as a PDF."""
-    update, context, session, me, item = pressed.unpack()
+    update, context, session, me, item = own.unpack()
     assert me.employee is not None
     assert update.callback_query is not None
     await update.callback_query.answer()
@@ -628,7 +618,7 @@ def _markup(rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup:
 
 
 def _back_to_list(context: Context, lang: str) -> InlineKeyboardMarkup:
-    return _markup([[button(context, lang, "button.my_registrations", callback("reg", "list"))]])
+    return _markup([[button(context, lang, "button.my_registrations", encode("reg", "list"))]])
 
 
 async def _send_document(update: Update, context: Context, data: bytes, filename: str, caption: str) -> None:

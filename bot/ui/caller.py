@@ -1,12 +1,11 @@
-"""Who is asking (every handler that shows or changes someone's data starts here), and the
-small helpers every handler shares."""
+"""Who is asking: every handler that shows or changes someone's data starts here."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardButton, Update
+from telegram import Update
 
 from bot.context import Context
 from db.accounts import Caller, identify
@@ -29,8 +28,3 @@ async def who(session: AsyncSession, update: Update, context: Context) -> Caller
 def office_today(context: Context) -> date:
     """Today's date in the office time zone (the JP year turns at midnight WITA)."""
     return context.now().astimezone(context.services.settings.timezone).date()
-
-
-def button(context: Context, lang: str, key: str, data: str, **values: object) -> InlineKeyboardButton:
-    """An inline button labelled with the message `key` in `lang`, sending callback `data`."""
-    return InlineKeyboardButton(context.services.renderer.label(key, lang, **values), callback_data=data)

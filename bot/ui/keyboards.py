@@ -1,11 +1,12 @@
-"""Keyboards and the one parser of callback data (`prefix:action[:arg]`, at most 64 bytes)."""
+"""Buttons labelled from `messages/`, the persistent main menu, and the keyboards several
+features share (contact, settings, rating stars, erase confirmation)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
+from bot.context import Context
+from bot.ui.callbacks import encode
 from db.models import NotificationKind
 from messages import LANGUAGES, Renderer
 
@@ -16,31 +17,15 @@ MENU_KEYS: tuple[tuple[str, ...], ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Callback:
-    """Parsed callback data."""
-
-    prefix: str
-    action: str
-    arg: str | None = None
+def button(context: Context, lang: str, key: str, data: str, **values: object) -> InlineKeyboardButton:
+    """An inline button labelled with the message `key` in `lang`, sending callback `data`."""
+    return InlineKeyboardButton(context.services.renderer.label(key, lang, **values), callback_data=data)
 
 
-def callback(prefix: str, action: str, arg: object | None = None) -> str:
-    """Encode callback data; refuses anything Telegram would reject."""
-    data = f"{prefix}:{action}" if arg is None else f"{prefix}:{action}:{arg}"
-    if len(data.encode()) > 64:
-        raise ValueError(f"callback data over 64 bytes: {data!r}")
-    return data
-
-
-def parse_callback(data: str | None) -> Callback | None:
-    """Decode callback data; None for anything malformed (a stale or forged button)."""
-    if not data:
-        return None
-    parts = data.split(":", 2)
-    if len(parts) < 2 or not all(parts):
-        return None
-    return Callback(parts[0], parts[1], parts[2] if len(parts) == 3 else None)
+def markup(rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup | None:
+    """An inline keyboard of these rows, empty rows dropped; None when nothing is left."""
+    kept = [row for row in rows if row]
+    return InlineKeyboardMarkup(kept) if kept else None
 
 
 def main_menu(renderer: Renderer, lang: str) -> ReplyKeyboardMarkup:
@@ -73,10 +58,10 @@ def settings(
     rows = [
         [
             InlineKeyboardButton(
-                renderer.label("button.lang_id", lang), callback_data=callback("set", "lang", "id")
+                renderer.label("button.lang_id", lang), callback_data=encode("set", "lang", "id")
             ),
             InlineKeyboardButton(
-                renderer.label("button.lang_en", lang), callback_data=callback("set", "lang", "en")
+                renderer.label("button.lang_en", lang), callback_data=encode("set", "lang", "en")
             ),
         ]
     ]
@@ -86,7 +71,7 @@ def settings(
         rows.append(
             [
                 InlineKeyboardButton(
-                    renderer.label(key, lang, name=name), callback_data=callback("set", "ntf", kind.value)
+                    renderer.label(key, lang, name=name), callback_data=encode("set", "ntf", kind.value)
                 )
             ]
         )
@@ -98,7 +83,7 @@ def rating_stars(renderer: Renderer, lang: str, registration_id: int) -> list[In
     return [
         InlineKeyboardButton(
             renderer.label("button.star", lang, n=n),
-            callback_data=callback("reg", "star", f"{registration_id}:{n}"),
+            callback_data=encode("reg", "star", registration_id, n),
         )
         for n in range(1, 6)
     ]
@@ -121,12 +106,12 @@ def confirm_erase(renderer: Renderer, lang: str) -> InlineKeyboardMarkup:
         [
             [
                 InlineKeyboardButton(
-                    renderer.label("button.yes_erase", lang), callback_data=callback("erase", "yes")
+                    renderer.label("button.yes_erase", lang), callback_data=encode("erase", "yes")
                 )
             ],
             [
                 InlineKeyboardButton(
-                    renderer.label("button.no_keep", lang), callback_data=callback("erase", "no")
+                    renderer.label("button.no_keep", lang), callback_data=encode("erase", "no")
                 )
             ],
         ]
