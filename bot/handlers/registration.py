@@ -24,13 +24,14 @@ from bot.context import BotApplication, Context
 from bot.handlers.common import button, office_today, who
 from bot.keyboards import callback, parse_callback, rating_stars
 from bot.replies import edit, reply
-from db import catalog, registration, registration_views
+from db import catalog, registration
 from db.accounts import Caller
 from db.models import RegistrationStatus
 from db.registration import (
     AlreadyRegistered,
     CancellationTooLate,
     CheckInNotOpen,
+    Extras,
     MyRegistration,
     NotCancellable,
     NotEligible,
@@ -40,7 +41,6 @@ from db.registration import (
     RegistrationNotOpen,
     ScheduleClash,
 )
-from db.registration_views import Extras
 
 logger = logging.getLogger(__name__)
 
@@ -264,7 +264,7 @@ async def _own(
     )
     if item is None:
         return None
-    extras = await registration_views.extras(session, employee_id=me.employee.id)
+    extras = await registration.extras(session, employee_id=me.employee.id)
     return item, extras.get(registration_id, Extras(rated=False, priority=False, scored=False))
 
 
@@ -469,7 +469,7 @@ async def _rate(pressed: Pressed) -> None:
     except RegistrationError:
         await edit(update, context, "reg_gone", me.language, keyboard=_back_to_list(context, me.language))
         return
-    await registration_views.await_comment(
+    await registration.await_comment(
         session, telegram_user_id=me.telegram_user_id, registration_id=item.registration_id, rating=rating
     )
     skip = button(context, me.language, "button.skip_comment", callback("reg", "skip", item.registration_id))
@@ -488,7 +488,7 @@ async def _rate(pressed: Pressed) -> None:
 async def _skip_comment(pressed: Pressed) -> None:
     """Lewati: no comment, thanks."""
     update, context, session, me, item = pressed.unpack()
-    await registration_views.clear_comment(session, telegram_user_id=me.telegram_user_id)
+    await registration.clear_comment(session, telegram_user_id=me.telegram_user_id)
     await edit(
         update,
         context,
@@ -509,11 +509,11 @@ async def comment_text(update: Update, context: Context) -> bool:
     if user is None or message is None or message.text is None:
         return False
     async with context.db() as session:
-        pending = await registration_views.pending_comment(session, telegram_user_id=user.id)
+        pending = await registration.pending_comment(session, telegram_user_id=user.id)
         if pending is None:
             return False
         me = await who(session, update, context)
-        await registration_views.clear_comment(session, telegram_user_id=user.id)
+        await registration.clear_comment(session, telegram_user_id=user.id)
         if me.employee is None:
             return False
         try:
