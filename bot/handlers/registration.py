@@ -30,13 +30,14 @@ from bot.ui.caller import office_today, who
 from bot.ui.flows import Typed
 from bot.ui.keyboards import button, rating_stars
 from bot.ui.router import Buttons, Press, Role
-from db import catalog, registration, registration_views
+from db import catalog, registration
 from db.accounts import Caller
 from db.models import RegistrationStatus
 from db.registration import (
     AlreadyRegistered,
     CancellationTooLate,
     CheckInNotOpen,
+    Extras,
     MyRegistration,
     NotCancellable,
     NotEligible,
@@ -46,7 +47,6 @@ from db.registration import (
     RegistrationNotOpen,
     ScheduleClash,
 )
-from db.registration_views import Extras
 
 logger = logging.getLogger(__name__)
 
@@ -139,7 +139,7 @@ def add_handlers(application: BotApplication) -> None:
     application.add_handler(CommandHandler("pendaftaran", show_registrations, filters=private))
     application.add_handler(CommandHandler("hadir", check_in, filters=private))
     application.add_handler(REGISTRATIONS.handler())
-    flows.register(registration_views.FLOW, _comment, role=Role.LINKED)
+    flows.register(registration.COMMENT_FLOW, _comment, role=Role.LINKED)
 
 
 # ---------------------------------------------------------------------------- register
@@ -262,7 +262,7 @@ async def _own(
     )
     if item is None:
         return None
-    extras = await registration_views.extras(session, employee_id=me.employee.id)
+    extras = await registration.extras(session, employee_id=me.employee.id)
     return item, extras.get(registration_id, Extras(rated=False, priority=False, scored=False))
 
 
@@ -470,7 +470,7 @@ async def _rate(own: Own) -> None:
     except RegistrationError:
         await edit(update, context, "reg_gone", me.language, keyboard=_back_to_list(context, me.language))
         return
-    await registration_views.await_comment(
+    await registration.await_comment(
         session, telegram_user_id=me.telegram_user_id, registration_id=item.registration_id, rating=rating
     )
     skip = button(context, me.language, "button.skip_comment", encode("reg", "skip", item.registration_id))
@@ -490,7 +490,7 @@ async def _rate(own: Own) -> None:
 async def _skip_comment(own: Own) -> None:
     """Lewati: no comment, thanks."""
     update, context, session, me, item = own.unpack()
-    await registration_views.clear_comment(session, telegram_user_id=me.telegram_user_id)
+    await registration.clear_comment(session, telegram_user_id=me.telegram_user_id)
     await edit(
         update,
         context,
@@ -505,13 +505,15 @@ async def _skip_comment(own: Own) -> None:
 async def _comment(typed: Typed) -> None:
     """The comment typed after a rating (the flow is left whether or not it is saved)."""
     update, context, session, me = typed.update, typed.context, typed.session, typed.me
-    registration_id, rating = int(typed.step.data["registration_id"]), int(typed.step.data["rating"])
-    await registration_views.clear_comment(session, telegram_user_id=me.telegram_user_id)
-    assert me.employee is not None
+    pending = await registration.pending_comment(session, telegram_user_id=me.telegram_user_id)
+    await registration.clear_comment(session, telegram_user_id=me.telegram_user_id)
+    if pending is None or me.employee is None:
+        return
+    rating = pending.rating
     try:
         await registration.rate(
             session,
-            registration_id=registration_id,
+            registration_id=pending.registration_id,
             employee_id=me.employee.id,
             rating=rating,
             comment=typed.text,
