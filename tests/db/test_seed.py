@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.identity import RANK_NAMES, parse_nip
+from db.imports import ImportKind, import_file
 from db.models import (
     Assessment,
     Base,
@@ -26,7 +27,8 @@ from db.models import (
     Registration,
     RegistrationStatus,
 )
-from db.seed import DEMO_ACCOUNTS, MANAGERIAL, SeedSummary, seed_demo
+from db.regulation import MANAGERIAL, SOCIO_CULTURAL, group_of, required_level
+from db.seed import DEMO_ACCOUNTS, SAMPLE, SeedSummary, seed_demo
 
 WITA = ZoneInfo("Asia/Makassar")
 TODAY = date(2026, 12, 1)
@@ -88,6 +90,13 @@ async def test_seeding_twice_changes_nothing(session: AsyncSession) -> None:
     assert second == replace(first, created=0)
     assert await everything(session) == before
     assert first.created > 0
+
+
+async def test_the_sample_files_import_as_they_are_as_hrs_templates(session: AsyncSession) -> None:
+    for kind in ImportKind:
+        report = await import_file(session, kind=kind, path=SAMPLE / f"{kind}.csv", timezone=WITA)
+
+        assert report.created > 0, kind
 
 
 async def test_the_summary_counts_what_is_in_the_database(session: AsyncSession) -> None:
@@ -165,6 +174,27 @@ async def test_standards_follow_the_position_type_and_some_positions_have_none(s
         select(Position.name).where(~Position.id.in_(select(PositionStandard.position_id)))
     )
     assert 1 <= len(list(without)) <= 2
+
+
+async def test_the_sample_standards_follow_the_regulation(session: AsyncSession) -> None:
+    await seed(session)
+    rows = await session.execute(
+        select(
+            Position.name, Employee.position_type, Competency.name, Competency.group, PositionStandard.level
+        )
+        .join(Employee, Employee.position_id == Position.id)
+        .join(PositionStandard, PositionStandard.position_id == Position.id)
+        .join(Competency, Competency.id == PositionStandard.competency_id)
+        .distinct()
+    )
+    regulated: dict[str, set[str]] = {}
+    for position, position_type, competency, group, level in rows.tuples():
+        assert group is group_of(competency), competency
+        if group is not CompetencyGroup.TEKNIS:
+            assert level == required_level(position_type, position), (position, competency)
+            regulated.setdefault(position, set()).add(competency)
+    assert regulated
+    assert all(names == {*MANAGERIAL, SOCIO_CULTURAL} for names in regulated.values())
 
 
 async def test_some_asn_have_gaps_some_meet_the_standard_and_some_were_never_assessed(

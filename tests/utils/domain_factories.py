@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from db.models import (
     Assessment,
     Competency,
-    CompetencyGroup,
     Employee,
     Event,
     EventKind,
@@ -27,34 +26,14 @@ from db.models import (
     Registration,
     RegistrationStatus,
 )
+from db.regulation import group_of
 
 WITA = ZoneInfo("Asia/Makassar")
-
-MANAGERIAL = (
-    "Integritas",
-    "Kerja Sama",
-    "Komunikasi",
-    "Orientasi pada Hasil",
-    "Pelayanan Publik",
-    "Pengembangan Diri dan Orang Lain",
-    "Mengelola Perubahan",
-    "Pengambilan Keputusan",
-)
-SOCIOCULTURAL = ("Perekat Bangsa",)
 
 
 def wita(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
     """An office-time instant, as people in Kupang say it."""
     return datetime(year, month, day, hour, minute, tzinfo=WITA)
-
-
-def group_of(name: str) -> CompetencyGroup:
-    """The group a competency name belongs to: the regulation's names, else teknis."""
-    if name in MANAGERIAL:
-        return CompetencyGroup.MANAJERIAL
-    if name in SOCIOCULTURAL:
-        return CompetencyGroup.SOSIAL_KULTURAL
-    return CompetencyGroup.TEKNIS
 
 
 async def competency(session: AsyncSession, name: str) -> Competency:
