@@ -49,11 +49,9 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 from telegram.ext import ExtBot
 from telegram.request import RequestData
 
-# RequestData's parts; not re-exported by telegram.request, but what every Bot method posts
-from telegram.request._requestparameter import RequestParameter
-
 from bot.context import SERVICES_KEY, BotApplication, Context, Services
 from bot.keyboards import outbox_keyboard
+from bot.ptb_private import RequestParameter
 from db import broadcast, outbox
 from db.broadcast import Attachment
 from messages import pick_language
