@@ -49,10 +49,8 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 from telegram.ext import ExtBot
 from telegram.request import RequestData
 
-# RequestData's parts; not re-exported by telegram.request, but what every Bot method posts
-from telegram.request._requestparameter import RequestParameter
-
 from bot.context import SERVICES_KEY, BotApplication, Context, Services
+from bot.ptb_private import RequestParameter
 from bot.ui.keyboards import outbox_keyboard
 from db import announcements, outbox
 from db.announcements import Attachment

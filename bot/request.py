@@ -16,10 +16,10 @@ in place of `write_timeout` for uploads); `None` anywhere means no bound for tha
 from __future__ import annotations
 
 import aiohttp
-from telegram._utils.defaultvalue import DefaultValue
-from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+from bot.ptb_private import DefaultValue, ODVInput
 
 #: The bot's own pool: a few more connections than updates handled at once (64) plus the
 #: outbox dispatcher's concurrent sends; the get_updates request needs one.

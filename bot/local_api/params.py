@@ -8,10 +8,14 @@ so values are converted lazily, by the type the method asks for.
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from aiohttp import web
+
+if TYPE_CHECKING:
+    from bot.local_api.server import LocalBotApi
 
 _INTEGER = re.compile(r"-?\d{1,19}")
 _TRUE = frozenset({"true", "1", "True"})
@@ -172,3 +176,9 @@ class Params:
         if value is None or isinstance(value, Upload | str):
             return value
         raise bad_request(f"wrong {name} specified")
+
+
+#: One Bot API method: the parameters in, the ``result`` of the answer out (or an ApiError).
+Method = Callable[["Params"], Awaitable[object]]
+#: A method written as a function over the server, bound to it when the server is built.
+ServerMethod = Callable[["LocalBotApi", "Params"], Awaitable[object]]

@@ -47,11 +47,11 @@ def sending_since(api: LocalBotApi, accepted: int) -> Callable[[], bool]:
 
 
 async def start_dispatcher(api: LocalBotApi, database_url: str, worker: str) -> asyncio.subprocess.Process:
-    """`python -m bot.dispatch_cli` against this test's database and server."""
+    """`python -m tests.e2e.dispatch_child` against this test's database and server."""
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot.dispatch_cli",
+        "tests.e2e.dispatch_child",
         "--database-url",
         database_url,
         "--api-base-url",

@@ -1,8 +1,9 @@
 """A dispatcher as a process of its own, until the outbox is empty.
 
-``python -m bot.dispatch_cli --database-url URL --api-base-url URL --token TOKEN`` sends every
-pending row (waiting for retries and for rows left by a dead dispatcher to be reclaimed) and
-exits when nothing is pending or being sent.  The crash test kills it mid-broadcast.
+test_dispatcher_crash.py starts it and kills it mid-broadcast, again and again.
+``python -m tests.e2e.dispatch_child --database-url URL --api-base-url URL --token TOKEN``
+(from the repository root) sends every pending row, waiting for retries and for rows left by
+a dead dispatcher to be reclaimed, and exits when nothing is pending or being sent.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from db import outbox
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """The command line options."""
-    parser = argparse.ArgumentParser(prog="python -m bot.dispatch_cli", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.e2e.dispatch_child", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("--database-url", required=True)
     parser.add_argument(
         "--api-base-url", required=True, help="Bot API base URL, e.g. http://127.0.0.1:8081/bot"
