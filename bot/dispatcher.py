@@ -49,6 +49,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 from telegram.ext import ExtBot
 from telegram.request import RequestData
 
+# RequestData's parts; not re-exported by telegram.request, but what every Bot method posts
 from bot.context import SERVICES_KEY, BotApplication, Context, Services
 from bot.ptb_private import RequestParameter
 from bot.ui.keyboards import outbox_keyboard
@@ -122,6 +123,8 @@ class Pacer:
 
 #: Writes the outcome of one row that is not a plain "sent" (those are written many at a time).
 _Write = Callable[[AsyncSession], Awaitable[object]]
+#: A claimed row to send: the row, its chat's language and its announcement's photo or document.
+_Turn = tuple[outbox.Claimed, str, Attachment | None]
 
 
 class _Recorder:
@@ -227,6 +230,29 @@ class Dispatcher:
             await asyncio.sleep(self.pacer.paused_for)
         clock = time.monotonic()
         self._chat_free_at = {chat: at for chat, at in self._chat_free_at.items() if at > clock}
+        claimed, settled, sends = await self._claim(clock)
+        if not claimed:
+            return 0
+        # a row still waiting for its turn this late (a long flood wait) goes back unsent rather
+        # than risk a send after its lease ended and another dispatcher reclaimed it
+        send_by = time.monotonic() + LEASE_MARGIN * self.lease.total_seconds()
+        async with self.services.sessions() as session:
+            recorder = _Recorder(session, every=self.commit_every, interval=self.commit_interval)
+            for write in settled:
+                recorder.write(write)
+            await self._send_all(sends, send_by, recorder)
+            # every announcement under way, not only this batch's: a blocked chat's rows of other
+            # announcements were skipped too, and a crash may have fallen between the last
+            # outcome and this check; two UPDATEs over the few announcements under way
+            await announcements.finish(session, now=self.services.clock())
+            await session.commit()
+        return claimed
+
+    async def _claim(self, clock: float) -> tuple[int, list[_Write], list[_Turn]]:
+        """Start the scheduled announcements that fell due and claim a batch: how many rows were
+        claimed, the outcomes settled without a send (the chat blocked the bot or turned the
+        kind off, or has another row in the batch) and the sends. With nothing due, the finished
+        announcements are swept, at most once a `sweep_interval`."""
         now = self.services.clock()
         async with self.services.sessions() as session:
             settings = self.services.settings
@@ -241,56 +267,51 @@ class Dispatcher:
                     self._next_sweep = clock + self.sweep_interval
                     await announcements.finish(session, now=now)
                     await session.commit()
-                return 0
+                return 0, [], []
             accounts = await outbox.recipients(session, [row.chat_id for row in claimed])
             silenced = await outbox.opted_out(session, [row.chat_id for row in claimed])
             media = await announcements.attachments(
                 session, {row.announcement_id for row in claimed if row.announcement_id is not None}
             )
             await session.commit()
-        # a row still waiting for its turn this late (a long flood wait) goes back unsent rather
-        # than risk a send after its lease ended and another dispatcher reclaimed it
-        send_by = time.monotonic() + LEASE_MARGIN * self.lease.total_seconds()
-        async with self.services.sessions() as session:
-            recorder = _Recorder(session, every=self.commit_every, interval=self.commit_interval)
-            seen: set[int] = set()
-            sends: list[tuple[outbox.Claimed, str, Attachment | None]] = []
-            for row in claimed:
-                language, blocked = accounts.get(row.chat_id, (DEFAULT_LANGUAGE, False))
-                if blocked:
-                    recorder.write(self._skip_blocked(row, "chat already marked inactive"))
-                elif (row.chat_id, row.kind) in silenced:
-                    recorder.write(self._skip_unwanted(row))
-                elif row.chat_id in seen:
-                    # one message per chat per batch; the next one waits its turn in the outbox
-                    recorder.write(self._defer(row))
-                else:
-                    seen.add(row.chat_id)
-                    attachment = None if row.announcement_id is None else media.get(row.announcement_id)
-                    sends.append((row, language, attachment))
-            turns = iter(sends)
+        settled: list[_Write] = []
+        sends: list[_Turn] = []
+        seen: set[int] = set()
+        for row in claimed:
+            language, blocked = accounts.get(row.chat_id, (DEFAULT_LANGUAGE, False))
+            if blocked:
+                settled.append(self._skip_blocked(row, "chat already marked inactive"))
+            elif (row.chat_id, row.kind) in silenced:
+                settled.append(self._skip_unwanted(row))
+            elif row.chat_id in seen:
+                # one message per chat per batch; the next one waits its turn in the outbox
+                settled.append(self._defer(row))
+            else:
+                seen.add(row.chat_id)
+                attachment = None if row.announcement_id is None else media.get(row.announcement_id)
+                sends.append((row, language, attachment))
+        return len(claimed), settled, sends
 
-            async def sender() -> None:
-                for row, language, attachment in turns:
-                    await self._send(row, language, attachment, send_by, recorder)
-                    await recorder.maybe_flush()
+    async def _send_all(self, sends: list[_Turn], send_by: float, recorder: _Recorder) -> None:
+        """Send with up to `concurrency` senders taking the next turn as each finishes; the
+        outcomes are written as they come and all of them by the time this returns."""
+        turns = iter(sends)
 
-            done = asyncio.Event()
-            ticker = asyncio.create_task(recorder.keep_flushing(done))
-            try:
-                async with asyncio.TaskGroup() as senders:
-                    for _ in range(min(self.concurrency, len(sends))):
-                        senders.create_task(sender())
-            finally:
-                done.set()
-                await ticker
-                await recorder.flush()
-            # every announcement under way, not only this batch's: a blocked chat's rows of other
-            # announcements were skipped too, and a crash may have fallen between the last
-            # outcome and this check; two UPDATEs over the few announcements under way
-            await announcements.finish(session, now=self.services.clock())
-            await session.commit()
-        return len(claimed)
+        async def sender() -> None:
+            for row, language, attachment in turns:
+                await self._send(row, language, attachment, send_by, recorder)
+                await recorder.maybe_flush()
+
+        done = asyncio.Event()
+        ticker = asyncio.create_task(recorder.keep_flushing(done))
+        try:
+            async with asyncio.TaskGroup() as senders:
+                for _ in range(min(self.concurrency, len(sends))):
+                    senders.create_task(sender())
+        finally:
+            done.set()
+            await ticker
+            await recorder.flush()
 
     async def drain(self, stop: asyncio.Event | None = None) -> int:
         """Send batches until nothing is due (or `stop` is set); how many rows were claimed."""

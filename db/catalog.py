@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, literal_column, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.competency import JpmThresholds, competency_status
+from db.competency import CompetencyLine, JpmThresholds, competency_status
 from db.learning import year_summary
 from db.models import (
     Allocation,
@@ -279,6 +279,25 @@ async def recommendations(
     # The JPM thresholds do not matter here: only the gaps rank events.
     status = await competency_status(session, employee_id=employee_id, thresholds=JpmThresholds())
     summary = await year_summary(session, employee_id=employee_id, year=year, target=target)
+    events = await _open_to(session, employee_id=employee_id, now=now, kinds=kinds, event_id=event_id)
+    tags = await _tags(session, (event.id for event in events))
+    gaps = {line.competency_id: line for line in status.gaps}
+    ranked = [_recommend(event, tags[event.id], gaps, missing=summary.missing) for event in events]
+    ranked.sort(key=lambda pair: pair[0])
+    return [recommendation for _, recommendation in ranked[:limit]]
+
+
+async def _open_to(
+    session: AsyncSession,
+    *,
+    employee_id: int,
+    now: datetime,
+    kinds: frozenset[EventKind] | None,
+    event_id: int | None,
+) -> list[Event]:
+    """The candidates of `recommendations`: published, registration open now, not registered
+    by the employee (a cancelled registration does not count) and open to them (target
+    positions, position types and units, each when the event sets it). Two queries."""
     employee = (
         await session.execute(
             select(Employee.position_id, Employee.position_type, Employee.unit_id).where(
@@ -308,23 +327,21 @@ async def recommendations(
         conditions.append(Event.kind.in_(sorted(kinds)))
     if event_id is not None:
         conditions.append(Event.id == event_id)
-    events = [
+    return [
         event
         for event in await session.scalars(select(Event).where(*conditions))
         if unmet_target(event, position_type=employee.position_type, unit_id=employee.unit_id) is None
     ]
-    tags = await _tags(session, (event.id for event in events))
 
-    gaps = {line.competency_id: line for line in status.gaps}
-    ranked: list[tuple[tuple[int, int, datetime, str], Recommendation]] = []
-    for event in events:
-        card = _card(event, tags[event.id])
-        targeted = sorted(
-            (gaps[c] for c in card.competency_ids if c in gaps), key=lambda line: -(line.gap or 0)
-        )
-        gap_total = sum(line.gap or 0 for line in targeted)
-        jp = min(event.jp, summary.missing)
-        closed = [GapClosed(line.name, line.assessed, line.required or 0) for line in targeted]
-        ranked.append(((-gap_total, -jp, event.starts_at, event.code), Recommendation(card, closed, jp)))
-    ranked.sort(key=lambda pair: pair[0])
-    return [recommendation for _, recommendation in ranked[:limit]]
+
+def _recommend(
+    event: Event, tags: _Tags, gaps: dict[int, CompetencyLine], *, missing: int
+) -> tuple[tuple[int, int, datetime, str], Recommendation]:
+    """The event as a recommendation (the gaps it targets, largest first, and the JP it brings
+    toward the `missing` JP), with its rank key: gap total and JP descending, start, code."""
+    card = _card(event, tags)
+    targeted = sorted((gaps[c] for c in card.competency_ids if c in gaps), key=lambda line: -(line.gap or 0))
+    gap_total = sum(line.gap or 0 for line in targeted)
+    jp = min(event.jp, missing)
+    closed = [GapClosed(line.name, line.assessed, line.required or 0) for line in targeted]
+    return (-gap_total, -jp, event.starts_at, event.code), Recommendation(card, closed, jp)

@@ -147,6 +147,35 @@ async def competency_status(
 
     Raises `UnknownEmployeeError` for an unknown employee id.
     """
+    position_name, standard = await _standard(session, employee_id)
+    latest, assessed_on, method = await _latest_assessments(session, employee_id)
+    lines = _lines(standard, latest)
+    assessed_in_standard = any(competency_id in latest for competency_id in standard)
+    jpm = (
+        job_person_match([(line.required or 0, line.assessed) for line in lines if line.in_standard])
+        if assessed_in_standard
+        else None
+    )
+    return CompetencyStatus(
+        employee_id=employee_id,
+        position_name=position_name,
+        lines=lines,
+        jpm=jpm,
+        category=categorize(jpm, thresholds) if jpm is not None else None,
+        assessed_on=assessed_on,
+        method=method,
+        has_standard=bool(standard),
+        has_assessment=bool(latest),
+    )
+
+
+#: The standard of a position: competency id → (name, group, required level).
+_Standard = dict[int, tuple[str, CompetencyGroup, int]]
+
+
+async def _standard(session: AsyncSession, employee_id: int) -> tuple[str, _Standard]:
+    """The name of the employee's position and its standard (one query); raises
+    `UnknownEmployeeError` for an unknown employee id."""
     standard_rows = (
         await session.execute(
             select(Position.name, Competency.id, Competency.name, Competency.group, PositionStandard.level)
@@ -159,13 +188,19 @@ async def competency_status(
     ).all()
     if not standard_rows:
         raise UnknownEmployeeError(employee_id)
-    position_name = standard_rows[0][0]
     standard = {
         competency_id: (name, group, level)
         for _, competency_id, name, group, level in standard_rows
         if competency_id is not None
     }
+    return standard_rows[0][0], standard
 
+
+async def _latest_assessments(
+    session: AsyncSession, employee_id: int
+) -> tuple[dict[int, _Latest], date | None, str | None]:
+    """The employee's latest assessment per competency, and the date and method of the latest
+    of all (one query)."""
     assessment_rows = (
         await session.execute(
             select(
@@ -184,8 +219,14 @@ async def competency_status(
     latest: dict[int, _Latest] = {}
     for competency_id, level, _, _, name, group in assessment_rows:
         latest.setdefault(competency_id, _Latest(level, name, group))
-    assessed_on, method = (assessment_rows[0][2], assessment_rows[0][3]) if assessment_rows else (None, None)
+    if not assessment_rows:
+        return latest, None, None
+    return latest, assessment_rows[0][2], assessment_rows[0][3]
 
+
+def _lines(standard: _Standard, latest: dict[int, _Latest]) -> list[CompetencyLine]:
+    """Every competency of the standard, then those assessed outside it, in the order
+    `competency_status` describes."""
     lines: list[CompetencyLine] = []
     for competency_id, (name, group, required) in standard.items():
         found = latest.get(competency_id)
@@ -201,24 +242,7 @@ async def competency_status(
             )
     rank = {group: index for index, group in enumerate(GROUP_ORDER)}
     lines.sort(key=lambda line: (rank[line.group], not line.in_standard, line.competency_id))
-
-    assessed_in_standard = any(competency_id in latest for competency_id in standard)
-    jpm = (
-        job_person_match([(line.required or 0, line.assessed) for line in lines if line.in_standard])
-        if assessed_in_standard
-        else None
-    )
-    return CompetencyStatus(
-        employee_id=employee_id,
-        position_name=position_name,
-        lines=lines,
-        jpm=jpm,
-        category=categorize(jpm, thresholds) if jpm is not None else None,
-        assessed_on=assessed_on,
-        method=method,
-        has_standard=bool(standard),
-        has_assessment=bool(latest),
-    )
+    return lines
 
 
 def has_gap(competencies: ColumnElement[bool]) -> ColumnElement[bool]:

@@ -173,6 +173,49 @@ async def _wanted(
     now: datetime,
     timezone: ZoneInfo,
 ) -> dict[str, outbox.NewMessage]:
+    """The digests of these days, by dedupe key: for every ASN one listing the events closing
+    that day that are recommended to them, unless their digest of the day already went out."""
+    events = await _closing(session, days=days, now=now, timezone=timezone)
+    if not events:
+        return {}
+    competencies, positions = await _targets(session, [event.id for event in events])
+    digests: dict[tuple[int, date], list[_Closing]] = defaultdict(list)
+    chats: dict[int, int] = {}
+    for event in events:
+        if not competencies[event.id]:
+            continue
+        day = digest_at(event.registration_deadline, timezone=timezone).date()
+        closing = _Closing(event.id, event.code, event.title, event.registration_deadline, event.starts_at)
+        rows = await session.execute(_audience(event, competencies[event.id], positions[event.id]))
+        for employee_id, chat_id in rows.tuples():
+            digests[(employee_id, day)].append(closing)
+            chats[employee_id] = chat_id
+    done = await _sent_days(session, days)
+    wanted: dict[str, outbox.NewMessage] = {}
+    for (employee_id, day), found in digests.items():
+        if (employee_id, day) in done:
+            continue
+        found.sort(key=lambda c: (c.deadline, c.code))
+        listed = _listed(found, waiting=late.get((employee_id, day)))
+        if listed is None:
+            continue
+        key = f"{PREFIX}{employee_id}:{day:%Y%m%d}:-{'-'.join(str(c.id) for c in listed)}-"
+        wanted[key] = _digest(
+            key,
+            chat_id=chats[employee_id],
+            day=day,
+            listed=listed,
+            more=len(found) - len(listed),
+            timezone=timezone,
+        )
+    return wanted
+
+
+async def _closing(
+    session: AsyncSession, *, days: list[date], now: datetime, timezone: ZoneInfo
+) -> list[Event]:
+    """The published events open for registration whose deadline falls `DAYS_BEFORE` days
+    after one of these days."""
     closing_days = [
         (
             datetime.combine(day + timedelta(days=DAYS_BEFORE), time(), tzinfo=timezone),
@@ -180,7 +223,7 @@ async def _wanted(
         )
         for day in days
     ]
-    events = list(
+    return list(
         await session.scalars(
             select(Event).where(
                 Event.status == EventStatus.PUBLISHED,
@@ -195,9 +238,12 @@ async def _wanted(
             )
         )
     )
-    if not events:
-        return {}
-    ids = [event.id for event in events]
+
+
+async def _targets(
+    session: AsyncSession, ids: list[int]
+) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+    """The competencies and the target positions of these events, by event (two queries)."""
     competencies: dict[int, list[int]] = defaultdict(list)
     for event_id, competency_id in (
         await session.execute(
@@ -216,53 +262,46 @@ async def _wanted(
         )
     ).tuples():
         positions[event_id].append(position_id)
+    return competencies, positions
 
-    digests: dict[tuple[int, date], list[_Closing]] = defaultdict(list)
-    chats: dict[int, int] = {}
-    for event in events:
-        if not competencies[event.id]:
-            continue
-        day = digest_at(event.registration_deadline, timezone=timezone).date()
-        closing = _Closing(event.id, event.code, event.title, event.registration_deadline, event.starts_at)
-        rows = await session.execute(_audience(event, competencies[event.id], positions[event.id]))
-        for employee_id, chat_id in rows.tuples():
-            digests[(employee_id, day)].append(closing)
-            chats[employee_id] = chat_id
-    done = await _sent_days(session, days)
-    wanted: dict[str, outbox.NewMessage] = {}
-    for (employee_id, day), found in digests.items():
-        if (employee_id, day) in done:
-            continue
-        found.sort(key=lambda c: (c.deadline, c.code))
-        listed = found[:LIMIT]
-        if (employee_id, day) in late:
-            # Past its time: the digest waiting goes out as it is, or not at all.
-            recommended = {c.id: c for c in found}
-            ids = _read_key(late[(employee_id, day)])[1]
-            if not recommended.keys() >= set(ids):
-                continue
-            listed = [recommended[i] for i in ids]
-        key = f"{PREFIX}{employee_id}:{day:%Y%m%d}:-{'-'.join(str(c.id) for c in listed)}-"
-        wanted[key] = outbox.NewMessage(
-            chat_id=chats[employee_id],
-            kind=NotificationKind.DEADLINE,
-            due_at=datetime.combine(day, time(HOUR), tzinfo=timezone),
-            template="event_deadline",
-            context={
-                "events": [
-                    {
-                        "title": c.title,
-                        "code": c.code,
-                        "deadline": c.deadline.isoformat(),
-                        "starts_at": c.starts_at.isoformat(),
-                    }
-                    for c in listed
-                ],
-                "more": len(found) - len(listed),
-            },
-            dedupe_key=key,
-        )
-    return wanted
+
+def _listed(found: list[_Closing], *, waiting: str | None) -> list[_Closing] | None:
+    """The events a digest lists: the first `LIMIT` of those recommended (`found`, in order);
+    for a digest past its time (`waiting`: its key) the events it lists, or None when one of
+    them is no longer recommended."""
+    if waiting is None:
+        return found[:LIMIT]
+    # Past its time: the digest waiting goes out as it is, or not at all.
+    recommended = {c.id: c for c in found}
+    ids = _read_key(waiting)[1]
+    if not recommended.keys() >= set(ids):
+        return None
+    return [recommended[i] for i in ids]
+
+
+def _digest(
+    key: str, *, chat_id: int, day: date, listed: list[_Closing], more: int, timezone: ZoneInfo
+) -> outbox.NewMessage:
+    """The digest of one ASN and day, due at `HOUR` office time."""
+    return outbox.NewMessage(
+        chat_id=chat_id,
+        kind=NotificationKind.DEADLINE,
+        due_at=datetime.combine(day, time(HOUR), tzinfo=timezone),
+        template="event_deadline",
+        context={
+            "events": [
+                {
+                    "title": c.title,
+                    "code": c.code,
+                    "deadline": c.deadline.isoformat(),
+                    "starts_at": c.starts_at.isoformat(),
+                }
+                for c in listed
+            ],
+            "more": more,
+        },
+        dedupe_key=key,
+    )
 
 
 async def _sent_days(session: AsyncSession, days: list[date]) -> set[tuple[int, date]]:

@@ -27,7 +27,7 @@ from db.models import (
     Role,
 )
 from tests.utils.domain_factories import WITA, make_event, register, wita
-from tests.utils.phones import linked_phone
+from tests.utils.phones import linked_phone, press
 from tests.utils.registration_factories import configure, make_employees
 
 HR = 9001
@@ -57,11 +57,6 @@ async def _open_event(phone: Phone, number: int = 1) -> BotMessage:
     await phone.press(menu.button_texts[number - 1])
     (screen,) = await phone.wait_replies()
     return screen
-
-
-async def _press(phone: Phone, text: str, count: int = 1) -> list[BotMessage]:
-    await phone.press(text)
-    return await phone.wait_replies(count=count)
 
 
 async def _deliver(bot: BotApplication) -> int:
@@ -134,7 +129,7 @@ async def test_an_organizer_sees_only_their_own_events_with_nips_masked(
     assert "Pelatihan BPSDM" not in menu.plain_text
     await phone.press("1. Seminar Undana")
     await phone.wait_replies()
-    (listing,) = await _press(phone, "👥 Pendaftar")
+    (listing,) = await press(phone, "👥 Pendaftar")
     assert employee.name in listing.plain_text
     assert employee.nip not in listing.plain_text
     assert employee.nip[:4] in listing.plain_text
@@ -150,7 +145,7 @@ async def test_hr_lists_registrants_with_full_nip_unit_status_and_waitlist_posit
     await register(session, waiting, event, status=Status.WAITLISTED)
     phone = await _hr(session, api, lang="en")
     await _open_event(phone)
-    (listing,) = await _press(phone, "👥 Registrants")
+    (listing,) = await press(phone, "👥 Registrants")
     text = listing.plain_text
     assert seated.nip in text
     assert waiting.nip in text
@@ -169,7 +164,7 @@ async def test_export_sends_a_csv_and_an_xlsx_of_the_registrants(
     await register(session, second, event, status=Status.PENDING)
     phone = await _hr(session, api)
     await _open_event(phone)
-    csv_message, xlsx_message = await _press(phone, "📥 Ekspor", count=2)
+    csv_message, xlsx_message = await press(phone, "📥 Ekspor", count=2)
 
     assert csv_message.document_name == "pendaftar-PKP-01.csv"
     assert csv_message.document is not None
@@ -194,7 +189,7 @@ async def test_the_checkin_code_comes_with_a_qr_image_of_the_deep_link(
     event = await make_event(session, "PKP-01", starts_at=wita(2026, 12, 7))
     phone = await _hr(session, api)
     await _open_event(phone)
-    (photo,) = await _press(phone, "🔑 Kode hadir + QR")
+    (photo,) = await press(phone, "🔑 Kode hadir + QR")
 
     assert photo.photo is not None
     assert photo.photo.startswith(b"\x89PNG\r\n\x1a\n")
@@ -219,13 +214,13 @@ async def test_marking_attendance_credits_jp_once_even_when_two_admins_press_it(
     organizer = await _organizer(session, api)
     for phone in (hr, organizer):
         await _open_event(phone)
-        (picker,) = await _press(phone, "✅ Catat kehadiran")
+        (picker,) = await press(phone, "✅ Catat kehadiran")
         assert f"1. {employee.name} — hadir" in picker.button_texts
 
-    (done,) = await _press(hr, f"1. {employee.name} — hadir")
+    (done,) = await press(hr, f"1. {employee.name} — hadir")
     assert "dicatat hadir; 6 JP dikreditkan" in done.plain_text
     assert "Tidak ada peserta terdaftar" in done.plain_text
-    (again,) = await _press(organizer, f"1. {employee.name} — hadir")
+    (again,) = await press(organizer, f"1. {employee.name} — hadir")
     assert "sudah tercatat hadir" in again.plain_text
 
     credited = await session.scalar(
@@ -250,16 +245,16 @@ async def test_approving_and_rejecting_tells_each_asn_on_their_phone(
 
     screen = await _open_event(phone)
     assert "✋ Persetujuan (2)" in screen.button_texts
-    (pending,) = await _press(phone, "✋ Persetujuan (2)")
+    (pending,) = await press(phone, "✋ Persetujuan (2)")
     assert "2 pendaftaran menunggu" in pending.plain_text
-    (after,) = await _press(phone, f"✅ 1. {maria.name}")
+    (after,) = await press(phone, f"✅ 1. {maria.name}")
     assert "disetujui dan mendapat kursi" in after.plain_text
     assert await _deliver(bot) == 1
     (told,) = await maria_phone.wait_replies()
     assert "disetujui" in told.plain_text
     assert "Pelatihan Pelayanan Prima" in told.plain_text
 
-    (after,) = await _press(phone, "❌ 1")
+    (after,) = await press(phone, "❌ 1")
     assert "ditolak" in after.plain_text
     assert await _deliver(bot) == 1
     (told,) = await yohanes_phone.wait_replies()
@@ -289,7 +284,7 @@ async def test_hr_runs_the_allocation_now_and_everyone_placed_is_told(
 
     phone = await _hr(session, api)
     await _open_event(phone)
-    (report,) = await _press(phone, "⚖️ Bagi kursi sekarang")
+    (report,) = await press(phone, "⚖️ Bagi kursi sekarang")
     assert "Selesai: 1 mendapat kursi, 1 masuk daftar tunggu" in report.plain_text
     assert await _deliver(bot) == 2
     (seat,) = await first_phone.wait_replies()
@@ -348,9 +343,9 @@ async def test_hr_removing_a_registrant_tells_them_and_promotes_the_first_waitin
     maria_phone, yohanes_phone = await _full_event_with_one_waiting(session, api)
     phone = await _hr(session, api)
     await _open_event(phone)
-    (picker,) = await _press(phone, "🚫 Hapus pendaftar")
+    (picker,) = await press(phone, "🚫 Hapus pendaftar")
     assert "Pilih pendaftar yang akan dihapus" in picker.plain_text
-    (after,) = await _press(phone, picker.button_texts[0])
+    (after,) = await press(phone, picker.button_texts[0])
     assert "dihapus dari kegiatan ini" in after.plain_text
     assert "1 orang dari daftar tunggu naik" in after.plain_text
     assert await _deliver(bot) == 2
@@ -367,7 +362,7 @@ async def test_raising_the_quota_promotes_the_first_waiting_at_once(
     phone = await _hr(session, api)
     screen = await _open_event(phone)
     assert "Pelayanan Prima" in screen.plain_text
-    (after,) = await _press(phone, "🎟 Kuota +1")
+    (after,) = await press(phone, "🎟 Kuota +1")
     assert after.edited
     assert await _deliver(bot) == 1
     (promoted,) = await yohanes_phone.wait_replies()

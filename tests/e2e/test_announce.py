@@ -23,7 +23,7 @@ from db.types import utcnow
 from tests.e2e.conftest import Clock
 from tests.local_api.factories import png
 from tests.utils.domain_factories import assess, make_event, register, set_standard, wita
-from tests.utils.phones import linked_phone
+from tests.utils.phones import linked_phone, press
 from tests.utils.registration_factories import DEFAULT_POSITION, make_employees
 
 HR = 9001
@@ -58,17 +58,12 @@ def _dispatcher(bot: BotApplication) -> Dispatcher:
     return Dispatcher(bot.bot_data[SERVICES_KEY], bot.bot, per_chat_interval=0.0)
 
 
-async def _press(phone: Phone, text: str, count: int = 1) -> list[BotMessage]:
-    await phone.press(text)
-    return await phone.wait_replies(count=count)
-
-
 async def _compose(phone: Phone, text: str = TEXT, *, menu: str = "📣 Pengumuman") -> BotMessage:
     """/admin → Pengumuman → new → the text; the audience screen."""
     await phone.send("/admin")
     await phone.wait_replies()
-    await _press(phone, menu)
-    await _press(phone, phone.history[-1].button_texts[0])
+    await press(phone, menu)
+    await press(phone, phone.history[-1].button_texts[0])
     await phone.send(text)
     (audience,) = await phone.wait_replies()
     return audience
@@ -91,30 +86,30 @@ async def test_hr_sends_to_a_unit_below_the_jp_target_and_only_they_get_it_exact
     await hr.send("/admin")
     (admin_menu,) = await hr.wait_replies()
     assert "📣 Pengumuman" in admin_menu.button_texts
-    (menu,) = await _press(hr, "📣 Pengumuman")
+    (menu,) = await press(hr, "📣 Pengumuman")
     assert menu.button_texts[:2] == ["✏️ Buat pengumuman baru", "🗂 Riwayat pengumuman"]
-    (ask,) = await _press(hr, "✏️ Buat pengumuman baru")
+    (ask,) = await press(hr, "✏️ Buat pengumuman baru")
     assert "Kirim teks pengumuman" in ask.plain_text
     await hr.send(TEXT)
     (audience,) = await hr.wait_replies()
     assert "semua ASN yang terhubung" in audience.plain_text
     assert "Jumlah penerima saat ini: 3 orang" in audience.plain_text
 
-    (units,) = await _press(hr, "🏢 Unit kerja")
+    (units,) = await press(hr, "🏢 Unit kerja")
     assert units.button_texts[:2] == ["BKPSDM Kota Kupang", DINKES]
-    (units,) = await _press(hr, DINKES)
+    (units,) = await press(hr, DINKES)
     assert f"✅ {DINKES}" in units.button_texts
     assert "— 2 orang" in units.plain_text
-    await _press(hr, "◀ Audiens")
-    (audience,) = await _press(hr, "⏳ JP di bawah target (20 JP)")
+    await press(hr, "◀ Audiens")
+    (audience,) = await press(hr, "⏳ JP di bawah target (20 JP)")
     assert f"unit kerja {DINKES}; JP tahun ini di bawah target" in audience.plain_text
     assert "Jumlah penerima saat ini: 1 orang" in audience.plain_text
 
-    preview, summary = await _press(hr, "👁 Pratinjau ▶", count=2)
+    preview, summary = await press(hr, "👁 Pratinjau ▶", count=2)
     assert preview.plain_text == TEXT
     assert "Jumlah: 1 orang" in summary.plain_text
     assert summary.button_texts == ["📤 Kirim sekarang", "🗓 Jadwalkan", "👥 Ubah audiens", "✖️ Batal"]
-    (status,) = await _press(hr, "📤 Kirim sekarang")
+    (status,) = await press(hr, "📤 Kirim sekarang")
     assert "sedang dikirim" in status.plain_text
     assert "Menunggu: 1" in status.plain_text
 
@@ -132,7 +127,7 @@ async def test_hr_sends_to_a_unit_below_the_jp_target_and_only_they_get_it_exact
     (report,) = await hr.wait_replies()
     assert "selesai dikirim" in report.plain_text
     assert "Terkirim: 1" in report.plain_text
-    (status,) = await _press(hr, "🔄 Perbarui")
+    (status,) = await press(hr, "🔄 Perbarui")
     assert "— selesai" in status.plain_text
     assert "Terkirim: 1" in status.plain_text
     (announcement,) = await _announcements(session)
@@ -150,15 +145,15 @@ async def test_a_photo_announcement_arrives_as_the_photo_with_its_caption(
     image = png(40, 30)
     await hr.send("/admin")
     await hr.wait_replies()
-    await _press(hr, "📣 Pengumuman")
-    await _press(hr, "✏️ Buat pengumuman baru")
+    await press(hr, "📣 Pengumuman")
+    await press(hr, "✏️ Buat pengumuman baru")
 
     await hr.send_photo(image, caption="Poster <Diklat> 2027")
     (audience,) = await hr.wait_replies()
     assert "Jumlah penerima saat ini: 3 orang" in audience.plain_text
-    preview, _summary = await _press(hr, "👁 Pratinjau ▶", count=2)
+    preview, _summary = await press(hr, "👁 Pratinjau ▶", count=2)
     assert (preview.method, preview.photo, preview.plain_text) == ("sendPhoto", image, "Poster <Diklat> 2027")
-    await _press(hr, "📤 Kirim sekarang")
+    await press(hr, "📤 Kirim sekarang")
     await _dispatcher(bot).drain()
 
     for phone in phones.values():
@@ -184,8 +179,8 @@ async def test_a_scheduled_announcement_waits_for_its_time_in_wita(
     phones = await _roster(session, api)
     hr = await _hr(session, api)
     await _compose(hr)
-    await _press(hr, "👁 Pratinjau ▶", count=2)
-    (ask,) = await _press(hr, "🗓 Jadwalkan")
+    await press(hr, "👁 Pratinjau ▶", count=2)
+    (ask,) = await press(hr, "🗓 Jadwalkan")
     assert "WITA" in ask.plain_text
 
     await hr.send("besok pagi")
@@ -203,7 +198,7 @@ async def test_a_scheduled_announcement_waits_for_its_time_in_wita(
     # an ASN links her account after HR scheduled it: she is in the audience when it goes out
     (newcomer,) = await make_employees(session, 1, unit=DINKES, first=3)
     phones["newcomer"] = await linked_phone(session, api, newcomer, user_id=7000 + newcomer.id)
-    (status,) = await _press(hr, "🔄 Perbarui")
+    (status,) = await press(hr, "🔄 Perbarui")
     assert "saat ini 4 orang" in status.plain_text
     clock.advance(timedelta(hours=1, minutes=29))
     assert await _dispatcher(bot).drain() == 0
@@ -224,19 +219,19 @@ async def test_back_from_the_send_time_returns_to_the_summary_and_keeps_the_draf
     phones = await _roster(session, api)
     hr = await _hr(session, api)
     await _compose(hr)
-    await _press(hr, "👁 Pratinjau ▶", count=2)
-    (ask,) = await _press(hr, "🗓 Jadwalkan")
+    await press(hr, "👁 Pratinjau ▶", count=2)
+    (ask,) = await press(hr, "🗓 Jadwalkan")
     assert ask.button_texts == ["◀ Kembali"]
-    (summary,) = await _press(hr, "◀ Kembali")
+    (summary,) = await press(hr, "◀ Kembali")
     assert summary.button_texts == ["📤 Kirim sekarang", "🗓 Jadwalkan", "👥 Ubah audiens", "✖️ Batal"]
 
-    await _press(hr, "🗓 Jadwalkan")
+    await press(hr, "🗓 Jadwalkan")
     await hr.send("besok pagi")
     (garbage,) = await hr.wait_replies()
     assert garbage.button_texts == ["◀ Kembali"]
-    (summary,) = await _press(hr, "◀ Kembali")
+    (summary,) = await press(hr, "◀ Kembali")
     assert "Jumlah: 3 orang" in summary.plain_text
-    (status,) = await _press(hr, "📤 Kirim sekarang")
+    (status,) = await press(hr, "📤 Kirim sekarang")
     assert "sedang dikirim" in status.plain_text
     await _dispatcher(bot).drain()
     assert [len(phone.history) for phone in phones.values()] == [1, 1, 1]
@@ -249,8 +244,8 @@ async def test_an_album_makes_one_draft_from_its_first_photo_and_hr_is_told_once
     hr = await _hr(session, api)
     await hr.send("/admin")
     await hr.wait_replies()
-    await _press(hr, "📣 Pengumuman")
-    await _press(hr, "✏️ Buat pengumuman baru")
+    await press(hr, "📣 Pengumuman")
+    await press(hr, "✏️ Buat pengumuman baru")
     first, second = png(40, 30), png(30, 40)
 
     _send_album(api, hr, [first, second, png(20, 20)], caption="Poster Diklat 2027")
@@ -300,8 +295,8 @@ async def test_an_announcement_whose_last_rows_vanish_is_still_finished_and_repo
     phones = await _roster(session, api)
     hr = await _hr(session, api)
     await _compose(hr)
-    await _press(hr, "👁 Pratinjau ▶", count=2)
-    await _press(hr, "📤 Kirim sekarang")
+    await press(hr, "👁 Pratinjau ▶", count=2)
+    await press(hr, "📤 Kirim sekarang")
     for phone in phones.values():  # every recipient erases their data before it goes out
         await accounts.erase(session, telegram_user_id=phone.user_id, now=utcnow())
     await session.commit()
@@ -321,15 +316,15 @@ async def test_pausing_holds_the_rest_and_resuming_sends_it_once(
     phones = await _roster(session, api)
     hr = await _hr(session, api)
     await _compose(hr)
-    await _press(hr, "👁 Pratinjau ▶", count=2)
-    await _press(hr, "📤 Kirim sekarang")
+    await press(hr, "👁 Pratinjau ▶", count=2)
+    await press(hr, "📤 Kirim sekarang")
 
-    (paused,) = await _press(hr, "⏸ Jeda")
+    (paused,) = await press(hr, "⏸ Jeda")
     assert "— dijeda" in paused.plain_text
     assert "▶ Lanjutkan" in paused.button_texts
     assert await _dispatcher(bot).drain() == 0
     assert all(phone.history == [] for phone in phones.values())
-    (resumed,) = await _press(hr, "▶ Lanjutkan")
+    (resumed,) = await press(hr, "▶ Lanjutkan")
     assert "— sedang dikirim" in resumed.plain_text
     await _dispatcher(bot).drain()
     await _dispatcher(bot).drain()
@@ -343,15 +338,15 @@ async def test_cancelling_asks_first_then_withdraws_what_was_not_sent(
     phones = await _roster(session, api)
     hr = await _hr(session, api)
     await _compose(hr)
-    await _press(hr, "👁 Pratinjau ▶", count=2)
-    await _press(hr, "📤 Kirim sekarang")
+    await press(hr, "👁 Pratinjau ▶", count=2)
+    await press(hr, "📤 Kirim sekarang")
 
-    (ask,) = await _press(hr, "🛑 Batalkan")
+    (ask,) = await press(hr, "🛑 Batalkan")
     assert "Batalkan pengumuman ini?" in ask.plain_text
-    (kept,) = await _press(hr, "◀ Tidak")
+    (kept,) = await press(hr, "◀ Tidak")
     assert "— sedang dikirim" in kept.plain_text
-    await _press(hr, "🛑 Batalkan")
-    (cancelled,) = await _press(hr, "🛑 Ya, batalkan")
+    await press(hr, "🛑 Batalkan")
+    (cancelled,) = await press(hr, "🛑 Ya, batalkan")
     assert "— dibatalkan" in cancelled.plain_text
     assert "Ditarik/dilewati: 3" in cancelled.plain_text
     assert "🛑 Batalkan" not in cancelled.button_texts
@@ -368,19 +363,19 @@ async def test_the_history_lists_the_newest_first_and_opens_each_status(
     hr = await _hr(session, api)
     for text in ("Pengumuman pertama", "Pengumuman kedua"):
         await _compose(hr, text)
-        await _press(hr, "👁 Pratinjau ▶", count=2)
-        await _press(hr, "📤 Kirim sekarang")
+        await press(hr, "👁 Pratinjau ▶", count=2)
+        await press(hr, "📤 Kirim sekarang")
     await _dispatcher(bot).drain()
     await hr.wait_replies(count=2)  # the two reports
 
     await hr.send("/admin")
     await hr.wait_replies()
-    await _press(hr, "📣 Pengumuman")
-    (history,) = await _press(hr, "🗂 Riwayat pengumuman")
+    await press(hr, "📣 Pengumuman")
+    (history,) = await press(hr, "🗂 Riwayat pengumuman")
     assert history.button_texts[:2] == ["1. Pengumuman kedua", "2. Pengumuman pertama"]
     assert "3 penerima" in history.plain_text
     assert "selesai" in history.plain_text
-    (status,) = await _press(hr, "2. Pengumuman pertama")
+    (status,) = await press(hr, "2. Pengumuman pertama")
     assert "«Pengumuman pertama»" in status.plain_text
     assert "Terkirim: 3" in status.plain_text
 
@@ -397,10 +392,10 @@ async def test_english_hr_is_told_a_text_is_too_long_and_can_cancel(
     await hr.send("Office closed on Friday")
     (audience,) = await hr.wait_replies()
     assert "Recipients right now: 3" in audience.plain_text
-    (ranks,) = await _press(hr, "🎖 Ranks")
+    (ranks,) = await press(hr, "🎖 Ranks")
     assert ranks.button_texts[0] == "III/a"
-    await _press(hr, "◀ Audience")
-    (discarded,) = await _press(hr, "✖️ Cancel")
+    await press(hr, "◀ Audience")
+    (discarded,) = await press(hr, "✖️ Cancel")
     assert "nothing was sent" in discarded.plain_text
 
     assert await session.scalar(select(func.count()).select_from(Announcement)) == 0
@@ -456,20 +451,20 @@ async def test_registrants_of_an_event_with_a_competency_gap_are_picked_by_butto
     hr = await _hr(session, api)
     await _compose(hr)
 
-    (events,) = await _press(hr, "📅 Peserta kegiatan")
-    (events,) = await _press(hr, "PKP-01 — Pelayanan Prima")
+    (events,) = await press(hr, "📅 Peserta kegiatan")
+    (events,) = await press(hr, "PKP-01 — Pelayanan Prima")
     assert "✅ PKP-01 — Pelayanan Prima" in events.button_texts
     assert "— 2 orang" in events.plain_text
-    await _press(hr, "◀ Audiens")
-    await _press(hr, "📉 Kesenjangan kompetensi")
-    (gaps,) = await _press(hr, "Pelayanan Publik")
+    await press(hr, "◀ Audiens")
+    await press(hr, "📉 Kesenjangan kompetensi")
+    (gaps,) = await press(hr, "Pelayanan Publik")
     assert "peserta kegiatan PKP-01; ada kesenjangan Pelayanan Publik — 1 orang" in gaps.plain_text
-    (gaps,) = await _press(hr, "✅ Pelayanan Publik")
+    (gaps,) = await press(hr, "✅ Pelayanan Publik")
     assert "— 2 orang" in gaps.plain_text
-    await _press(hr, "Pelayanan Publik")
-    await _press(hr, "◀ Audiens")
-    await _press(hr, "👁 Pratinjau ▶", count=2)
-    await _press(hr, "📤 Kirim sekarang")
+    await press(hr, "Pelayanan Publik")
+    await press(hr, "◀ Audiens")
+    await press(hr, "👁 Pratinjau ▶", count=2)
+    await press(hr, "📤 Kirim sekarang")
     await _dispatcher(bot).drain()
 
     assert [len(phone.history) for phone in phones.values()] == [1, 0, 0]
@@ -482,13 +477,13 @@ async def test_a_document_announcement_arrives_as_the_document_and_a_stale_cance
     hr = await _hr(session, api)
     await hr.send("/admin")
     await hr.wait_replies()
-    await _press(hr, "📣 Pengumuman")
-    await _press(hr, "✏️ Buat pengumuman baru")
+    await press(hr, "📣 Pengumuman")
+    await press(hr, "✏️ Buat pengumuman baru")
     content = b"%PDF-1.4 jadwal diklat"
     await hr.upload("jadwal-diklat.pdf", content, caption="Jadwal diklat 2027")
     (audience,) = await hr.wait_replies()
-    await _press(hr, "👁 Pratinjau ▶", count=2)
-    await _press(hr, "📤 Kirim sekarang")
+    await press(hr, "👁 Pratinjau ▶", count=2)
+    await press(hr, "📤 Kirim sekarang")
 
     await hr.press("✖️ Batal", message_id=audience.message_id)
     (gone,) = await hr.wait_replies()

@@ -18,7 +18,7 @@ from db import accounts, events, registration, reminders
 from db.models import Employee, Event, EventStatus, OutboxMessage, OutboxState, Role
 from tests.e2e.conftest import Clock
 from tests.utils.domain_factories import WITA, make_event, wita
-from tests.utils.phones import linked_phone
+from tests.utils.phones import linked_phone, press, say
 from tests.utils.registration_factories import make_employees
 
 HR = 9001
@@ -31,21 +31,10 @@ async def _hr(session: AsyncSession, api: LocalBotApi, lang: str = "id") -> Phon
     return api.user(user_id=HR, first_name="Yohanes", language_code=lang)
 
 
-async def _press(phone: Phone, text: str) -> BotMessage:
-    await phone.press(text)
-    (answer,) = await phone.wait_replies()
-    return answer
-
-
-async def _say(phone: Phone, text: str) -> BotMessage:
-    await phone.send(text)
-    (answer,) = await phone.wait_replies()
-    return answer
-
-
 async def _open_event(phone: Phone) -> BotMessage:
-    await _say(phone, "/admin")
-    return await _press(phone, "1. Pelayanan Prima")
+    await say(phone, "/admin")
+    (screen,) = await press(phone, "1. Pelayanan Prima")
+    return screen
 
 
 async def _registrants(
@@ -88,15 +77,15 @@ async def test_hr_moves_an_event_and_every_registrant_hears_in_their_language(
 
     screen = await _open_event(phone)
     assert "✏️ Ubah kegiatan" in screen.button_texts
-    menu = await _press(phone, "✏️ Ubah kegiatan")
+    (menu,) = await press(phone, "✏️ Ubah kegiatan")
     assert "Batas pendaftaran: Jumat, 11 Desember 2026, 09.00 WITA" in menu.plain_text
-    asked = await _press(phone, "📅 Jadwal")
+    (asked,) = await press(phone, "📅 Jadwal")
     assert "12/12/2026 08.00-16.00" in asked.plain_text
-    preview = await _say(phone, "21/12/2026 08.00-16.00")
+    (preview,) = await say(phone, "21/12/2026 08.00-16.00")
     assert "Semula: Senin, 14 Desember 2026, 09.00 WITA – 17.00 WITA" in preview.plain_text
     assert "Menjadi: Senin, 21 Desember 2026, 08.00 WITA – 16.00 WITA" in preview.plain_text
     assert "2 pendaftar aktif" in preview.plain_text
-    saved = await _press(phone, "✅ Simpan & beri tahu")
+    (saved,) = await press(phone, "✅ Simpan & beri tahu")
     assert "Jadwal Pelayanan Prima disimpan. 2 pendaftar akan diberi tahu" in saved.plain_text
     # A second press of the same button (a double tap) changes and tells nothing more.
     await phone.press_forged(f"eva:ok:{event.id}", message_id=saved.message_id)
@@ -127,12 +116,12 @@ async def test_hr_cancels_an_event_with_their_own_reason(
     phone = await _hr(session, api)
 
     await _open_event(phone)
-    reasons = await _press(phone, "🚫 Batalkan kegiatan")
+    (reasons,) = await press(phone, "🚫 Batalkan kegiatan")
     assert "Narasumber berhalangan" in reasons.button_texts
-    await _press(phone, "✍️ Tulis alasan sendiri")
-    confirm = await _say(phone, "Aula dipakai untuk posko banjir")
+    await press(phone, "✍️ Tulis alasan sendiri")
+    (confirm,) = await say(phone, "Aula dipakai untuk posko banjir")
     assert "Alasan: Aula dipakai untuk posko banjir" in confirm.plain_text
-    done = await _press(phone, "🚫 Ya, batalkan kegiatan")
+    (done,) = await press(phone, "🚫 Ya, batalkan kegiatan")
     assert "Pelayanan Prima dibatalkan. 2 pendaftaran ikut dibatalkan, 2 kursi dibebaskan" in done.plain_text
     assert "6 pesan terjadwal (pengingat, permintaan evaluasi, pengingat batas pendaftaran) ditarik" in (
         done.plain_text
@@ -148,11 +137,11 @@ async def test_hr_cancels_an_event_with_their_own_reason(
     (english,) = await john_phone.wait_replies()
     assert "Event cancelled: Pelayanan Prima" in english.plain_text
 
-    mine = await _say(maria_phone, "/pendaftaran")
+    (mine,) = await say(maria_phone, "/pendaftaran")
     assert "❌ Dibatalkan" in mine.plain_text
     assert "Pelayanan Prima" in mine.plain_text
     assert "kegiatan dibatalkan" in mine.plain_text
-    catalog = await _say(maria_phone, "/pelatihan")
+    (catalog,) = await say(maria_phone, "/pelatihan")
     assert "Pelayanan Prima" not in catalog.plain_text
 
     screen = await _open_event(phone)
@@ -167,12 +156,12 @@ async def test_hr_picks_a_reason_in_english(
     phone = await _hr(session, api, lang="en")
     await accounts.set_language(session, telegram_user_id=HR, chat_id=HR, language="en")
 
-    await _say(phone, "/admin")
-    await _press(phone, "1. Pelayanan Prima")
-    await _press(phone, "🚫 Cancel event")
-    confirm = await _press(phone, "The speaker cannot attend")
+    await say(phone, "/admin")
+    await press(phone, "1. Pelayanan Prima")
+    await press(phone, "🚫 Cancel event")
+    (confirm,) = await press(phone, "The speaker cannot attend")
     assert "Really cancel Pelayanan Prima?" in confirm.plain_text
-    done = await _press(phone, "🚫 Yes, cancel the event")
+    (done,) = await press(phone, "🚫 Yes, cancel the event")
     assert "is cancelled" in done.plain_text
     await phone.press_forged(f"eva:cx:{event.id}:speaker", message_id=done.message_id)
     (again,) = await phone.wait_replies()
@@ -190,20 +179,20 @@ async def test_garbage_and_impossible_times_are_refused_and_nothing_changes(
     event = await make_event(session, "PRIMA-01", title="Pelayanan Prima", starts_at=wita(2026, 12, 14))
     phone = await _hr(session, api)
     await _open_event(phone)
-    await _press(phone, "✏️ Ubah kegiatan")
-    await _press(phone, "📅 Jadwal")
+    await press(phone, "✏️ Ubah kegiatan")
+    await press(phone, "📅 Jadwal")
     for typed, words in [
         ("besok pagi saja", "Format tidak dikenali"),
         ("31/02/2026 08.00-16.00", "tidak ada di kalender"),
         ("21/12/2026 16.00-08.00", "Waktu selesai harus sesudah waktu mulai"),
         ("20/11/2026 08.00-16.00", "Waktu mulai sudah lewat"),
     ]:
-        refusal = await _say(phone, typed)
+        (refusal,) = await say(phone, typed)
         assert words in refusal.plain_text
         assert "Silakan ketik lagi" in refusal.plain_text
-    discarded = await _press(phone, "✖️ Batal")
+    (discarded,) = await press(phone, "✖️ Batal")
     assert "Ubah kegiatan: Pelayanan Prima" in discarded.plain_text
-    ignored = await _say(phone, "21/12/2026 08.00-16.00")
+    (ignored,) = await say(phone, "21/12/2026 08.00-16.00")
     assert "Ubah kegiatan" not in ignored.plain_text
     starts_at = await session.scalar(select(Event.starts_at).execution_options(populate_existing=True))
     assert starts_at == event.starts_at
@@ -226,7 +215,7 @@ async def test_organizers_and_asn_cannot_change_or_cancel_even_with_forged_butto
     assert "🚫 Batalkan kegiatan" not in screen.button_texts
     for phone, opener in ((organizer, "/admin"), (asn, "/pengaturan")):
         for forged in (f"eva:m:{event.id}", f"eva:f:{event.id}:s", f"eva:cx:{event.id}:speaker"):
-            await _say(phone, opener)  # a message with buttons, to forge a press on
+            await say(phone, opener)  # a message with buttons, to forge a press on
             await phone.press_forged(forged)
             (refusal,) = await phone.wait_replies()
             assert "hanya dapat dilakukan petugas BKPSDM/BKD" in refusal.plain_text
@@ -241,29 +230,29 @@ async def test_an_event_that_has_started_is_refused_at_the_first_press_and_typin
     event = await make_event(session, "PRIMA-01", title="Pelayanan Prima", starts_at=wita(2026, 12, 1, 10))
     phone = await _hr(session, api)
     await _open_event(phone)
-    await _press(phone, "✏️ Ubah kegiatan")
-    await _press(phone, "📍 Lokasi")
+    await press(phone, "✏️ Ubah kegiatan")
+    await press(phone, "📍 Lokasi")
     clock.advance(timedelta(hours=2))  # 11.00 WITA: the training began at 10.00 while HR was typing
 
-    refusal = await _say(phone, "Hotel Aston Kupang")
+    (refusal,) = await say(phone, "Hotel Aston Kupang")
     assert "Kegiatan ini sudah dimulai" in refusal.plain_text
     assert "Silakan ketik lagi" not in refusal.plain_text
     assert "✖️ Batal" not in refusal.button_texts
-    ignored = await _say(phone, "Hotel Aston Kupang")
+    (ignored,) = await say(phone, "Hotel Aston Kupang")
     assert "sudah dimulai" not in ignored.plain_text
     view = await _open_event(phone)
     assert not {"✏️ Ubah kegiatan", "🚫 Batalkan kegiatan"} & set(view.button_texts)
 
     for forged in ("m", "f:{}:l", "x", "r:{}:speaker", "t"):
         data = f"eva:{forged.format(event.id)}" if "{}" in forged else f"eva:{forged}:{event.id}"
-        await _say(phone, "/admin")  # a fresh message to press on, as a stale screen would be
+        await say(phone, "/admin")  # a fresh message to press on, as a stale screen would be
         await phone.press_forged(data)
         (answer,) = await phone.wait_replies()
         assert "Kegiatan ini sudah dimulai" in answer.plain_text, data
         assert not {"📍 Lokasi", "Narasumber berhalangan", "🚫 Ya, batalkan kegiatan"} & set(
             answer.button_texts
         )
-    ignored = await _say(phone, "Alasan apa saja")
+    (ignored,) = await say(phone, "Alasan apa saja")
     assert "Yakin membatalkan" not in ignored.plain_text
     location = await session.scalar(select(Event.location).execution_options(populate_existing=True))
     assert location == event.location
@@ -276,8 +265,8 @@ async def test_an_event_cancelled_while_hr_types_a_change_ends_the_typing(
     event = await make_event(session, "PRIMA-01", title="Pelayanan Prima", starts_at=wita(2026, 12, 14))
     phone = await _hr(session, api)
     await _open_event(phone)
-    await _press(phone, "✏️ Ubah kegiatan")
-    await _press(phone, "📅 Jadwal")
+    await press(phone, "✏️ Ubah kegiatan")
+    await press(phone, "📅 Jadwal")
     await events.cancel_event(
         session,
         event_id=event.id,
@@ -288,9 +277,9 @@ async def test_an_event_cancelled_while_hr_types_a_change_ends_the_typing(
         timezone=WITA,
     )
 
-    refusal = await _say(phone, "21/12/2026 08.00-16.00")
+    (refusal,) = await say(phone, "21/12/2026 08.00-16.00")
     assert "Kegiatan ini sudah dibatalkan" in refusal.plain_text
     assert "Silakan ketik lagi" not in refusal.plain_text
     assert "✖️ Batal" not in refusal.button_texts
-    ignored = await _say(phone, "21/12/2026 08.00-16.00")
+    (ignored,) = await say(phone, "21/12/2026 08.00-16.00")
     assert "sudah dibatalkan" not in ignored.plain_text

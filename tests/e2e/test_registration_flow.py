@@ -29,7 +29,7 @@ from db.models import (
 from tests.e2e.conftest import Clock
 from tests.utils.domain_factories import make_event, wita
 from tests.utils.factories import make_employee
-from tests.utils.phones import linked_phone
+from tests.utils.phones import linked_phone, press, say
 from tests.utils.registration_factories import configure, make_employees
 
 ME = 737373
@@ -47,26 +47,16 @@ async def _link(
     return await linked_phone(session, api, employee, user_id=user_id, lang=lang)
 
 
-async def _ask(phone: Phone, text: str, count: int = 1) -> list[BotMessage]:
-    await phone.send(text)
-    return await phone.wait_replies(count=count)
-
-
-async def _press(phone: Phone, text: str, count: int = 1) -> list[BotMessage]:
-    await phone.press(text)
-    return await phone.wait_replies(count=count)
-
-
 async def _register_from_catalog(phone: Phone, title: str) -> BotMessage:
-    await _ask(phone, "/pelatihan")
-    await _press(phone, f"1. {title}")
-    (answer,) = await _press(phone, _labels(phone)[0])
+    await say(phone, "/pelatihan")
+    await press(phone, f"1. {title}")
+    (answer,) = await press(phone, _labels(phone)[0])
     return answer
 
 
 async def _open_mine(phone: Phone, title: str, number: int = 1) -> BotMessage:
-    await _ask(phone, "/pendaftaran")
-    (detail,) = await _press(phone, f"{number}. {title}")
+    await say(phone, "/pendaftaran")
+    (detail,) = await press(phone, f"{number}. {title}")
     return detail
 
 
@@ -103,7 +93,7 @@ async def test_a_full_event_puts_the_asn_on_the_waiting_list_with_their_number(
     answer = await _register_from_catalog(phone, "Pelatihan Pelayanan Prima")
     assert "Anda di daftar tunggu nomor 2" in answer.plain_text
 
-    await _ask(phone, "/pendaftaran")
+    await say(phone, "/pendaftaran")
     listing = phone.history[-1]
     assert "⏳ Daftar tunggu" in listing.plain_text
     assert "nomor 2" in listing.plain_text
@@ -138,10 +128,10 @@ async def test_a_cancellation_promotes_the_first_waitlisted_who_is_told_on_their
 
     detail = await _open_mine(phone, "Pelatihan Pelayanan Prima")
     cancel, *_ = [b for b in detail.button_texts if b.startswith("❌")]
-    (confirm,) = await _press(phone, cancel)
+    (confirm,) = await press(phone, cancel)
     assert "?" in confirm.plain_text
     yes = confirm.button_texts[0]
-    (cancelled,) = await _press(phone, yes)
+    (cancelled,) = await press(phone, yes)
     assert cancelled.edited
     assert done in cancelled.plain_text
 
@@ -191,7 +181,7 @@ async def test_cancelling_within_a_day_of_the_start_is_refused_and_names_the_org
     clock.now = wita(2026, 12, 13, 12)
     phone = await _link(session, api, maria, lang)
     detail = await _open_mine(phone, "Seminar Kebijakan Publik")
-    (refused,) = await _press(phone, button)
+    (refused,) = await press(phone, button)
     assert "Universitas Nusa Cendana" in refused.plain_text
     assert cutoff in refused.plain_text
     assert detail.message_id == refused.message_id
@@ -236,11 +226,11 @@ async def test_each_refusal_says_why(
         )
         await registration.register(session, event_id=other.id, employee_id=maria.id, now=clock.now)
     phone = await _link(session, api, maria, lang)
-    await _ask(phone, "/pelatihan")
-    await _press(phone, "1. Pelatihan Pelayanan Prima")
+    await say(phone, "/pelatihan")
+    await press(phone, "1. Pelatihan Pelayanan Prima")
     if setup == "closed":
         clock.now = wita(2026, 12, 12)
-    (answer,) = await _press(phone, _labels(phone)[0])
+    (answer,) = await press(phone, _labels(phone)[0])
     assert expected in answer.plain_text
 
 
@@ -266,13 +256,13 @@ async def test_my_registrations_are_grouped_by_status_and_give_a_calendar_file_i
         cutoff=timedelta(hours=24),
     )
     phone = await _link(session, api, maria)
-    (listing,) = await _ask(phone, "/pendaftaran")
+    (listing,) = await say(phone, "/pendaftaran")
     assert "✅ Terdaftar" in listing.plain_text
     assert "❌ Dibatalkan" in listing.plain_text
     assert listing.button_texts == ["1. Pelatihan Pelayanan Prima"]
 
-    (detail,) = await _press(phone, "1. Pelatihan Pelayanan Prima")
-    (ics,) = await _press(phone, "📅 Simpan ke kalender")
+    (detail,) = await press(phone, "1. Pelatihan Pelayanan Prima")
+    (ics,) = await press(phone, "📅 Simpan ke kalender")
     assert ics.document_name == "PP-01.ics"
     assert ics.document is not None
     calendar = Calendar.from_ical(ics.document)
@@ -291,7 +281,7 @@ async def test_an_empty_list_says_where_to_find_events(
     api: LocalBotApi, session: AsyncSession, maria: Employee
 ) -> None:
     phone = await _link(session, api, maria, "en")
-    (listing,) = await _ask(phone, "/pendaftaran")
+    (listing,) = await say(phone, "/pendaftaran")
     assert "You have not registered for anything yet" in listing.plain_text
 
 
@@ -313,15 +303,15 @@ async def test_checking_in_during_the_event_credits_jp_once(
     code = await registration.issue_checkin_code(session, event_id=event.id)
     phone = await _link(session, api, maria, lang)
 
-    (usage,) = await _ask(phone, "/hadir")
+    (usage,) = await say(phone, "/hadir")
     assert "/hadir AB12CD" in usage.plain_text
-    (early,) = await _ask(phone, f"/hadir {code}")
+    (early,) = await say(phone, f"/hadir {code}")
     assert "08.30 WITA" in early.plain_text
 
     clock.now = wita(2026, 12, 14, 10)
-    (first,) = await _ask(phone, f"/hadir {code.lower()}")
+    (first,) = await say(phone, f"/hadir {code.lower()}")
     assert done in first.plain_text
-    (second,) = await _ask(phone, f"/start hadir_{code}")
+    (second,) = await say(phone, f"/start hadir_{code}")
     assert already in second.plain_text
     records = list(
         await session.scalars(select(LearningRecord).where(LearningRecord.employee_id == maria.id))
@@ -329,7 +319,7 @@ async def test_checking_in_during_the_event_credits_jp_once(
     assert [record.jp for record in records] == [8]
 
     clock.now = wita(2026, 12, 14, 18)
-    (late,) = await _ask(phone, f"/hadir {code}")
+    (late,) = await say(phone, f"/hadir {code}")
     assert code in late.plain_text
     assert "🔒" in late.plain_text
 
@@ -344,9 +334,9 @@ async def test_check_in_is_refused_for_the_unregistered_and_for_unknown_codes(
     code = await registration.issue_checkin_code(session, event_id=event.id)
     clock.now = wita(2026, 12, 14, 10)
     phone = await _link(session, api, maria)
-    (refused,) = await _ask(phone, f"/hadir {code}")
+    (refused,) = await say(phone, f"/hadir {code}")
     assert "tidak memegang kursi" in refused.plain_text
-    (unknown,) = await _ask(phone, "/hadir ZZZZZZ")
+    (unknown,) = await say(phone, "/hadir ZZZZZZ")
     assert "tidak dikenal" in unknown.plain_text
 
 
@@ -377,11 +367,11 @@ async def test_an_attendee_rates_the_event_and_adds_a_comment(
     phone = await _link(session, api, maria, lang)
     detail = await _open_mine(phone, "Pelatihan Pelayanan Prima")
     rate, _certificate, _back = (b for b in detail.button_texts if b[0] in "⭐📄📋")
-    (stars,) = await _press(phone, rate)
+    (stars,) = await press(phone, rate)
     assert [b for b in stars.button_texts if b.startswith("⭐")] == ["⭐1", "⭐2", "⭐3", "⭐4", "⭐5"]
-    (ask_comment,) = await _press(phone, "⭐4")
+    (ask_comment,) = await press(phone, "⭐4")
     assert "4" in ask_comment.plain_text
-    (thanks,) = await _ask(phone, "Materinya bagus, waktunya kurang <panjang>")
+    (thanks,) = await say(phone, "Materinya bagus, waktunya kurang <panjang>")
     assert saved in thanks.plain_text
     row = await session.scalar(
         select(Registration)
@@ -390,7 +380,7 @@ async def test_an_attendee_rates_the_event_and_adds_a_comment(
     )
     assert row is not None
     assert (row.rating, row.comment) == (4, "Materinya bagus, waktunya kurang <panjang>")
-    (after,) = await _ask(phone, "halo")
+    (after,) = await say(phone, "halo")
     assert saved not in after.plain_text
 
 
@@ -402,7 +392,7 @@ async def test_an_attendee_gets_a_certificate_pdf_with_its_verification_code(
     await _attended(session, maria, clock)
     phone = await _link(session, api, maria, lang)
     await _open_mine(phone, "Pelatihan Pelayanan Prima")
-    (sent,) = await _press(phone, button)
+    (sent,) = await press(phone, button)
     pdf = sent.document
     assert pdf is not None
     assert pdf.startswith(b"%PDF")
@@ -438,7 +428,7 @@ async def test_someone_elses_registration_id_reads_as_not_found(
     await registration.register(session, event_id=event.id, employee_id=maria.id, now=clock.now)
     theirs = await registration.register(session, event_id=event.id, employee_id=other.id, now=clock.now)
     phone = await _link(session, api, maria)
-    await _ask(phone, "/pendaftaran")
+    await say(phone, "/pendaftaran")
     await phone.press_forged(f"reg:cxy:{theirs.registration_id}")
     (answer,) = await phone.wait_replies()
     assert "tidak ditemukan" in answer.plain_text
@@ -462,6 +452,6 @@ async def test_a_priority_event_explains_the_merit_rule_and_shows_the_rank(
     assert "JP paling sedikit tahun ini" in answer.plain_text
 
     await _open_mine(phone, "Pelatihan Kepemimpinan")
-    (why,) = await _press(phone, "⚖️ Mengapa peringkat ini?")
+    (why,) = await press(phone, "⚖️ Mengapa peringkat ini?")
     assert "Peringkat 1 dari 1 pendaftar · kuota 30 kursi" in why.plain_text
     assert "Sementara" in why.plain_text

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.local_api import BotMessage, LocalBotApi, Phone
+from bot.local_api import LocalBotApi, Phone
 from db.models import Employee, EventKind
 from tests.e2e.conftest import Clock
 from tests.utils.domain_factories import assess, learned, make_event, set_standard, wita
 from tests.utils.factories import make_employee
-from tests.utils.phones import linked_phone
+from tests.utils.phones import linked_phone, say
 from tests.utils.png import png_text
 
 ME = 737373
@@ -53,11 +53,6 @@ async def _link(session: AsyncSession, api: LocalBotApi, employee: Employee, lan
     return await linked_phone(session, api, employee, user_id=ME, lang=lang)
 
 
-async def _ask(phone: Phone, text: str, count: int = 1) -> list[BotMessage]:
-    await phone.send(text)
-    return await phone.wait_replies(count=count)
-
-
 def _png_size(data: bytes) -> tuple[int, int]:
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
     width, height = struct.unpack(">II", data[16:24])
@@ -88,7 +83,7 @@ async def test_the_profile_shows_rank_with_its_name(
     api: LocalBotApi, session: AsyncSession, maria: Employee, lang: str, words: list[str]
 ) -> None:
     phone = await _link(session, api, maria, lang)
-    (profile,) = await _ask(phone, "/profil")
+    (profile,) = await say(phone, "/profil")
     assert "III/c — Penata" in profile.plain_text
     assert maria.nip in profile.plain_text
     assert "Fungsional" in profile.plain_text
@@ -111,7 +106,7 @@ async def test_competency_status_shows_gaps_jpm_chart_and_the_training_that_clos
     await make_event(session, "LAIN-01", title="Pelatihan Tanpa Sasaran", starts_at=wita(2026, 12, 9))
     phone = await _link(session, api, maria)
 
-    chart, status = await _ask(phone, "/kompetensi", count=2)
+    chart, status = await say(phone, "/kompetensi", count=2)
     assert chart.method == "sendPhoto"
     assert chart.photo is not None
     assert len(chart.photo) < 200 * 1024
@@ -147,7 +142,7 @@ async def test_competency_status_shows_gaps_jpm_chart_and_the_training_that_clos
 async def test_competency_status_in_english(api: LocalBotApi, session: AsyncSession, maria: Employee) -> None:
     await _with_gaps(session, maria)
     phone = await _link(session, api, maria, "en")
-    chart, status = await _ask(phone, "/kompetensi", count=2)
+    chart, status = await say(phone, "/kompetensi", count=2)
     assert "5 competencies" in (chart.caption or "")
     assert "Managerial" in status.plain_text
     assert "Meets requirements" in status.plain_text
@@ -159,7 +154,7 @@ async def test_without_an_assessment_the_asn_is_told_what_is_missing_and_gets_no
 ) -> None:
     await set_standard(session, POSITION, STANDARD)
     phone = await _link(session, api, maria)
-    (answer,) = await _ask(phone, "/kompetensi")
+    (answer,) = await say(phone, "/kompetensi")
     assert answer.method == "sendMessage"
     assert "belum memiliki hasil asesmen" in answer.plain_text
 
@@ -169,7 +164,7 @@ async def test_a_position_without_a_standard_is_explained(
     api: LocalBotApi, session: AsyncSession, maria: Employee
 ) -> None:
     phone = await _link(session, api, maria, "en")
-    (answer,) = await _ask(phone, "/kompetensi")
+    (answer,) = await say(phone, "/kompetensi")
     assert "No competency standard is set" in answer.plain_text
 
 
@@ -186,7 +181,7 @@ async def test_jp_progress_lists_the_year_and_what_would_close_the_rest(
     await make_event(session, "NEXT-01", title="Pelatihan Januari", starts_at=wita(2027, 1, 12), jp=20)
     phone = await _link(session, api, maria)
 
-    (answer,) = await _ask(phone, "/jp")
+    (answer,) = await say(phone, "/jp")
     text = answer.plain_text
     assert "▰▰▰▰▰▰▱▱▱▱ 12/20 JP" in text
     assert "Masih kurang 8 JP sebelum 31 Desember 2026" in text
@@ -201,7 +196,7 @@ async def test_jp_with_no_history_yet_in_english(
     api: LocalBotApi, session: AsyncSession, maria: Employee
 ) -> None:
     phone = await _link(session, api, maria, "en")
-    (answer,) = await _ask(phone, "/jp")
+    (answer,) = await say(phone, "/jp")
     assert "▱▱▱▱▱▱▱▱▱▱ 0/20 JP" in answer.plain_text
     assert "No development activity is recorded" in answer.plain_text
 
@@ -217,7 +212,7 @@ async def test_the_training_catalog_pages_through_twelve_trainings(
     await make_event(session, "SEM-01", kind=EventKind.SEMINAR, starts_at=wita(2026, 12, 9))
     phone = await _link(session, api, maria)
 
-    (first,) = await _ask(phone, "/pelatihan")
+    (first,) = await say(phone, "/pelatihan")
     assert "halaman 1/3" in first.plain_text
     assert first.button_texts[:5] == [f"{n}. Pelatihan {n:02d}" for n in range(1, 6)]
     assert "Pelatihan 06" not in first.plain_text
@@ -256,7 +251,7 @@ async def test_the_catalog_detail_and_the_way_back(
         positions=[POSITION],
     )
     phone = await _link(session, api, maria, "en")
-    (listing,) = await _ask(phone, "/seminar")
+    (listing,) = await say(phone, "/seminar")
     assert "Seminars & Workshops" in listing.plain_text
     await phone.press("1. Seminar Kebijakan Publik")
     (detail,) = await phone.wait_replies()
@@ -286,7 +281,7 @@ async def test_for_me_and_by_competency_filters(
     )
     phone = await _link(session, api, maria)
 
-    (listing,) = await _ask(phone, "/pelatihan")
+    (listing,) = await say(phone, "/pelatihan")
     assert listing.button_texts[:3] == ["1. Pelatihan Umum", "2. Komunikasi Efektif", "3. Pelayanan Prima"]
     await phone.press("⭐ Untuk saya")
     (mine,) = await phone.wait_replies()
@@ -312,7 +307,7 @@ async def test_an_empty_catalog_says_so(
     api: LocalBotApi, session: AsyncSession, maria: Employee, lang: str, expected: str
 ) -> None:
     phone = await _link(session, api, maria, lang)
-    (answer,) = await _ask(phone, "/seminar")
+    (answer,) = await say(phone, "/seminar")
     assert expected in answer.plain_text
 
 
@@ -321,9 +316,9 @@ async def test_the_main_menu_buttons_open_the_screens(
     api: LocalBotApi, session: AsyncSession, maria: Employee
 ) -> None:
     phone = await _link(session, api, maria)
-    (answer,) = await _ask(phone, "📚 JP Saya")
+    (answer,) = await say(phone, "📚 JP Saya")
     assert "Jam Pelajaran (JP)" in answer.plain_text
-    (answer,) = await _ask(phone, "🎓 Pelatihan")
+    (answer,) = await say(phone, "🎓 Pelatihan")
     assert "Pelatihan" in answer.plain_text
 
 
@@ -331,7 +326,7 @@ async def test_the_main_menu_buttons_open_the_screens(
 async def test_someone_not_linked_sees_no_personal_screens(api: LocalBotApi, maria: Employee) -> None:
     stranger = api.user(user_id=ME + 1, first_name="Yakobus")
     for command in ("/kompetensi", "/jp", "/profil"):
-        (answer,) = await _ask(stranger, command)
+        (answer,) = await say(stranger, command)
         assert "/start" in answer.plain_text
         assert maria.name not in answer.plain_text
 
@@ -352,7 +347,7 @@ async def test_each_command_uses_one_database_session(
         ("/pelatihan", 1),
     ):
         before = sessions.opened
-        await _ask(phone, command, count=replies)
+        await say(phone, command, count=replies)
         assert sessions.opened - before == 1, command
     before = sessions.opened
     await phone.press("▶")

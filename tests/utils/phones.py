@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.local_api import LocalBotApi, Phone
+from bot.local_api import BotMessage, LocalBotApi, Phone
 from db.models import Employee, TelegramAccount
 
 LINKED_AT = datetime(2026, 1, 5, 1, 0, tzinfo=UTC)
@@ -28,3 +28,15 @@ async def linked_phone(
     )
     await session.commit()
     return api.user(user_id=user_id, first_name=employee.name.split()[0], language_code=lang)
+
+
+async def say(phone: Phone, text: str, count: int = 1) -> list[BotMessage]:
+    """Send `text` from the phone and wait for the bot's `count` replies."""
+    await phone.send(text)
+    return await phone.wait_replies(count=count)
+
+
+async def press(phone: Phone, text: str, count: int = 1) -> list[BotMessage]:
+    """Press the button labelled `text` on the phone's latest message and wait for `count` replies."""
+    await phone.press(text)
+    return await phone.wait_replies(count=count)
