@@ -17,8 +17,10 @@ from bot.cli import main
 from db import registration
 from db.engine import create_engine, session_factory
 from db.models import AuditLog, Registration, RegistrationStatus
-from tests.utils.domain_factories import WITA, make_event, register, wita
-from tests.utils.registration_factories import make_employees
+from tests.utils.employees import make_employees
+from tests.utils.events import make_event
+from tests.utils.office_time import WITA, wita
+from tests.utils.registrations import register
 
 CODE = "PKP-2026-01"
 

@@ -9,8 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import accounts, admin
 from db.models import RegistrationStatus, Role
-from tests.utils.domain_factories import make_event, register, wita
-from tests.utils.registration_factories import make_employees
+from tests.utils.employees import make_employees
+from tests.utils.events import make_event
+from tests.utils.office_time import wita
+from tests.utils.registrations import register
 
 NOW = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
 UNDANA = "Universitas Nusa Cendana"

@@ -25,8 +25,10 @@ from db.models import (
     OutboxState,
     TelegramAccount,
 )
-from tests.utils.domain_factories import assess, make_event, set_standard, wita
-from tests.utils.factories import make_employee
+from tests.utils.competencies import assess, set_standard
+from tests.utils.employees import make_employee
+from tests.utils.events import make_event
+from tests.utils.office_time import wita
 
 NOW = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
 

@@ -17,17 +17,13 @@ from db.catalog import (
     upcoming_events,
 )
 from db.models import Employee, EventKind, EventStatus, RegistrationStatus
-from tests.utils.domain_factories import (
-    assess,
-    competency,
-    count_statements,
-    learned,
-    make_event,
-    register,
-    set_standard,
-    wita,
-)
-from tests.utils.factories import make_employee
+from tests.utils.competencies import assess, competency, set_standard
+from tests.utils.employees import make_employee
+from tests.utils.events import make_event
+from tests.utils.learning import learned
+from tests.utils.office_time import wita
+from tests.utils.registrations import register
+from tests.utils.statements import count_statements
 
 NOW = wita(2026, 3, 2, 9)
 SEMINARS = frozenset({EventKind.SEMINAR, EventKind.WORKSHOP})

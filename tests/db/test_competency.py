@@ -18,8 +18,9 @@ from db.competency import (
     job_person_match,
 )
 from db.models import CompetencyGroup
-from tests.utils.domain_factories import assess, count_statements, set_standard
-from tests.utils.factories import make_employee
+from tests.utils.competencies import assess, set_standard
+from tests.utils.employees import make_employee
+from tests.utils.statements import count_statements
 
 ANALYST = "Analis Kebijakan Ahli Muda"
 DEFAULT = JpmThresholds()

@@ -19,8 +19,10 @@ from db.models import (
     TelegramAccount,
 )
 from db.reminders import Derived
-from tests.utils.domain_factories import WITA, assess, make_event, set_standard, wita
-from tests.utils.registration_factories import DEFAULT_POSITION, make_employees, unit_id
+from tests.utils.competencies import assess, set_standard
+from tests.utils.employees import DEFAULT_POSITION, make_employees, unit_id
+from tests.utils.events import make_event
+from tests.utils.office_time import WITA, wita
 
 #: 7 December, 08.00 WITA: the digests of 8 December (events closing on the 10th) are derived.
 NOW = wita(2026, 12, 7, 8)

@@ -26,8 +26,10 @@ from db.models import (
     RegistrationStatus,
     TelegramAccount,
 )
-from tests.utils.domain_factories import WITA, make_event, register, wita
-from tests.utils.registration_factories import make_employees, seats_taken
+from tests.utils.employees import make_employees
+from tests.utils.events import make_event
+from tests.utils.office_time import WITA, wita
+from tests.utils.registrations import register, seats_taken
 
 NOW = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
 HR = 9001

@@ -10,8 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.learning import JpEntry, office_date, progress_bar, year_summary
 from db.models import EventKind
-from tests.utils.domain_factories import WITA, learned, make_event, wita
-from tests.utils.factories import make_employee
+from tests.utils.employees import make_employee
+from tests.utils.events import make_event
+from tests.utils.learning import learned
+from tests.utils.office_time import WITA, wita
 
 
 async def test_exactly_twenty_jp_reaches_the_target(session: AsyncSession) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db import accounts, linking
 from db.linking import Outcome, Policy
 from db.models import ConversationState, LinkAttempt, LinkCode, TelegramAccount
-from tests.utils.factories import MARIA_NIP, MARIA_PHONE, make_employee
+from tests.utils.employees import MARIA_NIP, MARIA_PHONE, make_employee
 
 NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 POLICY = Policy(max_failures=3, window=timedelta(hours=1))

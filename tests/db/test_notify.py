@@ -15,8 +15,10 @@ from db.models import Allocation, Employee, NotificationKind, OutboxMessage, Tel
 from db.models import RegistrationStatus as Status
 from db.registration import allocate, cancel, decide, register, remove_registration, set_quota
 from messages.renderer import Renderer
-from tests.utils.domain_factories import WITA, learned, make_event, wita
-from tests.utils.registration_factories import configure, make_employees
+from tests.utils.employees import make_employees
+from tests.utils.events import configure, make_event
+from tests.utils.learning import learned
+from tests.utils.office_time import WITA, wita
 
 NOW = wita(2026, 3, 2, 9)
 STARTS = wita(2026, 4, 6, 8)

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from db.office_time import FORMAT, NO_SUCH_DATE, OfficeTimeError, parse_moment, parse_range
-from tests.utils.domain_factories import wita
+from tests.utils.office_time import wita
 
 WITA = ZoneInfo("Asia/Makassar")
 

@@ -52,16 +52,12 @@ from db.registration import (
     standing,
     verify_certificate,
 )
-from tests.utils.domain_factories import WITA, assess, learned, make_event, set_standard, wita
-from tests.utils.registration_factories import (
-    DEFAULT_POSITION,
-    configure,
-    make_employees,
-    seats_taken,
-    statuses,
-    unit_id,
-    waitlist,
-)
+from tests.utils.competencies import assess, set_standard
+from tests.utils.employees import DEFAULT_POSITION, make_employees, unit_id
+from tests.utils.events import configure, make_event
+from tests.utils.learning import learned
+from tests.utils.office_time import WITA, wita
+from tests.utils.registrations import seats_taken, statuses, waitlist
 
 NOW = wita(2026, 3, 2, 9)
 STARTS = wita(2026, 4, 6, 8)

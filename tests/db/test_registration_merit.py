@@ -14,16 +14,12 @@ from db.learning import year_summary
 from db.models import Allocation, Employee, Event, event_competencies
 from db.registration import cancel, register, standing
 from db.registration.merit import ranked_pending
-from tests.utils.domain_factories import (
-    WITA,
-    assess,
-    count_statements,
-    learned,
-    make_event,
-    set_standard,
-    wita,
-)
-from tests.utils.registration_factories import DEFAULT_POSITION, configure, make_employees
+from tests.utils.competencies import assess, set_standard
+from tests.utils.employees import DEFAULT_POSITION, make_employees
+from tests.utils.events import configure, make_event
+from tests.utils.learning import learned
+from tests.utils.office_time import WITA, wita
+from tests.utils.statements import count_statements
 
 NOW = wita(2026, 3, 2, 9)
 STARTS = wita(2026, 4, 6, 8)

@@ -20,8 +20,10 @@ from db.registration import (
     my_registrations,
     register,
 )
-from tests.utils.domain_factories import make_event, wita
-from tests.utils.registration_factories import make_employees, seats_taken, waitlist
+from tests.utils.employees import make_employees
+from tests.utils.events import make_event
+from tests.utils.office_time import wita
+from tests.utils.registrations import seats_taken, waitlist
 
 APPLICANTS = 500
 QUOTA = 50

@@ -18,8 +18,9 @@ from db.models import (
     Registration,
     TelegramAccount,
 )
-from tests.utils.domain_factories import WITA, make_event, wita
-from tests.utils.registration_factories import make_employees
+from tests.utils.employees import make_employees
+from tests.utils.events import make_event
+from tests.utils.office_time import WITA, wita
 
 NOW = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
 

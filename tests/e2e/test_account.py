@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.local_api import FaultKind, LocalBotApi
 from tests.e2e.conftest import BotFactory
-from tests.utils.factories import make_employee
+from tests.utils.employees import make_employee
 from tests.utils.phones import linked_phone
 
 ME = 515151

@@ -26,9 +26,11 @@ from db.models import (
     RegistrationStatus,
     Role,
 )
-from tests.utils.domain_factories import WITA, make_event, register, wita
+from tests.utils.employees import make_employees
+from tests.utils.events import configure, make_event
+from tests.utils.office_time import WITA, wita
 from tests.utils.phones import linked_phone, press
-from tests.utils.registration_factories import configure, make_employees
+from tests.utils.registrations import register
 
 HR = 9001
 ORGANIZER = 9002

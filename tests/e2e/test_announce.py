@@ -22,9 +22,12 @@ from db.models import Announcement, AnnouncementStatus, Employee, LearningRecord
 from db.types import utcnow
 from tests.e2e.conftest import Clock
 from tests.local_api.factories import png
-from tests.utils.domain_factories import assess, make_event, register, set_standard, wita
+from tests.utils.competencies import assess, set_standard
+from tests.utils.employees import DEFAULT_POSITION, make_employees
+from tests.utils.events import make_event
+from tests.utils.office_time import wita
 from tests.utils.phones import linked_phone, press
-from tests.utils.registration_factories import DEFAULT_POSITION, make_employees
+from tests.utils.registrations import register
 
 HR = 9001
 ORGANIZER = 9002

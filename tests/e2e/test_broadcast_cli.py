@@ -14,7 +14,7 @@ from bot.local_api import LocalBotApi
 from bot.settings import Settings
 from db.announcements import Audience, parse_when
 from db.models import Announcement
-from tests.utils.factories import make_employee
+from tests.utils.employees import make_employee
 from tests.utils.phones import linked_phone
 
 

@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.local_api import BotMessage, LocalBotApi, Phone
 from db.models import Employee
-from tests.utils.domain_factories import assess, set_standard
-from tests.utils.factories import make_employee
+from tests.utils.competencies import assess, set_standard
+from tests.utils.employees import make_employee
 from tests.utils.phones import linked_phone
 
 POSITION = "Analis Kebijakan Ahli Muda"

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.handlers import profile
 from bot.local_api import LocalBotApi
 from db.models import TelegramAccount
-from tests.utils.factories import MARIA_NIP, MARIA_PHONE, make_employee
+from tests.utils.employees import MARIA_NIP, MARIA_PHONE, make_employee
 
 ME = 828282
 

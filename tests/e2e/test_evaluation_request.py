@@ -13,9 +13,10 @@ from bot.local_api import LocalBotApi
 from db import accounts, outbox, registration
 from db.models import NotificationKind
 from tests.e2e.conftest import Clock
-from tests.utils.domain_factories import make_event, wita
+from tests.utils.employees import make_employees
+from tests.utils.events import make_event
+from tests.utils.office_time import wita
 from tests.utils.phones import linked_phone
-from tests.utils.registration_factories import make_employees
 
 
 async def test_attendees_are_asked_to_rate_when_the_event_ends_unless_they_opted_out(

@@ -17,9 +17,10 @@ from bot.local_api import BotMessage, LocalBotApi, Phone
 from db import accounts, events, registration, reminders
 from db.models import Employee, Event, EventStatus, OutboxMessage, OutboxState, Role
 from tests.e2e.conftest import Clock
-from tests.utils.domain_factories import WITA, make_event, wita
+from tests.utils.employees import make_employees
+from tests.utils.events import make_event
+from tests.utils.office_time import WITA, wita
 from tests.utils.phones import linked_phone, press, say
-from tests.utils.registration_factories import make_employees
 
 HR = 9001
 ORGANIZER = 9002

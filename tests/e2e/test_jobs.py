@@ -13,9 +13,11 @@ from bot.local_api import BotMessage, LocalBotApi, Phone
 from db import accounts, registration, reminders
 from db.models import Allocation, NotificationKind
 from tests.e2e.conftest import BotFactory, Clock
-from tests.utils.domain_factories import learned, make_event, wita
+from tests.utils.employees import make_employees
+from tests.utils.events import configure, make_event
+from tests.utils.learning import learned
+from tests.utils.office_time import wita
 from tests.utils.phones import linked_phone
-from tests.utils.registration_factories import configure, make_employees
 
 
 async def _told(phone: Phone, clock: Clock, text: str) -> BotMessage:

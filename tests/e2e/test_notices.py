@@ -14,9 +14,10 @@ from bot.local_api import LocalBotApi
 from db import registration
 from db.models import NotificationKind, OutboxMessage, OutboxState
 from tests.e2e.conftest import Clock
-from tests.utils.domain_factories import make_event, wita
+from tests.utils.employees import make_employees
+from tests.utils.events import configure, make_event
+from tests.utils.office_time import wita
 from tests.utils.phones import linked_phone
-from tests.utils.registration_factories import configure, make_employees
 
 HR = 9001
 

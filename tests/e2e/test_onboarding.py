@@ -12,7 +12,7 @@ from bot.app import stop
 from bot.local_api import LocalBotApi
 from db import linking
 from tests.e2e.conftest import BotFactory, Clock
-from tests.utils.factories import MARIA_NIP, MARIA_PHONE, make_employee
+from tests.utils.employees import MARIA_NIP, MARIA_PHONE, make_employee
 
 pytestmark = pytest.mark.usefixtures("roster")
 ME = 424242

@@ -27,10 +27,10 @@ from db.models import (
     RegistrationStatus,
 )
 from tests.e2e.conftest import Clock
-from tests.utils.domain_factories import make_event, wita
-from tests.utils.factories import make_employee
+from tests.utils.employees import make_employee, make_employees
+from tests.utils.events import configure, make_event
+from tests.utils.office_time import wita
 from tests.utils.phones import linked_phone, press, say
-from tests.utils.registration_factories import configure, make_employees
 
 ME = 737373
 OTHER = 747474

@@ -13,8 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.local_api import LocalBotApi, Phone
 from db.models import Employee, EventKind
 from tests.e2e.conftest import Clock
-from tests.utils.domain_factories import assess, learned, make_event, set_standard, wita
-from tests.utils.factories import make_employee
+from tests.utils.competencies import assess, set_standard
+from tests.utils.employees import make_employee
+from tests.utils.events import make_event
+from tests.utils.learning import learned
+from tests.utils.office_time import wita
 from tests.utils.phones import linked_phone, say
 from tests.utils.png import png_text
 

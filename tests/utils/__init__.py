@@ -1,0 +1,3 @@
+"""Test helpers, one module per noun: `employees`, `competencies`, `learning`, `events`,
+`registrations`, `office_time`, `phones` (sending and pressing from a phone), `png` and
+`statements` (counting SQL statements)."""

@@ -1,5 +1,6 @@
-"""A linked ASN's phone on the local Bot API server, without walking through /start each time
-(the linking flow itself has its own end-to-end tests)."""
+"""Phones on the local Bot API server as the end-to-end tests drive them: the one way to send
+a message or press a button and read the replies, and a linked ASN's phone without walking
+through /start each time (the linking flow itself has its own end-to-end tests)."""
 
 from __future__ import annotations
 
