@@ -12,7 +12,6 @@ from bot.handlers import (
     catalog,
     development,
     errors,
-    event_admin,
     onboarding,
     profile,
     registration,
@@ -36,7 +35,6 @@ def register(application: BotApplication) -> None:
     registration.add_handlers(application)
     admin.add_handlers(application)
     announce.add_handlers(application)
-    event_admin.add_handlers(application)
     application.add_handler(MessageHandler(filters.CONTACT & private, onboarding.contact))
     for buttons in (account.SETTINGS, account.ERASE, catalog.LISTS, catalog.COMPETENCIES, catalog.DETAILS):
         application.add_handler(buttons.handler())

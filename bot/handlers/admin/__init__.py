@@ -5,15 +5,15 @@
 - `events`: the event list and one event's screen, with the quota, ratings and allocation;
 - `registrants`: the registrant list, the exports and the check-in code with its QR image;
 - `pickers`: pick a registrant to mark attended, approve or reject, or remove;
+- `changes`: HR changes an event (schedule, place, deadline) or cancels it (`eva:`);
 - `verify`: `/verifikasi KODE` for certificates.
 
 Callback data is `adm:<action>:<id>[:<page>]`: `ls:<page>` the event list; `ev`, `rg`
 (registrants), `ex` (export), `ci` (check-in code), `at` (attendance picker), `pd`
 (pending), `al` (allocate) and `rt` (ratings) take an event id; `am` (mark attended),
 `ok` and `no` (approve, reject) a registration id; HR also has `q1`/`q5` (raise the quota),
-`rm` (removal picker, an event id) and `rx` (remove, a registration id); changing and
-cancelling an event is `bot.handlers.event_admin` (`eva:`). An event or registration outside
-the caller's scope reads as gone.
+`rm` (removal picker, an event id) and `rx` (remove, a registration id). An event or
+registration outside the caller's scope reads as gone.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from __future__ import annotations
 from telegram.ext import CommandHandler, filters
 
 from bot.context import BotApplication
-from bot.handlers.admin import events, pickers, registrants, verify
+from bot.handlers.admin import changes, events, pickers, registrants, verify
 from bot.handlers.admin.common import ADMIN
 
 
@@ -31,6 +31,7 @@ def add_handlers(application: BotApplication) -> None:
     application.add_handler(CommandHandler("admin", events.show_admin, filters=private))
     application.add_handler(CommandHandler("verifikasi", verify.verify, filters=private))
     application.add_handler(ADMIN.handler())
+    changes.add_handlers(application)
 
 
-__all__ = ["add_handlers", "events", "pickers", "registrants", "verify"]
+__all__ = ["add_handlers", "changes", "events", "pickers", "registrants", "verify"]
