@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.imports import cells
 from db.imports.cells import CellError
 from db.imports.contract import RowError
-from db.imports.lines import FirstLines, Line, Source
+from db.imports.lines import FirstLines, Source
 from db.imports.names import Names
 from db.imports.writer import Counts, Key, Stored, stored, table_of, upsert
 from db.models import Employee, Position, Unit
@@ -31,52 +31,52 @@ class _EmployeeRow(NamedTuple):
     email: str | None
 
 
-class _Checks:
-    """The roster's cell checks; repeated values (positions, units, ranks) are parsed once."""
-
-    def __init__(self) -> None:
-        self.name, self.place = cells.text(200), cells.memo(cells.text(200))
-        self.rank, self.position_type = cells.memo(cells.rank), cells.memo(cells.position_type)
-
-    def row(self, line: Line) -> _EmployeeRow:
-        cell = line.values.get
-        try:
-            # Nearly every row is good: parse it straight, without Line.take's bookkeeping.
-            return _EmployeeRow(
-                line.number,
-                cells.nip(cell("nip", "")),
-                self.name(cell("nama", "")),
-                self.place(cell("jabatan", "")),
-                self.position_type(cell("jenis_jabatan", "")),
-                self.place(cell("unit_kerja", "")),
-                self.rank(cell("golongan", "")),
-                cells.phone(cell("telepon", "")),
-                cells.email(cell("email", "")),
-            )
-        except CellError:
-            # A bad row: check it again cell by cell, so that every bad cell is reported.
-            return _EmployeeRow(
-                line.number,
-                line.take("nip", cells.nip, ""),
-                line.take("nama", self.name, ""),
-                line.take("jabatan", self.place, ""),
-                line.take("jenis_jabatan", self.position_type, ""),
-                line.take("unit_kerja", self.place, ""),
-                line.take("golongan", self.rank, ""),
-                line.take("telepon", cells.phone, ""),
-                line.take("email", cells.email, None),
-            )
-
-
-async def import_employees(session: AsyncSession, source: Source) -> Counts:
-    existing = await stored(session, Employee, key=("nip",), values=_VALUES)
-    checks = _Checks()
+def _checked(source: Source) -> dict[str, _EmployeeRow]:
+    """The file's good rows by NIP; the bad ones are recorded in `source.errors`."""
+    # A hot loop (the roster of a province is 100,000 rows): the parsers are locals, and repeated
+    # values are parsed once.
+    name, place = cells.text(200), cells.memo(cells.text(200))
+    rank, position_type = cells.memo(cells.rank), cells.memo(cells.position_type)
+    nip, phone, email = cells.nip, cells.phone, cells.email
     rows: dict[str, _EmployeeRow] = {}
     nips = FirstLines("nip", "duplicate_nip")
     for line in source.lines():
-        row = checks.row(line)
+        cell = line.values.get
+        try:
+            # Nearly every row is good: parse it straight, without Line.take's bookkeeping.
+            row = _EmployeeRow(
+                line.number,
+                nip(cell("nip", "")),
+                name(cell("nama", "")),
+                place(cell("jabatan", "")),
+                position_type(cell("jenis_jabatan", "")),
+                place(cell("unit_kerja", "")),
+                rank(cell("golongan", "")),
+                phone(cell("telepon", "")),
+                email(cell("email", "")),
+            )
+        except CellError:
+            # A bad row: check it again cell by cell, so that every bad cell is reported.
+            row = _EmployeeRow(
+                line.number,
+                line.take("nip", nip, ""),
+                line.take("nama", name, ""),
+                line.take("jabatan", place, ""),
+                line.take("jenis_jabatan", position_type, ""),
+                line.take("unit_kerja", place, ""),
+                line.take("golongan", rank, ""),
+                line.take("telepon", phone, ""),
+                line.take("email", email, None),
+            )
         if row.nip and nips.first(row.nip, line) and line.ok:
             rows[row.nip] = row
+    return rows
+
+
+async def import_employees(session: AsyncSession, source: Source) -> Counts:
+    """Upsert the roster by NIP; the positions and units it names are created."""
+    existing = await stored(session, Employee, key=("nip",), values=_VALUES)
+    rows = _checked(source)
     _check_phones(source, rows, existing)
     source.reject_if_errors()
 
@@ -86,6 +86,7 @@ async def import_employees(session: AsyncSession, source: Source) -> Counts:
     position_ids = await positions.ids_for({row.position for row in rows.values()}, conn)
     unit_ids = await units.ids_for({row.unit for row in rows.values()}, conn)
     now = utcnow()
+    # updated_at is in every row rather than on_insert: one dict per row, not two.
     wanted = {
         (row.nip,): {
             "nip": row.nip,
@@ -96,6 +97,7 @@ async def import_employees(session: AsyncSession, source: Source) -> Counts:
             "rank": row.rank,
             "phone": row.phone,
             "email": row.email,
+            "updated_at": now,
         }
         for row in rows.values()
     }
@@ -106,7 +108,6 @@ async def import_employees(session: AsyncSession, source: Source) -> Counts:
         existing=existing,
         compared=_VALUES,
         kept=() if source.has("email") else ("email",),
-        on_insert={"updated_at": now},
         on_update={"updated_at": now},
     )
 
@@ -122,4 +123,4 @@ def _check_phones(source: Source, rows: dict[str, _EmployeeRow], existing: dict[
                 RowError(row.line, "telepon", "phone_repeated", {"first": earlier.line, "nip": earlier.nip})
             )
         elif (holder := holders.get(row.phone)) is not None:
-            source.errors.append(RowError(row.line, "telepon", "phone_taken", {"nip": str(holder)}))
+            source.errors.append(RowError(row.line, "telepon", "phone_taken", {"nip": holder}))

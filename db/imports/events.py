@@ -70,6 +70,7 @@ class _EventRow:
 
 
 async def import_events(session: AsyncSession, source: Source) -> Counts:
+    """Upsert events by code, with their target competencies and positions."""
     existing = await stored(session, Event, key=("code",), values=(*_VALUES, "seats_taken"))
     read = await _reader(session, source)
     rows: dict[Key, _EventRow] = {}
@@ -133,11 +134,7 @@ async def _write(
     touched = {
         key
         for key, row in rows.items()
-        if (current := existing.get(key)) is not None
-        and any(
-            source.has(column) and getattr(row, attribute) != links[column].get(current.id, set())
-            for column, _, _, attribute in _LINKS
-        )
+        if key in existing and _retargeted(source, row, links, existing[key].id)
     }
     now = utcnow()
     conn = await session.connection()
@@ -167,6 +164,14 @@ async def _write(
     changed = [row for key, row in rows.items() if key not in existing or key in touched]
     await _replace_links(conn, source, changed)
     return counts
+
+
+def _retargeted(source: Source, row: _EventRow, links: dict[str, dict[int, set[int]]], event_id: int) -> bool:
+    """Does the file change the target competencies or positions of this stored event?"""
+    return any(
+        source.has(column) and getattr(row, attribute) != links[column].get(event_id, set())
+        for column, _, _, attribute in _LINKS
+    )
 
 
 async def _stored_links(session: AsyncSession) -> dict[str, dict[int, set[int]]]:

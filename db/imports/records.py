@@ -18,6 +18,7 @@ from db.models import Assessment, Base, Competency, LearningRecord
 
 
 async def import_assessments(session: AsyncSession, source: Source) -> Counts:
+    """Upsert assessment results of employees on the roster in registered competencies."""
     employee = on_roster(await roster(session))
     competency = known(await Names.load(session, table_of(Competency)), "competency_unknown")
     assessed_on, method = cells.past_day(source.today), cells.optional_text(100)
@@ -49,6 +50,7 @@ async def import_assessments(session: AsyncSession, source: Source) -> Counts:
 
 
 async def import_history(session: AsyncSession, source: Source) -> Counts:
+    """Upsert JP history of employees on the roster (records not made by the bot's events)."""
     employee = on_roster(await roster(session))
     title, completed_on = cells.text(300), cells.past_day(source.today)
     organizer = cells.optional_text(200)

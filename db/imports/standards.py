@@ -39,6 +39,7 @@ class _Groups:
 
 
 async def import_standards(session: AsyncSession, source: Source) -> Counts:
+    """Upsert standards by (position, competency), creating the positions and competencies."""
     positions = await Names.load(session, table_of(Position))
     competencies = await Names.load(session, table_of(Competency))
     result = await session.execute(select(Competency.name, Competency.group))

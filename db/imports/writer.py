@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import ColumnElement, Table, bindparam, insert, select, update
@@ -22,7 +23,7 @@ Key = tuple[Any, ...]
 """A natural key: the values of the columns that name a record (`nip`; `code`; …)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: made for every stored record, and frozen costs twice the time
 class Stored:
     """A record already in a table: its id and the columns loaded to compare with the file."""
 
@@ -56,8 +57,8 @@ async def stored(
     query = select(table.c.id, *(table.c[name] for name in names)).where(*where)
     width = len(key) + 1
     return {
-        tuple(row[1:width]): Stored(row[0], dict(zip(values, row[width:], strict=True)))
-        for row in await session.execute(query)
+        row[1:width]: Stored(row[0], dict(zip(values, row[width:], strict=True)))
+        for row in (await session.execute(query)).tuples()
     }
 
 
@@ -78,18 +79,19 @@ async def upsert(
     A row whose key is not stored is inserted, with `on_insert`. A stored record is updated —
     its `compared` columns, and `on_update` — when one of them differs or its key is in
     `touched`; the `kept` columns (optional columns the file does not have) keep their stored
-    value. Equal records are left alone.
+    value. Equal records are left alone. At least one compared column is a required one.
     """
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
-    given = [name for name in compared if name not in kept]
+    # itemgetter picks in C: a re-imported roster compares 100,000 records.
+    pick = itemgetter(*(name for name in compared if name not in kept))
     for natural, row in rows.items():
         current = existing.get(natural)
         if current is None:
             inserts.append({**row, **on_insert} if on_insert else row)
             continue
         stored_values = current.values
-        if natural in touched or any(stored_values[name] != row[name] for name in given):
+        if natural in touched or pick(stored_values) != pick(row):
             values = {name: stored_values[name] if name in kept else row[name] for name in compared}
             updates.append({"id": current.id, **values, **(on_update or {})})
     table = table_of(model)

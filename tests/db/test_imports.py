@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import re
+import string
 import zipfile
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -35,6 +36,7 @@ from db.models import (
     Unit,
 )
 from messages import Renderer
+from messages.renderer import label_keys
 
 WITA = ZoneInfo("Asia/Makassar")
 RENDERER = Renderer(WITA)
@@ -162,6 +164,29 @@ async def snapshot(session: AsyncSession) -> dict[str, list[tuple[Any, ...]]]:
 async def roster_and_standards(session: AsyncSession, tmp_path: Path) -> None:
     await load(session, ImportKind.EMPLOYEES, write_csv(tmp_path / "pegawai.csv", ROSTER))
     await load(session, ImportKind.STANDARDS, write_csv(tmp_path / "standar.csv", STANDARDS))
+
+
+# ---------------------------------------------------------------------------------------------
+# The reasons HR reads
+
+
+def test_every_reason_has_the_same_values_to_fill_in_both_languages() -> None:
+    def fields(text: str) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    reasons = sorted(key for key in label_keys("id") if key.startswith("import."))
+    assert "import.nip_length" in reasons
+    for key in reasons:
+        assert fields(RENDERER.label(key, "id")) == fields(RENDERER.label(key, "en")), key
+
+
+def test_a_reason_reads_in_the_language_asked_for(tmp_path: Path) -> None:
+    with pytest.raises(UnreadableFile) as refused:
+        read_rows(tmp_path / "pegawai.ods")
+    error = refused.value.errors[0]
+    assert (error.line, error.reason, error.values) == (0, "format_unsupported", {"suffix": ".ods"})
+    assert said(error) == "format berkas '.ods' tidak didukung; simpan sebagai .xlsx atau .csv (UTF-8)"
+    assert said(error, "en") == "file format '.ods' is not supported; save it as .xlsx or .csv (UTF-8)"
 
 
 # ---------------------------------------------------------------------------------------------
