@@ -153,7 +153,8 @@ class Cli:
             for error in rejected.errors:
                 column = f" ({error.column})" if error.column else ""
                 key = "cli.import_row" if error.line > 0 else "cli.import_file_error"
-                self.fail(key, line=error.line, column=column, reason=error.reason)
+                reason = self.renderer.label(error.label, self.settings.cli_language, **error.values)
+                self.fail(key, line=error.line, column=column, reason=reason)
             return 1
         finally:
             await engine.dispose()

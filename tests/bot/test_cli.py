@@ -77,10 +77,24 @@ def test_a_bad_file_is_refused_whole_with_every_bad_line(
     assert main(["import", "employees", str(roster)]) == 1
     errors = capsys.readouterr().err
     assert "tidak ada data yang diubah" in errors
-    assert "baris 3" in errors
+    assert "baris 3 (nip): NIP tidak valid: harus 18 digit, tertulis 5 digit" in errors
     assert "baris 4" in errors
     assert "baris 2" not in errors
     assert _count(database_url, Employee) == 0
+
+
+def test_a_bad_file_reported_in_english_gives_the_reasons_in_english(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CLI_LANGUAGE", "en")
+    roster = env / "pegawai.csv"
+    roster.write_text(BAD, encoding="utf-8")
+    assert main(["import", "employees", str(roster)]) == 1
+    errors = capsys.readouterr().err
+    assert "nothing was changed" in errors
+    assert "line 3 (nip): invalid NIP: must be 18 digits, written 5 digits" in errors
+    assert "line 4 (golongan): unknown rank (golongan): 'V/a'" in errors
+    assert "tidak" not in errors
 
 
 def test_a_missing_file_is_named(env: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,20 +1,23 @@
-"""HR imports its files — roster, standards, assessments, JP history, events — from CSV or
-Excel, all or nothing: a file with bad rows is refused whole, with every bad row by line."""
+"""HR imports its files from CSV or Excel, all or nothing: a file with bad rows is refused
+whole, with every bad row by line. Here: reading files and the roster, and the helpers the other
+import tests share (standards, assessments and history: test_imports_records; events:
+test_imports_events)."""
 
 from __future__ import annotations
 
 import csv
 import re
+import string
 import zipfile
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.imports import (
@@ -27,22 +30,16 @@ from db.imports import (
     read_rows,
 )
 from db.models import (
-    Assessment,
     Base,
-    Competency,
-    CompetencyGroup,
     Employee,
-    Event,
-    EventKind,
-    LearningRecord,
     Position,
-    PositionStandard,
     Unit,
-    event_competencies,
-    event_positions,
 )
+from messages import Renderer
+from messages.renderer import label_keys
 
 WITA = ZoneInfo("Asia/Makassar")
+RENDERER = Renderer(WITA)
 Rows = Sequence[Sequence[Any]]
 
 EMPLOYEE_HEADER = ["nip", "nama", "jabatan", "jenis_jabatan", "unit_kerja", "golongan", "telepon", "email"]
@@ -77,6 +74,15 @@ DORKAS = [
     "dorkas.bani@kupangkota.go.id",
 ]
 ROSTER = [EMPLOYEE_HEADER, MARIA, YOHANES, DORKAS]
+STANDARD_HEADER = ["jabatan", "kompetensi", "kelompok", "level"]
+STANDARDS = [
+    STANDARD_HEADER,
+    ["Analis Kebijakan Ahli Muda", "Integritas", "manajerial", "2"],
+    ["Analis Kebijakan Ahli Muda", "Pelayanan Publik", "Manajerial", "2"],
+    ["analis kebijakan ahli muda", "Perekat Bangsa", "Sosial Kultural", "2"],
+    ["Analis Kebijakan Ahli Muda", "Analisis Kebijakan Publik", "teknis", "3"],
+    ["Kepala Bidang Pengembangan Kompetensi", "Pelayanan Publik", "manajerial", "3"],
+]
 
 
 def write_csv(path: Path, rows: Rows, *, delimiter: str = ",", bom: bool = False) -> Path:
@@ -124,8 +130,13 @@ def where(errors: list[RowError]) -> list[tuple[int, str | None]]:
     return [(error.line, error.column) for error in errors]
 
 
+def said(error: RowError, lang: str = "id") -> str:
+    """The reason as HR reads it in the CLI."""
+    return RENDERER.label(error.label, lang, **error.values)
+
+
 def reason(errors: list[RowError], line: int) -> str:
-    return " / ".join(error.reason for error in errors if error.line == line)
+    return " / ".join(said(error) for error in errors if error.line == line)
 
 
 async def snapshot(session: AsyncSession) -> dict[str, list[tuple[Any, ...]]]:
@@ -148,6 +159,34 @@ async def snapshot(session: AsyncSession) -> dict[str, list[tuple[Any, ...]]]:
         rows = await session.execute(select(table).order_by(*table.primary_key.columns))
         result[name] = [tuple(row) for row in rows]
     return result
+
+
+async def roster_and_standards(session: AsyncSession, tmp_path: Path) -> None:
+    await load(session, ImportKind.EMPLOYEES, write_csv(tmp_path / "pegawai.csv", ROSTER))
+    await load(session, ImportKind.STANDARDS, write_csv(tmp_path / "standar.csv", STANDARDS))
+
+
+# ---------------------------------------------------------------------------------------------
+# The reasons HR reads
+
+
+def test_every_reason_has_the_same_values_to_fill_in_both_languages() -> None:
+    def fields(text: str) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    reasons = sorted(key for key in label_keys("id") if key.startswith("import."))
+    assert "import.nip_length" in reasons
+    for key in reasons:
+        assert fields(RENDERER.label(key, "id")) == fields(RENDERER.label(key, "en")), key
+
+
+def test_a_reason_reads_in_the_language_asked_for(tmp_path: Path) -> None:
+    with pytest.raises(UnreadableFile) as refused:
+        read_rows(tmp_path / "pegawai.ods")
+    error = refused.value.errors[0]
+    assert (error.line, error.reason, error.values) == (0, "format_unsupported", {"suffix": ".ods"})
+    assert said(error) == "format berkas '.ods' tidak didukung; simpan sebagai .xlsx atau .csv (UTF-8)"
+    assert said(error, "en") == "file format '.ods' is not supported; save it as .xlsx or .csv (UTF-8)"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -181,8 +220,8 @@ def test_an_old_excel_file_is_refused_with_a_clear_reason(tmp_path: Path) -> Non
     path.write_bytes(b"\xd0\xcf\x11\xe0")
     with pytest.raises(UnreadableFile) as refused:
         read_rows(path)
-    assert ".xls" in refused.value.errors[0].reason
-    assert ".xlsx" in refused.value.errors[0].reason
+    assert ".xls" in said(refused.value.errors[0])
+    assert ".xlsx" in said(refused.value.errors[0])
 
 
 def test_a_csv_saved_in_a_windows_encoding_is_refused_asking_for_utf8(tmp_path: Path) -> None:
@@ -190,7 +229,7 @@ def test_a_csv_saved_in_a_windows_encoding_is_refused_asking_for_utf8(tmp_path: 
     path.write_bytes("nip;nama\n1;Andr\u00e9\n".encode("cp1252"))
     with pytest.raises(UnreadableFile) as refused:
         read_rows(path)
-    assert "UTF-8" in refused.value.errors[0].reason
+    assert "UTF-8" in said(refused.value.errors[0])
 
 
 def test_excel_cells_read_as_the_text_a_person_sees(tmp_path: Path) -> None:
@@ -364,7 +403,7 @@ async def test_a_row_with_several_bad_cells_has_each_of_them_reported(
         (3, "telepon"),
         (3, "email"),
     ]
-    assert errors[0].reason == "NIP tidak valid: tanggal lahir mustahil (1986-02-30)"
+    assert said(errors[0]) == "NIP tidak valid: tanggal lahir mustahil (1986-02-30)"
 
 
 async def test_a_phone_number_already_on_another_asn_is_refused(
@@ -378,7 +417,7 @@ async def test_a_phone_number_already_on_another_asn_is_refused(
     )
 
     assert where(errors) == [(2, "telepon")]
-    assert "197204152000031002" in errors[0].reason
+    assert "197204152000031002" in said(errors[0])
 
 
 async def test_a_file_without_a_required_column_names_it_on_line_1(
@@ -391,7 +430,7 @@ async def test_a_file_without_a_required_column_names_it_on_line_1(
     errors = await rejected(session, ImportKind.EMPLOYEES, write_csv(tmp_path / "pegawai.csv", rows))
 
     assert where(errors) == [(1, "telepon")]
-    assert "telepon" in errors[0].reason
+    assert "telepon" in said(errors[0])
 
 
 async def test_hr_imports_the_roster_from_excel_with_numbers_typed_as_numbers(
@@ -417,391 +456,4 @@ async def test_a_nip_excel_rounded_to_15_digits_is_refused_with_how_to_fix_it(
     errors = await rejected(session, ImportKind.EMPLOYEES, path)
 
     assert where(errors) == [(2, "nip")]
-    assert "Teks" in errors[0].reason
-
-
-# ---------------------------------------------------------------------------------------------
-# Standards, assessments and history
-
-STANDARD_HEADER = ["jabatan", "kompetensi", "kelompok", "level"]
-STANDARDS = [
-    STANDARD_HEADER,
-    ["Analis Kebijakan Ahli Muda", "Integritas", "manajerial", "2"],
-    ["Analis Kebijakan Ahli Muda", "Pelayanan Publik", "Manajerial", "2"],
-    ["analis kebijakan ahli muda", "Perekat Bangsa", "Sosial Kultural", "2"],
-    ["Analis Kebijakan Ahli Muda", "Analisis Kebijakan Publik", "teknis", "3"],
-    ["Kepala Bidang Pengembangan Kompetensi", "Pelayanan Publik", "manajerial", "3"],
-]
-
-
-async def test_standards_create_their_positions_and_competencies(
-    session: AsyncSession, tmp_path: Path
-) -> None:
-    path = write_csv(tmp_path / "standar.csv", STANDARDS)
-
-    report = await load(session, ImportKind.STANDARDS, path)
-
-    assert (report.created, report.updated, report.unchanged) == (5, 0, 0)
-    groups = dict((await session.execute(select(Competency.name, Competency.group))).tuples().all())
-    assert groups == {
-        "Integritas": CompetencyGroup.MANAJERIAL,
-        "Pelayanan Publik": CompetencyGroup.MANAJERIAL,
-        "Perekat Bangsa": CompetencyGroup.SOSIAL_KULTURAL,
-        "Analisis Kebijakan Publik": CompetencyGroup.TEKNIS,
-    }
-    assert set(await session.scalars(select(Position.name))) == {
-        "Analis Kebijakan Ahli Muda",
-        "Kepala Bidang Pengembangan Kompetensi",
-    }
-    before = await snapshot(session)
-    again = await load(session, ImportKind.STANDARDS, path)
-    assert (again.created, again.updated, again.unchanged) == (0, 0, 5)
-    assert await snapshot(session) == before
-
-    raised = [
-        *STANDARDS[:-1],
-        ["Kepala Bidang Pengembangan Kompetensi", "Pelayanan Publik", "manajerial", "4"],
-    ]
-    changed = await load(session, ImportKind.STANDARDS, write_csv(tmp_path / "standar2.csv", raised))
-    assert (changed.created, changed.updated, changed.unchanged) == (0, 1, 4)
-    levels = await session.scalars(select(PositionStandard.level).order_by(PositionStandard.id))
-    assert list(levels) == [2, 2, 2, 3, 4]
-
-
-async def test_bad_standards_are_reported_by_line(session: AsyncSession, tmp_path: Path) -> None:
-    await load(session, ImportKind.STANDARDS, write_csv(tmp_path / "standar.csv", STANDARDS))
-    before = await snapshot(session)
-    bad = [
-        STANDARD_HEADER,
-        ["Perawat Ahli Muda", "Integritas", "manajerial", "6"],
-        ["Perawat Ahli Muda", "Kerja Sama", "manajerial", "tiga"],
-        ["Perawat Ahli Muda", "Asuhan Keperawatan", "inti", "3"],
-        ["Bidan Terampil", "Integritas", "teknis", "2"],  # Integritas is manajerial
-        ["Perawat Ahli Muda", "Komunikasi", "manajerial", "2"],
-        ["perawat ahli muda", "komunikasi", "manajerial", "3"],  # the same pair as line 6
-        ["Perawat Ahli Muda", "Surveilans", "teknis", "2"],
-        ["Bidan Terampil", "Surveilans", "manajerial", "2"],  # line 8 made it teknis
-    ]
-
-    errors = await rejected(session, ImportKind.STANDARDS, write_csv(tmp_path / "buruk.csv", bad))
-
-    assert where(errors) == [
-        (2, "level"),
-        (3, "level"),
-        (4, "kelompok"),
-        (5, "kelompok"),
-        (7, "kompetensi"),
-        (9, "kelompok"),
-    ]
-    assert "antara 1 dan 5" in reason(errors, 2)
-    assert "teknis, manajerial, sosial_kultural" in reason(errors, 4)
-    assert "manajerial" in reason(errors, 5)
-    assert "baris 6" in reason(errors, 7)
-    assert "baris 8" in reason(errors, 9)
-    assert await snapshot(session) == before
-
-
-async def _roster_and_standards(session: AsyncSession, tmp_path: Path) -> None:
-    await load(session, ImportKind.EMPLOYEES, write_csv(tmp_path / "pegawai.csv", ROSTER))
-    await load(session, ImportKind.STANDARDS, write_csv(tmp_path / "standar.csv", STANDARDS))
-
-
-ASSESSMENT_HEADER = ["nip", "kompetensi", "level", "tanggal", "metode"]
-
-
-async def test_assessment_results_are_imported_for_the_roster(session: AsyncSession, tmp_path: Path) -> None:
-    await _roster_and_standards(session, tmp_path)
-    rows = [
-        ASSESSMENT_HEADER,
-        [MARIA[0], "Integritas", "3", "2025-03-14", "Assessment Center"],
-        [MARIA[0], "pelayanan publik", "1", "2025-03-14", "Assessment Center"],
-        [MARIA[0], "Analisis Kebijakan Publik", "2", "2025-05-02", "Uji Kompetensi"],
-    ]
-    path = write_csv(tmp_path / "asesmen.csv", rows)
-
-    report = await load(session, ImportKind.ASSESSMENTS, path)
-
-    assert (report.created, report.unchanged) == (3, 0)
-    assessed = await session.execute(
-        select(Competency.name, Assessment.level, Assessment.assessed_on, Assessment.method)
-        .join(Competency, Competency.id == Assessment.competency_id)
-        .order_by(Assessment.id)
-    )
-    assert assessed.tuples().all() == [
-        ("Integritas", 3, date(2025, 3, 14), "Assessment Center"),
-        ("Pelayanan Publik", 1, date(2025, 3, 14), "Assessment Center"),
-        ("Analisis Kebijakan Publik", 2, date(2025, 5, 2), "Uji Kompetensi"),
-    ]
-    again = await load(session, ImportKind.ASSESSMENTS, path)
-    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
-
-
-async def test_an_assessment_sheet_from_excel_with_date_cells(session: AsyncSession, tmp_path: Path) -> None:
-    await _roster_and_standards(session, tmp_path)
-    rows: list[list[Any]] = [ASSESSMENT_HEADER[:4], [MARIA[0], "Integritas", 3, date(2025, 3, 14)]]
-
-    await load(session, ImportKind.ASSESSMENTS, write_xlsx(tmp_path / "asesmen.xlsx", rows))
-
-    assert await session.scalar(select(Assessment.assessed_on)) == date(2025, 3, 14)
-
-
-async def test_bad_assessment_rows_are_reported_by_line(session: AsyncSession, tmp_path: Path) -> None:
-    await _roster_and_standards(session, tmp_path)
-    bad = [
-        ASSESSMENT_HEADER,
-        ["198806062014031004", "Integritas", "3", "2025-03-14", ""],  # not on the roster
-        [MARIA[0], "Kepemimpinan", "3", "2025-03-14", ""],
-        [MARIA[0], "Integritas", "0", "2025-03-14", ""],
-        [MARIA[0], "Integritas", "3", "2999-01-01", ""],
-        [MARIA[0], "Integritas", "3", "14/03/2025", ""],
-        [MARIA[0], "Pelayanan Publik", "3", "2025-03-14", ""],
-        [MARIA[0], "Pelayanan Publik", "2", "2025-03-14", ""],  # the same as line 7
-    ]
-
-    errors = await rejected(session, ImportKind.ASSESSMENTS, write_csv(tmp_path / "buruk.csv", bad))
-
-    assert where(errors) == [
-        (2, "nip"),
-        (3, "kompetensi"),
-        (4, "level"),
-        (5, "tanggal"),
-        (6, "tanggal"),
-        (8, "tanggal"),
-    ]
-    assert "tidak ada di data pegawai" in reason(errors, 2)
-    assert "Kepemimpinan" in reason(errors, 3)
-    assert "belum terjadi" in reason(errors, 5)
-    assert "YYYY-MM-DD" in reason(errors, 6)
-    assert "baris 7" in reason(errors, 8)
-    assert await session.scalar(select(Assessment.id)) is None
-
-
-HISTORY_HEADER = ["nip", "judul", "tanggal_selesai", "jp", "penyelenggara"]
-
-
-async def test_jp_history_is_imported_and_reimported_without_change(
-    session: AsyncSession, tmp_path: Path
-) -> None:
-    await _roster_and_standards(session, tmp_path)
-    rows = [
-        HISTORY_HEADER,
-        [MARIA[0], "Bimbingan Teknis Pelayanan Prima", "2025-08-20", "16", "BPSDM Provinsi NTT"],
-        [MARIA[0], "Coaching dan Mentoring Kinerja", "2025-09-02", "4", ""],
-        [DORKAS[0], "E-Learning Penyusunan SKP", "2025-10-11", "20", "BKPSDM Kota Kupang"],
-    ]
-    path = write_csv(tmp_path / "riwayat.csv", rows)
-
-    assert (await load(session, ImportKind.HISTORY, path)).created == 3
-    before = await snapshot(session)
-    again = await load(session, ImportKind.HISTORY, path)
-
-    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
-    assert await snapshot(session) == before
-    records = await session.execute(select(LearningRecord.title, LearningRecord.jp, LearningRecord.organizer))
-    assert ("Coaching dan Mentoring Kinerja", 4, None) in records.tuples().all()
-
-
-async def test_bad_history_rows_are_reported_by_line(session: AsyncSession, tmp_path: Path) -> None:
-    await _roster_and_standards(session, tmp_path)
-    bad = [
-        HISTORY_HEADER,
-        [MARIA[0], "Seminar Kebijakan Publik", "2025-08-20", "1001", ""],
-        [MARIA[0], "Seminar Kebijakan Publik", "2025-08-21", "-4", ""],
-        ["198806062014031004", "Webinar Manajemen ASN", "2025-08-20", "2", ""],
-        [MARIA[0], "Webinar Manajemen ASN", "2025-02-30", "2", ""],
-        [MARIA[0], "", "2025-08-22", "2", ""],
-    ]
-
-    errors = await rejected(session, ImportKind.HISTORY, write_csv(tmp_path / "buruk.csv", bad))
-
-    assert where(errors) == [(2, "jp"), (3, "jp"), (4, "nip"), (5, "tanggal_selesai"), (6, "judul")]
-    assert "antara 0 dan 1000" in reason(errors, 2)
-    assert "mustahil" in reason(errors, 5)
-
-
-# ---------------------------------------------------------------------------------------------
-# Events
-
-EVENT_HEADER = [
-    "kode",
-    "judul",
-    "jenis",
-    "penyelenggara",
-    "mulai",
-    "selesai",
-    "lokasi",
-    "kuota",
-    "batas_daftar",
-    "jp",
-    "kompetensi",
-    "sasaran_jabatan",
-    "deskripsi",
-    "biaya",
-]
-PELAYANAN_PRIMA = [
-    "PRIMA-2026-01",
-    "Pelatihan Pelayanan Prima",
-    "Pelatihan",
-    "BKPSDM Kota Kupang",
-    "2026-12-07 09:00",
-    "2026-12-08 15:00",
-    "Aula BKPSDM Kota Kupang",
-    "30",
-    "2026-12-05",
-    "16",
-    "Pelayanan Publik; Integritas",
-    "Analis Kebijakan Ahli Muda",
-    "Standar pelayanan dan penanganan pengaduan.",
-    "1.500.000",
-]
-SEMINAR = [
-    "UNDANA-2026-02",
-    "Seminar Kebijakan Publik",
-    "seminar",
-    "Universitas Nusa Cendana",
-    "2026-12-10 08:00",
-    "2026-12-10 12:00",
-    "Aula Rektorat Undana",
-    "150",
-    "2026-12-09 12:00",
-    "4",
-    "",
-    "",
-    "",
-    "",
-]
-
-
-async def test_events_in_office_time_are_stored_in_utc(session: AsyncSession, tmp_path: Path) -> None:
-    await _roster_and_standards(session, tmp_path)
-
-    report = await load(
-        session,
-        ImportKind.EVENTS,
-        write_csv(tmp_path / "kegiatan.csv", [EVENT_HEADER, PELAYANAN_PRIMA, SEMINAR]),
-    )
-
-    assert report.created == 2
-    event = await session.scalar(select(Event).where(Event.code == "PRIMA-2026-01"))
-    assert event is not None
-    assert event.kind is EventKind.PELATIHAN
-    assert event.starts_at == datetime(2026, 12, 7, 1, 0, tzinfo=UTC)  # 09.00 WITA
-    assert event.ends_at == datetime(2026, 12, 8, 7, 0, tzinfo=UTC)
-    assert event.registration_deadline == datetime(2026, 12, 5, 15, 59, tzinfo=UTC)  # 23.59 WITA
-    assert (event.quota, event.seats_taken, event.jp, event.cost) == (30, 0, 16, 1_500_000)
-    targeted = await session.execute(
-        select(Competency.name)
-        .join(event_competencies, event_competencies.c.competency_id == Competency.id)
-        .where(event_competencies.c.event_id == event.id)
-    )
-    assert set(targeted.scalars()) == {"Pelayanan Publik", "Integritas"}
-    positions = await session.scalars(
-        select(event_positions.c.position_id).where(event_positions.c.event_id == event.id)
-    )
-    assert len(list(positions)) == 1
-    seminar = await session.scalar(select(Event).where(Event.code == "UNDANA-2026-02"))
-    assert seminar is not None
-    assert (seminar.cost, seminar.description) == (None, None)
-    assert seminar.registration_deadline == datetime(2026, 12, 9, 4, 0, tzinfo=UTC)
-
-
-async def test_reimporting_events_changes_nothing_and_an_update_keeps_the_seats_taken(
-    session: AsyncSession, tmp_path: Path
-) -> None:
-    await _roster_and_standards(session, tmp_path)
-    path = write_csv(tmp_path / "kegiatan.csv", [EVENT_HEADER, PELAYANAN_PRIMA, SEMINAR])
-    await load(session, ImportKind.EVENTS, path)
-    await session.execute(update(Event).where(Event.code == "PRIMA-2026-01").values(seats_taken=12))
-    await session.commit()
-    before = await snapshot(session)
-
-    again = await load(session, ImportKind.EVENTS, path)
-    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
-    assert await snapshot(session) == before
-
-    moved = [
-        *PELAYANAN_PRIMA[:4],
-        "2026-12-14 08:00",
-        "2026-12-15 15:00",
-        *PELAYANAN_PRIMA[6:10],
-        "Integritas",
-    ]
-    header = EVENT_HEADER[:11]
-    changed = await load(session, ImportKind.EVENTS, write_csv(tmp_path / "ubah.csv", [header, moved]))
-
-    assert (changed.created, changed.updated) == (0, 1)
-    event = await session.scalar(select(Event).where(Event.code == "PRIMA-2026-01"))
-    assert event is not None
-    assert event.seats_taken == 12
-    assert event.starts_at == datetime(2026, 12, 14, 0, 0, tzinfo=UTC)
-    assert (event.cost, event.description) == (1_500_000, "Standar pelayanan dan penanganan pengaduan.")
-    links = await session.scalars(
-        select(event_competencies.c.competency_id).where(event_competencies.c.event_id == event.id)
-    )
-    assert len(list(links)) == 1
-    kept = await session.scalars(
-        select(event_positions.c.position_id).where(event_positions.c.event_id == event.id)
-    )
-    assert len(list(kept)) == 1, "a file without sasaran_jabatan keeps the target positions"
-
-    shrunk = [*PELAYANAN_PRIMA[:7], "10", *PELAYANAN_PRIMA[8:]]
-    errors = await rejected(
-        session, ImportKind.EVENTS, write_csv(tmp_path / "kecil.csv", [EVENT_HEADER, shrunk])
-    )
-    assert where(errors) == [(2, "kuota")]
-    assert "12" in errors[0].reason
-
-
-async def test_bad_event_rows_are_reported_by_line(session: AsyncSession, tmp_path: Path) -> None:
-    await _roster_and_standards(session, tmp_path)
-
-    def variant(**changes: str) -> list[str]:
-        row = dict(zip(EVENT_HEADER, PELAYANAN_PRIMA, strict=True))
-        row["kode"] = f"PRIMA-2026-{len(bad):02d}"
-        row.update(changes)
-        return list(row.values())
-
-    bad: list[list[str]] = [EVENT_HEADER]
-    bad.append(variant(selesai="2026-12-06 15:00"))  # 2: ends before it starts
-    bad.append(variant(batas_daftar="2026-12-07 10:00"))  # 3: deadline after the start
-    bad.append(variant(kompetensi="Pelayanan Publik;Kepemimpinan Digital"))  # 4
-    bad.append(variant(kode="PRIMA 2026/05"))  # 5
-    bad.append(variant(jenis="kursus"))  # 6
-    bad.append(variant(mulai="07-12-2026 09:00"))  # 7
-    bad.append(variant(kuota="-1"))  # 8
-    bad.append(variant(biaya="1,5 juta"))  # 9
-    bad.append(variant(sasaran_jabatan="Camat"))  # 10
-    bad.append(variant(kode="PRIMA-2026-09"))  # 11: the code of line 10
-
-    errors = await rejected(session, ImportKind.EVENTS, write_csv(tmp_path / "buruk.csv", bad))
-
-    assert where(errors) == [
-        (2, "selesai"),
-        (3, "batas_daftar"),
-        (4, "kompetensi"),
-        (5, "kode"),
-        (6, "jenis"),
-        (7, "mulai"),
-        (8, "kuota"),
-        (9, "biaya"),
-        (10, "sasaran_jabatan"),
-        (11, "kode"),
-    ]
-    assert "Kepemimpinan Digital" in reason(errors, 4)
-    assert "pelatihan, seminar, workshop" in reason(errors, 6)
-    assert "1.500.000" in reason(errors, 9)
-    assert "baris 10" in reason(errors, 11)
-    assert await session.scalar(select(Event.id)) is None
-
-
-async def test_an_events_sheet_from_excel_with_datetime_cells(session: AsyncSession, tmp_path: Path) -> None:
-    await _roster_and_standards(session, tmp_path)
-    row: list[Any] = [*SEMINAR[:4], datetime(2026, 12, 10, 8, 0), datetime(2026, 12, 10, 12, 0), SEMINAR[6]]
-    row += [150, date(2026, 12, 9), 4]
-
-    await load(session, ImportKind.EVENTS, write_xlsx(tmp_path / "kegiatan.xlsx", [EVENT_HEADER[:10], row]))
-
-    event = await session.scalar(select(Event))
-    assert event is not None
-    assert event.starts_at == datetime(2026, 12, 10, 0, 0, tzinfo=UTC)
-    assert event.registration_deadline == datetime(2026, 12, 9, 15, 59, tzinfo=UTC)
+    assert "Teks" in said(errors[0])

@@ -1,0 +1,40 @@
+"""Importing HR's files: the roster, position standards, assessment results, JP history and
+events, from `.csv` or `.xlsx` (the column contract is in DESIGN.md, "Import files").
+
+An import is all or nothing: every row is checked in memory, and only a file without a single
+bad row is written, upserting by natural key in one transaction, so importing the same file
+twice changes nothing. A bad row is reported as a reason code with values, which the CLI
+renders from `messages/<lang>/imports.toml`.
+
+- `contract`: the kinds, their columns, the report and the errors;
+- `reading`: `.csv` and `.xlsx` into rows of text; `cells`: the check of one cell;
+- `lines`: the rows while they are checked; `names`: what is already stored by name or NIP;
+- `writer`: the one "diff by natural key and write";
+- `employees`, `standards`, `records` (assessments, history), `events`: one importer per kind;
+- `importing`: the entry points.
+"""
+
+from db.imports.contract import (
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+    ImportKind,
+    ImportRejected,
+    ImportReport,
+    RowError,
+    UnreadableFile,
+)
+from db.imports.importing import import_file, import_rows
+from db.imports.reading import read_rows
+
+__all__ = [
+    "OPTIONAL_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "ImportKind",
+    "ImportRejected",
+    "ImportReport",
+    "RowError",
+    "UnreadableFile",
+    "import_file",
+    "import_rows",
+    "read_rows",
+]

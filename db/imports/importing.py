@@ -1,0 +1,72 @@
+"""The entry points: import a file, or rows already read, of one kind, all or nothing.
+
+Every row is checked in memory before anything is written; a file with a single bad row is
+refused whole (ImportRejected, with every bad row) and the session is rolled back. Otherwise the
+kind's importer writes by natural key and the import commits once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from datetime import date
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.imports.contract import REQUIRED_COLUMNS, ImportKind, ImportRejected, ImportReport, RowError
+from db.imports.employees import import_employees
+from db.imports.events import import_events
+from db.imports.lines import Source
+from db.imports.reading import read_rows
+from db.imports.records import import_assessments, import_history
+from db.imports.standards import import_standards
+from db.imports.writer import Counts
+from db.types import utcnow
+
+_IMPORTERS: dict[ImportKind, Callable[[AsyncSession, Source], Awaitable[Counts]]] = {
+    ImportKind.EMPLOYEES: import_employees,
+    ImportKind.STANDARDS: import_standards,
+    ImportKind.ASSESSMENTS: import_assessments,
+    ImportKind.HISTORY: import_history,
+    ImportKind.EVENTS: import_events,
+}
+
+
+async def import_rows(
+    session: AsyncSession,
+    *,
+    kind: ImportKind,
+    headers: Iterable[str],
+    rows: Iterator[tuple[int, dict[str, str]]],
+    timezone: ZoneInfo,
+    today: date,
+) -> ImportReport:
+    """Import rows already read (as `read_rows` gives them); `today` is the office's date, against
+    which assessment and history dates may not lie in the future. Commits, or raises ImportRejected
+    having changed nothing."""
+    present = frozenset(headers)
+    missing = [column for column in REQUIRED_COLUMNS[kind] if column not in present]
+    if missing:
+        found = ", ".join(sorted(present)) or "-"
+        raise ImportRejected(
+            [RowError(1, column, "column_missing", {"column": column, "found": found}) for column in missing]
+        )
+    source = Source(present, rows, timezone, today)
+    try:
+        created, updated, unchanged = await _IMPORTERS[kind](session, source)
+    except BaseException:
+        await session.rollback()
+        raise
+    await session.commit()
+    return ImportReport(kind=kind, rows=source.count, created=created, updated=updated, unchanged=unchanged)
+
+
+async def import_file(
+    session: AsyncSession, *, kind: ImportKind, path: Path, timezone: ZoneInfo
+) -> ImportReport:
+    """Import HR's `.csv` or `.xlsx` file of this kind, all or nothing; raises ImportRejected (with
+    every bad row) having changed nothing, commits otherwise."""
+    headers, rows = read_rows(path)
+    today = utcnow().astimezone(timezone).date()
+    return await import_rows(session, kind=kind, headers=headers, rows=rows, timezone=timezone, today=today)
