@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.imports import ImportKind
 from db.models import Competency, Event, EventKind, event_competencies, event_positions
-from tests.db.test_imports import (
+from tests.utils.import_files import (
     load,
     reason,
     rejected,

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.imports import ImportKind
 from db.models import Assessment, Competency, CompetencyGroup, LearningRecord, Position, PositionStandard
-from tests.db.test_imports import (
+from tests.utils.import_files import (
     DORKAS,
     MARIA,
     STANDARD_HEADER,
