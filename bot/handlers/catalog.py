@@ -56,7 +56,9 @@ class View:
     @classmethod
     def checked(cls, kind: str, scope: str, page: int) -> View:
         """The view named by a button (kind, scope, page); BadCallback when forged or stale."""
-        valid_scope = scope in ("all", "me") or (scope.startswith("c") and scope[1:].isdigit())
+        # a competency id has at most 18 digits, like every number the codec decodes
+        competency = scope.startswith("c") and scope[1:].isdigit() and len(scope) <= 19
+        valid_scope = scope in ("all", "me") or competency
         if kind not in KINDS or not valid_scope:
             raise BadCallback(f"{kind}:{scope}")
         return cls(kind, scope, page)

@@ -1,0 +1,1 @@
+"""End-to-end tests: the real Application over HTTP against the local Bot API server, read from the phones."""

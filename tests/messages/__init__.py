@@ -1,0 +1,1 @@
+"""Tests of the renderer and of every template in both languages."""
