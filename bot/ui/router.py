@@ -88,16 +88,20 @@ class Buttons:
         self.prefix = prefix
         self.role = role
         self._refused = refused
-        self._actions: dict[str, Action] = {}
+        self._actions: dict[str, _Registered] = {}
 
-    def on(self, *names: str) -> Callable[[Action], Action]:
-        """Decorator: run this action for presses `prefix:<name>…`."""
+    def on(
+        self, *names: str, role: Role | None = None, refused: Action | None = None
+    ) -> Callable[[Action], Action]:
+        """Decorator: run this action for presses `prefix:<name>…`; `role` narrows the router's
+        role for these actions (HR-only actions on a staff router), `refused` answers those
+        without it (default: the router's answer)."""
 
         def register(action: Action) -> Action:
             for name in names:
                 if name in self._actions:
                     raise ValueError(f"{self.prefix}:{name} registered twice")
-                self._actions[name] = action
+                self._actions[name] = _Registered(action, role or self.role, refused or self._refused)
             return action
 
         return register
@@ -112,31 +116,41 @@ class Buttons:
         if query is None:
             return
         data = decode(query.data)
-        action = self._actions.get(data.action) if data is not None else None
-        if data is None or action is None:
+        registered = self._actions.get(data.action) if data is not None else None
+        if data is None or registered is None:
             await query.answer()
             return
         async with context.db() as session:
             me = await who(session, update, context)
-            press = await self._admit(Press(update, context, session, me, data))
+            press = await _admit(Press(update, context, session, me, data), registered)
             if press is None:
                 return
             try:
-                await action(press)
+                await registered.action(press)
             except BadCallback:
                 await query.answer()
 
-    async def _admit(self, press: Press) -> Press | None:
-        """The press with the caller's scope when the caller holds the role; None after refusing."""
-        me = press.me
-        if self.role is Role.ANYONE or (self.role is Role.LINKED and me.is_linked):
-            return press
-        if self.role in (Role.STAFF, Role.HR):
-            scope = await scope_for(press.session, telegram_user_id=me.telegram_user_id, roles=me.roles)
-            if scope is not None and (scope.hr or self.role is Role.STAFF):
-                return Press(press.update, press.context, press.session, me, press.data, scope)
-        if self._refused is not None:
-            await self._refused(press)
-        elif press.update.callback_query is not None:
-            await press.update.callback_query.answer()
-        return None
+
+@dataclass(frozen=True, slots=True)
+class _Registered:
+    """An action with the role it needs and the answer for those without it."""
+
+    action: Action
+    role: Role
+    refused: Action | None
+
+
+async def _admit(press: Press, registered: _Registered) -> Press | None:
+    """The press with the caller's scope when the caller holds the role; None after refusing."""
+    me, role = press.me, registered.role
+    if role is Role.ANYONE or (role is Role.LINKED and me.is_linked):
+        return press
+    if role in (Role.STAFF, Role.HR):
+        scope = await scope_for(press.session, telegram_user_id=me.telegram_user_id, roles=me.roles)
+        if scope is not None and (scope.hr or role is Role.STAFF):
+            return Press(press.update, press.context, press.session, me, press.data, scope)
+    if registered.refused is not None:
+        await registered.refused(press)
+    elif press.update.callback_query is not None:
+        await press.update.callback_query.answer()
+    return None

@@ -16,7 +16,7 @@ from bot.ui.callbacks import encode
 from bot.ui.caller import who
 from bot.ui.keyboards import button, markup
 from bot.ui.pages import Page
-from bot.ui.router import Press
+from bot.ui.router import Press, Role
 from db import admin, registration
 from db.accounts import Caller
 from db.admin import Scope
@@ -133,12 +133,9 @@ async def show_event(press: Press, event_id: int, page: int) -> None:
     await edit(press.update, context, "admin_event", lang, keyboard=InlineKeyboardMarkup(rows), event=event)
 
 
-@ADMIN.on("q1", "q5")
+@ADMIN.on("q1", "q5", role=Role.HR, refused=gone)
 async def _raise_quota(press: Press) -> None:
     """🎟 +1 / +5: more seats (HR); the first on the waiting list get them at once."""
-    if not press.staff.hr:
-        await gone(press)
-        return
     event = await summary(press, press.number(0))
     if event is None:
         return

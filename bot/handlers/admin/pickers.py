@@ -13,7 +13,7 @@ from bot.handlers.admin.common import ADMIN, back_to_event, data, gone, page_of,
 from bot.replies import edit
 from bot.ui.keyboards import button, markup
 from bot.ui.pages import Page
-from bot.ui.router import Press
+from bot.ui.router import Press, Role
 from db import admin, registration
 from db.admin import Registrant
 from db.models import RegistrationStatus as Status
@@ -105,12 +105,9 @@ async def _pending(press: Press) -> None:
     await _show(press, PENDING, press.number(0), (Status.PENDING,))
 
 
-@ADMIN.on("rm")
+@ADMIN.on("rm", role=Role.HR, refused=gone)
 async def _removal(press: Press) -> None:
     """🚫 Pick a registrant to remove (HR)."""
-    if not press.staff.hr:
-        await gone(press)
-        return
     await _show(press, REMOVAL, press.number(0), (Status.REGISTERED, Status.WAITLISTED, Status.PENDING))
 
 
@@ -168,12 +165,9 @@ async def _decide(press: Press) -> None:
     await _show(press, PENDING, found.event_id, (Status.PENDING,), name=found.name, **outcome)
 
 
-@ADMIN.on("rx")
+@ADMIN.on("rx", role=Role.HR, refused=gone)
 async def _remove(press: Press) -> None:
     """A registrant pressed in the removal picker: remove, tell them, promote and tell the next."""
-    if not press.staff.hr:
-        await gone(press)
-        return
     found = await _registrant(press)
     if found is None:
         return
