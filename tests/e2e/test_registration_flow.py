@@ -17,6 +17,7 @@ from bot.context import SERVICES_KEY, BotApplication
 from bot.dispatcher import Dispatcher
 from bot.local_api import BotMessage, LocalBotApi, Phone
 from db import registration
+from db.attempts import Policy
 from db.models import (
     Allocation,
     Employee,
@@ -347,7 +348,15 @@ async def _attended(session: AsyncSession, maria: Employee, clock: Clock) -> Eve
     await registration.register(session, event_id=event.id, employee_id=maria.id, now=clock.now)
     code = await registration.issue_checkin_code(session, event_id=event.id)
     clock.now = wita(2026, 12, 14, 10)
-    await registration.check_in(session, employee_id=maria.id, code=code, now=clock.now, timezone=_wita())
+    await registration.check_in(
+        session,
+        employee_id=maria.id,
+        telegram_user_id=maria.id,
+        policy=Policy(),
+        code=code,
+        now=clock.now,
+        timezone=_wita(),
+    )
     clock.now = wita(2026, 12, 15)
     return event
 
