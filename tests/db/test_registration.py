@@ -53,6 +53,7 @@ from db.registration import (
     standing,
     verify_certificate,
 )
+from db.registration.ratings import COMMENT_LENGTH, COMMENTS_SHOWN
 from tests.utils.competencies import assess, set_standard
 from tests.utils.employees import DEFAULT_POSITION, make_employees, unit_id
 from tests.utils.events import configure, make_event
@@ -609,6 +610,25 @@ async def test_only_attendees_rate_and_hr_sees_the_average(
         .execution_options(populate_existing=True)
     )
     assert stored.one() == (3, "Bagus")
+
+
+async def test_hr_and_organizers_see_the_latest_comments_shortened_and_counted(session: AsyncSession) -> None:
+    attendees = await make_employees(session, 12, first=100)
+    seminar = await make_event(session, "SEM-09", starts_at=STARTS, quota=12)
+    for i, employee in enumerate(attendees):
+        seat = await register(session, event_id=seminar.id, employee_id=employee.id, now=NOW)
+        await mark_attended(session, registration_id=seat.registration_id, actor=HR, now=STARTS, timezone=TZ)
+        comment = "x" * 1000 if i == 11 else (f"Komentar {i}" if i % 4 else None)
+        await rate(
+            session, registration_id=seat.registration_id, employee_id=employee.id, rating=4, comment=comment
+        )
+
+    ratings = await event_ratings(session, event_id=seminar.id)
+
+    assert (ratings.count, ratings.comment_count) == (12, 9)  # three rated without a comment
+    assert len(ratings.comments) == COMMENTS_SHOWN
+    assert ratings.comments[0].text == "x" * (COMMENT_LENGTH - 1) + "…"  # the latest first, shortened
+    assert "Komentar 1" not in {c.text for c in ratings.comments}  # the oldest left out
 
 
 async def test_an_attendee_gets_a_certificate_anyone_can_verify(
