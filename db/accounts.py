@@ -156,7 +156,10 @@ async def erase(session: AsyncSession, *, telegram_user_id: int, now: datetime) 
     if account is not None:
         await session.execute(
             delete(OutboxMessage).where(
-                OutboxMessage.chat_id == account.chat_id, OutboxMessage.state == OutboxState.PENDING
+                OutboxMessage.chat_id == account.chat_id,
+                # A row being sent goes too: anonymised, a dispatcher that lost its lease
+                # would claim it again with no chat and no text.
+                OutboxMessage.state.in_((OutboxState.PENDING, OutboxState.SENDING)),
             )
         )
         await session.delete(account)

@@ -163,3 +163,22 @@ async def test_after_erasure_nothing_ties_the_chat_to_the_employee_but_hr_keeps_
     )
     assert jp == event.jp
     assert await session.get(Employee, maria.id) is not None
+
+
+async def test_a_message_being_sent_when_the_chat_is_erased_is_not_sent_again(session: AsyncSession) -> None:
+    await _maria_with_a_history(session)
+    await outbox.enqueue(
+        session, chat_id=MARIA_TG, kind=NotificationKind.ANNOUNCEMENT, text="Info", due_at=NOW
+    )
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.text == "Info")
+        .values(state=OutboxState.SENDING, claimed_by="worker-1", lease_until=NOW)
+    )
+    await session.commit()
+
+    await accounts.erase(session, telegram_user_id=MARIA_TG, now=NOW)
+
+    later = NOW + timedelta(hours=1)
+    claimed = await outbox.claim(session, now=later, worker="worker-2", limit=10, lease=timedelta(minutes=1))
+    assert claimed == []
