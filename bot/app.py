@@ -28,8 +28,8 @@ log = logging.getLogger(__name__)
 #: The command menu, in the order Telegram shows it (labels live in messages/*/labels.toml).
 _SHARED_COMMANDS = ("start", "kompetensi", "jp", "pelatihan", "seminar", "pendaftaran", "hadir", "profil")
 MENU_COMMANDS: dict[str, tuple[str, ...]] = {
-    "id": (*_SHARED_COMMANDS, "pengaturan", "bantuan", "hapus_data"),
-    "en": (*_SHARED_COMMANDS, "settings", "help", "hapus_data"),
+    "id": (*_SHARED_COMMANDS, "pengaturan", "bantuan", "data_saya", "hapus_data"),
+    "en": (*_SHARED_COMMANDS, "settings", "help", "data_saya", "hapus_data"),
 }
 
 

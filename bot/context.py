@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.settings import Settings
+from db.attempts import Policy
 from db.engine import SessionFactory
-from db.linking import Policy
 from db.types import utcnow
 from messages import Renderer
 
@@ -35,6 +35,14 @@ class Services:
         return Policy(
             max_failures=self.settings.link_max_failures,
             window=timedelta(minutes=self.settings.link_lockout_minutes),
+        )
+
+    @property
+    def checkin_policy(self) -> Policy:
+        """The limit on wrong check-in codes, from the settings."""
+        return Policy(
+            max_failures=self.settings.checkin_max_failures,
+            window=timedelta(minutes=self.settings.checkin_lockout_minutes),
         )
 
 

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     link_max_failures: int = Field(default=5, ge=1)
     link_lockout_minutes: int = Field(default=60, ge=1)
     cancellation_cutoff_hours: int = Field(default=24, ge=0)
+    checkin_max_failures: int = Field(default=10, ge=1)
+    checkin_lockout_minutes: int = Field(default=30, ge=1)
 
     @field_validator("telegram_bot_token", "webhook_url", "webhook_secret", mode="before")
     @classmethod

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from db import audit, conversation
+from db import audit, conversation, privacy
 from db.models import (
     ALWAYS_SENT,
     Employee,
@@ -143,27 +143,28 @@ async def grant_role(
 
 
 async def erase(session: AsyncSession, *, telegram_user_id: int, now: datetime) -> bool:
-    """`/hapus_data`: unlink and forget the chat (account, settings, flow state, pending messages).
+    """`/hapus_data`: unlink and forget the chat (account, settings, flow state, pending messages),
+    and cut what ties the chat to the person in what stays (`db.privacy.forget_chat`).
 
-    The roster entry stays (it is HR's data), and so do failed-linking records, which
-    exist to slow down guessing and would otherwise reset by erasing.
-    Returns whether the account had been linked.
+    The employee's record stays (HR's: roster, registrations, attendance, JP, certificates),
+    and so do the guesses while linking, which exist to slow down guessing, would otherwise
+    reset by erasing, and name no employee. Returns whether the account had been linked.
     """
     account = await session.get(TelegramAccount, telegram_user_id)
     was_linked = account is not None and account.employee_id is not None
+    chat_id = account.chat_id if account is not None else None
     if account is not None:
         await session.execute(
             delete(OutboxMessage).where(
-                OutboxMessage.chat_id == account.chat_id, OutboxMessage.state == OutboxState.PENDING
+                OutboxMessage.chat_id == account.chat_id,
+                # A row being sent goes too: anonymised, a dispatcher that lost its lease
+                # would claim it again with no chat and no text.
+                OutboxMessage.state.in_((OutboxState.PENDING, OutboxState.SENDING)),
             )
         )
         await session.delete(account)
     await conversation.leave(session, telegram_user_id=telegram_user_id)
-    audit.record(
-        session,
-        action="account.erased",
-        actor_telegram_id=telegram_user_id,
-        details={"was_linked": was_linked, "at": now.isoformat()},
-    )
+    await privacy.forget_chat(session, telegram_user_id=telegram_user_id, chat_id=chat_id)
+    audit.record(session, action="account.erased", details={"was_linked": was_linked, "at": now.isoformat()})
     await session.commit()
     return was_linked

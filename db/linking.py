@@ -1,7 +1,10 @@
 """Account linking, the security boundary: a Telegram user sees an ASN's data only after
 proving to be that ASN — by a contact shared through Telegram's own button whose
 `user_id` is the sender and whose phone matches the roster, or by a one-time code HR
-issued. Knowing a NIP is never enough. Failed attempts are limited per Telegram user.
+issued. Knowing a NIP is never enough. Guesses are limited per Telegram user (`db.attempts`):
+every NIP submitted counts (with the contact that follows it), and so does every code; a NIP
+someone else has linked is answered like any other on the roster, and only the person who
+then proves to be its owner learns that it is taken.
 
 The flow's state lives in `conversation_states`, so a restart resumes where the user was.
 """
@@ -17,8 +20,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db import audit, conversation
+from db import attempts, audit, conversation
 from db.accounts import ensure_account
+from db.attempts import Admission, Policy, Purpose
 from db.identity import normalize_phone, parse_nip
 from db.models import Employee, LinkAttempt, LinkCode, TelegramAccount
 
@@ -27,6 +31,8 @@ STEP_NIP = "nip"
 STEP_CONTACT = "contact"
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
+#: The reason of a NIP guess that found the NIP, until the contact that follows settles it.
+NIP_FOUND = "nip_found"
 
 
 class Outcome(enum.StrEnum):
@@ -47,28 +53,6 @@ class Outcome(enum.StrEnum):
     CODE_USED = "code_used"
     LOCKED = "locked"
     NOT_LINKING = "not_linking"
-
-
-#: Outcomes that count towards the attempt limit: each could be someone guessing.
-FAILURES = frozenset(
-    {
-        Outcome.NIP_UNKNOWN,
-        Outcome.EMPLOYEE_TAKEN,
-        Outcome.CONTACT_NOT_OWN,
-        Outcome.PHONE_MISMATCH,
-        Outcome.CODE_INVALID,
-        Outcome.CODE_EXPIRED,
-        Outcome.CODE_USED,
-    }
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Policy:
-    """How many failures are allowed in what window before the user must wait."""
-
-    max_failures: int = 5
-    window: timedelta = timedelta(hours=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,28 +85,36 @@ async def current_step(session: AsyncSession, *, telegram_user_id: int) -> str |
 async def _lock_state(
     session: AsyncSession, telegram_user_id: int, now: datetime, policy: Policy
 ) -> tuple[datetime | None, int]:
-    """(locked until, attempts left) from the failures within the window."""
-    recent = list(
-        await session.scalars(
-            select(LinkAttempt.attempted_at)
-            .where(
-                LinkAttempt.telegram_user_id == telegram_user_id,
-                LinkAttempt.attempted_at > now - policy.window,
-            )
-            .order_by(LinkAttempt.attempted_at.desc())
-            .limit(policy.max_failures)
-        )
+    """(locked until, guesses left) from the guesses within the window."""
+    return await attempts.lock_state(
+        session, telegram_user_id=telegram_user_id, purpose=Purpose.LINK, now=now, policy=policy
     )
-    if len(recent) >= policy.max_failures:
-        return recent[-1] + policy.window, 0
-    return None, policy.max_failures - len(recent)
+
+
+async def _admit(session: AsyncSession, telegram_user_id: int, now: datetime, policy: Policy) -> Admission:
+    """Count this guess before evaluating it; a refused one ends the linking flow."""
+    admission = await attempts.admit(
+        session, telegram_user_id=telegram_user_id, purpose=Purpose.LINK, now=now, policy=policy
+    )
+    if admission.attempt_id is None:
+        await conversation.leave(session, telegram_user_id=telegram_user_id, flow=FLOW)
+        await session.commit()
+    return admission
+
+
+def _locked(admission: Admission) -> Result:
+    return Result(Outcome.LOCKED, locked_until=admission.locked_until, attempts_left=0)
 
 
 async def _fail(
-    session: AsyncSession, telegram_user_id: int, outcome: Outcome, now: datetime, policy: Policy
+    session: AsyncSession,
+    telegram_user_id: int,
+    attempt_id: int,
+    outcome: Outcome,
+    now: datetime,
+    policy: Policy,
 ) -> Result:
-    session.add(LinkAttempt(telegram_user_id=telegram_user_id, attempted_at=now, reason=outcome.value))
-    await session.flush()
+    await attempts.settle(session, attempt_id=attempt_id, reason=outcome.value)
     locked_until, left = await _lock_state(session, telegram_user_id, now, policy)
     if locked_until is not None:
         await conversation.leave(session, telegram_user_id=telegram_user_id)
@@ -180,29 +172,45 @@ async def _start_attempt(
 async def submit_nip(
     session: AsyncSession, *, telegram_user_id: int, text: str, now: datetime, policy: Policy
 ) -> Result:
-    """The NIP step: well-formed, possible dates, on the roster, not linked to someone else."""
+    """The NIP step: well-formed, possible dates, on the roster. Every NIP counts as a guess,
+    found or not, and one linked to someone else is answered like any other on the roster."""
     if await current_step(session, telegram_user_id=telegram_user_id) != STEP_NIP:
         return Result(Outcome.NOT_LINKING)
-    locked_until, _ = await _lock_state(session, telegram_user_id, now, policy)
-    if locked_until is not None:
-        return Result(Outcome.LOCKED, locked_until=locked_until)
     digits = "".join(ch for ch in text if ch.isascii() and ch.isdigit())
     if len(digits) != 18 or any(ch.isalpha() for ch in text):
         return Result(Outcome.NIP_MALFORMED)
     nip = parse_nip(digits)
     if nip is None:
         return Result(Outcome.NIP_IMPOSSIBLE)
+    admission = await _admit(session, telegram_user_id, now, policy)
+    if admission.attempt_id is None:
+        return _locked(admission)
     employee = await session.scalar(select(Employee).where(Employee.nip == nip.value))
     if employee is None:
-        return await _fail(session, telegram_user_id, Outcome.NIP_UNKNOWN, now, policy)
-    holder = await session.scalar(
-        select(TelegramAccount.telegram_user_id).where(TelegramAccount.employee_id == employee.id)
-    )
-    if holder is not None and holder != telegram_user_id:
-        return await _fail(session, telegram_user_id, Outcome.EMPLOYEE_TAKEN, now, policy)
-    await _set_state(session, telegram_user_id, STEP_CONTACT, {"employee_id": employee.id})
+        return await _fail(session, telegram_user_id, admission.attempt_id, Outcome.NIP_UNKNOWN, now, policy)
+    await attempts.settle(session, attempt_id=admission.attempt_id, reason=NIP_FOUND)
+    data = {"employee_id": employee.id, "attempt_id": admission.attempt_id}
+    await _set_state(session, telegram_user_id, STEP_CONTACT, data)
     await session.commit()
-    return Result(Outcome.ASK_CONTACT)
+    return Result(Outcome.ASK_CONTACT, attempts_left=admission.attempts_left)
+
+
+async def _contact_attempt(
+    session: AsyncSession, telegram_user_id: int, nip_attempt: int, now: datetime, policy: Policy
+) -> Admission:
+    """The first contact after a NIP is part of that NIP's guess (taken over by one conditional
+    UPDATE, so parallel contacts cannot share it); any further contact is a guess of its own."""
+    taken_over = await session.execute(
+        update(LinkAttempt)
+        .where(LinkAttempt.id == nip_attempt, LinkAttempt.reason == NIP_FOUND)
+        .values(reason=attempts.PENDING)
+        .returning(LinkAttempt.id)
+    )
+    if taken_over.scalar_one_or_none() is not None:
+        await session.commit()
+        _, left = await _lock_state(session, telegram_user_id, now, policy)
+        return Admission(nip_attempt, left)
+    return await _admit(session, telegram_user_id, now, policy)
 
 
 async def submit_contact(
@@ -218,15 +226,23 @@ async def submit_contact(
     state = await conversation.step_in(session, telegram_user_id=telegram_user_id, flow=FLOW)
     if state is None or state.step != STEP_CONTACT:
         return Result(Outcome.NOT_LINKING)
-    locked_until, _ = await _lock_state(session, telegram_user_id, now, policy)
-    if locked_until is not None:
-        return Result(Outcome.LOCKED, locked_until=locked_until)
+    admission = await _contact_attempt(
+        session, telegram_user_id, int(state.data.get("attempt_id", 0)), now, policy
+    )
+    if admission.attempt_id is None:
+        return _locked(admission)
     if contact_user_id != telegram_user_id:
-        return await _fail(session, telegram_user_id, Outcome.CONTACT_NOT_OWN, now, policy)
+        return await _fail(
+            session, telegram_user_id, admission.attempt_id, Outcome.CONTACT_NOT_OWN, now, policy
+        )
     employee = await session.get(Employee, int(state.data["employee_id"]))
     if employee is None or normalize_phone(phone_number) != employee.phone:
-        return await _fail(session, telegram_user_id, Outcome.PHONE_MISMATCH, now, policy)
-    return await _link(session, telegram_user_id, employee, now, method="contact", policy=policy)
+        return await _fail(
+            session, telegram_user_id, admission.attempt_id, Outcome.PHONE_MISMATCH, now, policy
+        )
+    return await _link(
+        session, telegram_user_id, employee, now, admission.attempt_id, method="contact", policy=policy
+    )
 
 
 async def _link(
@@ -234,20 +250,23 @@ async def _link(
     telegram_user_id: int,
     employee: Employee,
     now: datetime,
+    attempt_id: int,
     *,
     method: str,
     policy: Policy,
 ) -> Result:
+    """Link the proven person; an employee linked to another account is told only to them."""
     holder = await session.scalar(
         select(TelegramAccount.telegram_user_id).where(TelegramAccount.employee_id == employee.id)
     )
     if holder is not None and holder != telegram_user_id:
-        return await _fail(session, telegram_user_id, Outcome.EMPLOYEE_TAKEN, now, policy)
+        return await _fail(session, telegram_user_id, attempt_id, Outcome.EMPLOYEE_TAKEN, now, policy)
     account = await session.get(TelegramAccount, telegram_user_id)
     if account is None:
         raise LookupError("linking without an account row; begin() creates it")
     account.employee_id = employee.id
     account.linked_at = now
+    await attempts.settle(session, attempt_id=attempt_id, reason=Outcome.LINKED.value)
     await conversation.leave(session, telegram_user_id=telegram_user_id)
     audit.record(
         session,
@@ -270,10 +289,13 @@ async def redeem_code(
     now: datetime,
     policy: Policy,
 ) -> Result:
-    """`/start CODE`: link with a one-time code from HR (single use, expires)."""
+    """`/start CODE`: link with a one-time code from HR (single use, expires); every code counts."""
     stop, _ = await _start_attempt(session, telegram_user_id, chat_id, language, now, policy)
     if stop is not None:
         return stop
+    admission = await _admit(session, telegram_user_id, now, policy)
+    if admission.attempt_id is None:
+        return _locked(admission)
     # Claiming the code is one conditional UPDATE, so two people racing with it cannot both win.
     claimed = await session.execute(
         update(LinkCode)
@@ -290,11 +312,13 @@ async def redeem_code(
             outcome = Outcome.CODE_USED
         else:
             outcome = Outcome.CODE_EXPIRED
-        return await _fail(session, telegram_user_id, outcome, now, policy)
+        return await _fail(session, telegram_user_id, admission.attempt_id, outcome, now, policy)
     employee = await session.get(Employee, employee_id)
     if employee is None:
         raise LookupError("a link code points at a removed employee")
-    return await _link(session, telegram_user_id, employee, now, method="code", policy=policy)
+    return await _link(
+        session, telegram_user_id, employee, now, admission.attempt_id, method="code", policy=policy
+    )
 
 
 async def issue_code(

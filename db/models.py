@@ -387,13 +387,17 @@ class ConversationState(Base):
 
 
 class LinkAttempt(Base):
-    """A failed linking attempt; kept to limit guessing per Telegram user."""
+    """A guess at something secret (a NIP or link code while linking, a check-in code), kept to
+    limit guessing per Telegram user and purpose (`db.attempts`)."""
 
     __tablename__ = "link_attempts"
-    __table_args__ = (Index("ix_link_attempts_user_at", "telegram_user_id", "attempted_at"),)
+    __table_args__ = (
+        Index("ix_link_attempts_user_purpose_at", "telegram_user_id", "purpose", "attempted_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     telegram_user_id: Mapped[int] = mapped_column(BigInteger)
+    purpose: Mapped[str] = mapped_column(String(20), default="link", server_default="link")
     attempted_at: Mapped[datetime]
     reason: Mapped[str] = mapped_column(String(40))
 

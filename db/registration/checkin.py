@@ -1,6 +1,7 @@
 """Check-in and JP credit: the event's check-in code, `/hadir KODE` from 30 minutes before
 the start to the end, an organizer marking attendance, and the JP credited once for it.
-Attending also asks the ASN for a rating when the event ends.
+Attending also asks the ASN for a rating when the event ends. Wrong codes are limited per
+Telegram user (`db.attempts`), so the 30-bit codes cannot be guessed by trying many at once.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db import audit, outbox
+from db import attempts, audit, outbox
+from db.attempts import Policy, Purpose
 from db.learning import office_date
 from db.models import (
     Event,
@@ -36,7 +38,13 @@ from db.registration._shared import (
     readable_code,
     rowcount,
 )
-from db.registration.errors import CheckInClosed, CheckInNotOpen, NotRegistered, UnknownCheckInCode
+from db.registration.errors import (
+    CheckInClosed,
+    CheckInLocked,
+    CheckInNotOpen,
+    NotRegistered,
+    UnknownCheckInCode,
+)
 
 #: Check-in opens this long before the event starts.
 CHECKIN_OPENS_BEFORE = timedelta(minutes=30)
@@ -127,17 +135,43 @@ async def _request_evaluation(
     )
 
 
-async def check_in(
-    session: AsyncSession, *, employee_id: int, code: str, now: datetime, timezone: ZoneInfo
-) -> CheckInResult:
-    """`/hadir KODE`: valid from 30 minutes before the start to the end, for seat holders."""
+async def _event_of_code(
+    session: AsyncSession, *, telegram_user_id: int, code: str, now: datetime, policy: Policy
+) -> Event:
+    """The event whose check-in code this is; a wrong code counts against the user's limit."""
+    admission = await attempts.admit(
+        session, telegram_user_id=telegram_user_id, purpose=Purpose.CHECKIN, now=now, policy=policy
+    )
+    if admission.attempt_id is None:
+        raise CheckInLocked(admission.locked_until)
     event = await session.scalar(
         select(Event)
         .where(Event.checkin_code == code.strip().upper())
         .execution_options(populate_existing=True)
     )
     if event is None or event.status is EventStatus.CANCELLED:
-        raise UnknownCheckInCode(code)
+        await attempts.settle(session, attempt_id=admission.attempt_id, reason=UnknownCheckInCode.reason)
+        await session.commit()
+        raise UnknownCheckInCode(code, admission.attempts_left)
+    await attempts.forgive(session, attempt_id=admission.attempt_id)  # a real code is no guess
+    await session.commit()
+    return event
+
+
+async def check_in(
+    session: AsyncSession,
+    *,
+    employee_id: int,
+    telegram_user_id: int,
+    code: str,
+    now: datetime,
+    timezone: ZoneInfo,
+    policy: Policy,
+) -> CheckInResult:
+    """`/hadir KODE`: valid from 30 minutes before the start to the end, for seat holders."""
+    event = await _event_of_code(
+        session, telegram_user_id=telegram_user_id, code=code, now=now, policy=policy
+    )
     opens_at = event.starts_at - CHECKIN_OPENS_BEFORE
     if now < opens_at:
         raise CheckInNotOpen(opens_at)

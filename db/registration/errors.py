@@ -14,7 +14,8 @@
     │   ├── CancellationTooLate         cancellation_too_late
     │   └── NotCancellable              not_cancellable (status)
     ├── CheckInRefused
-    │   ├── UnknownCheckInCode          unknown_code
+    │   ├── UnknownCheckInCode          unknown_code (guesses left)
+    │   ├── CheckInLocked               checkin_locked (until: too many wrong codes)
     │   ├── CheckInNotOpen              checkin_not_open
     │   ├── CheckInClosed               checkin_closed
     │   └── NotRegistered               not_registered (status)
@@ -144,9 +145,23 @@ class CheckInRefused(RegistrationError):
 
 
 class UnknownCheckInCode(CheckInRefused):
-    """No event has this check-in code."""
+    """No event has this check-in code; `attempts_left` wrong codes before a wait."""
 
     reason = "unknown_code"
+
+    def __init__(self, code: str, attempts_left: int | None = None) -> None:
+        super().__init__(code)
+        self.attempts_left = attempts_left
+
+
+class CheckInLocked(CheckInRefused):
+    """Too many wrong check-in codes: the next is not even looked at before `until`."""
+
+    reason = "checkin_locked"
+
+    def __init__(self, until: datetime | None) -> None:
+        super().__init__(until)
+        self.until = until
 
 
 class CheckInNotOpen(CheckInRefused):

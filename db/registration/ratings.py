@@ -1,6 +1,7 @@
 """Evaluation: an attendee rates the event 1–5, optionally with a comment typed next
 (the pending comment kept in `conversation_states` through `db.conversation`, so a restart
-does not lose it), and HR sees the average.
+does not lose it). HR and the event's organizer see the average and the latest comments,
+without names.
 """
 
 from __future__ import annotations
@@ -19,13 +20,30 @@ FLOW = "evaluation"
 STEP_COMMENT = "comment"
 
 
+#: How many comments the ratings screen shows (the latest), and how long each may be there:
+#: together they keep the screen within one Telegram message.
+COMMENTS_SHOWN = 8
+COMMENT_LENGTH = 300
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """One attendee's rating with the comment they wrote (no name: evaluations are anonymous)."""
+
+    rating: int
+    text: str
+
+
 @dataclass(frozen=True, slots=True)
 class Ratings:
-    """Average rating of an event (None without ratings) and how many rated."""
+    """Average rating of an event (None without ratings), how many rated, and the latest
+    comments (`comment_count` of them in all)."""
 
     event_id: int
     average: float | None
     count: int
+    comments: tuple[Comment, ...] = ()
+    comment_count: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +73,7 @@ async def rate(
 
 
 async def event_ratings(session: AsyncSession, *, event_id: int) -> Ratings:
-    """The event's average rating and how many attendees rated it."""
+    """The event's average rating, how many attendees rated it, and the latest comments."""
     average, count = (
         await session.execute(
             select(func.avg(Registration.rating), func.count(Registration.rating)).where(
@@ -63,7 +81,27 @@ async def event_ratings(session: AsyncSession, *, event_id: int) -> Ratings:
             )
         )
     ).one()
-    return Ratings(event_id, float(average) if average is not None else None, int(count))
+    commented = (
+        Registration.event_id == event_id,
+        Registration.rating.is_not(None),
+        Registration.comment.is_not(None),
+        Registration.comment != "",
+    )
+    comment_count = await session.scalar(select(func.count()).select_from(Registration).where(*commented))
+    latest = await session.execute(
+        select(Registration.rating, func.substr(Registration.comment, 1, COMMENT_LENGTH + 1))
+        .where(*commented)
+        .order_by(Registration.attended_at.desc(), Registration.id.desc())
+        .limit(COMMENTS_SHOWN)
+    )
+    comments = tuple(Comment(int(rating), _shortened(text)) for rating, text in latest.tuples())
+    return Ratings(
+        event_id, float(average) if average is not None else None, int(count), comments, comment_count or 0
+    )
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= COMMENT_LENGTH else text[: COMMENT_LENGTH - 1].rstrip() + "…"
 
 
 async def await_comment(

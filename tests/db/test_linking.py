@@ -9,9 +9,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import accounts, linking
-from db.linking import Outcome, Policy
+from db.attempts import Policy
+from db.linking import Outcome
 from db.models import ConversationState, LinkAttempt, LinkCode, TelegramAccount
-from tests.utils.employees import MARIA_NIP, MARIA_PHONE, make_employee
+from tests.utils.employees import MARIA_NIP, MARIA_PHONE, make_employee, make_employees
 
 NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 POLICY = Policy(max_failures=3, window=timedelta(hours=1))
@@ -100,8 +101,45 @@ async def test_one_employee_links_to_one_telegram_account(session: AsyncSession)
     await _contact(session, MARIA_PHONE)
     other = 6002
     await _begin(session, user=other)
-    assert (await _nip(session, MARIA_NIP, user=other)).outcome is Outcome.EMPLOYEE_TAKEN
+    # A NIP someone has linked is answered like any NIP on the roster: it tells nobody who linked.
+    assert (await _nip(session, MARIA_NIP, user=other)).outcome is Outcome.ASK_CONTACT
+    stranger = await _contact(session, "081299990000", owner=other, user=other)
+    assert stranger.outcome is Outcome.PHONE_MISMATCH
+    await _begin(session, user=other)
+    await _nip(session, MARIA_NIP, user=other)
+    # Only someone who proves to be Maria (her roster phone on their own account) learns it is taken.
+    owner = await _contact(session, MARIA_PHONE, owner=other, user=other)
+    assert owner.outcome is Outcome.EMPLOYEE_TAKEN
     assert (await _begin(session)).outcome is Outcome.ALREADY_LINKED
+
+
+async def test_every_nip_counts_even_one_on_the_roster(session: AsyncSession) -> None:
+    """One user could confirm 20 roster NIPs one after another: a found NIP cost no attempt."""
+    employees = await make_employees(session, 20)
+    confirmed = 0
+    for employee in employees:
+        if (await _begin(session)).outcome is Outcome.LOCKED:
+            break
+        result = await _nip(session, employee.nip)
+        if result.outcome is Outcome.ASK_CONTACT:
+            confirmed += 1
+        else:
+            assert result.outcome is Outcome.LOCKED
+            break
+    assert confirmed == POLICY.max_failures
+    assert (await _begin(session)).outcome is Outcome.LOCKED
+
+
+async def test_a_nip_and_the_contact_that_follows_are_one_attempt(session: AsyncSession) -> None:
+    await make_employee(session)
+    await _begin(session)
+    assert (await _nip(session, MARIA_NIP)).attempts_left == POLICY.max_failures - 1
+    mismatch = await _contact(session, "081299990000")
+    assert mismatch.outcome is Outcome.PHONE_MISMATCH
+    assert mismatch.attempts_left == POLICY.max_failures - 1
+    again = await _contact(session, "081299990001")  # a further contact is a guess of its own
+    assert again.attempts_left == POLICY.max_failures - 2
+    assert (await _contact(session, MARIA_PHONE)).outcome is Outcome.LINKED
 
 
 async def test_a_one_time_code_links_once_and_only_before_it_expires(session: AsyncSession) -> None:
@@ -146,4 +184,4 @@ async def test_erasing_unlinks_but_keeps_the_failure_record(session: AsyncSessio
     await _contact(session, MARIA_PHONE)
     assert await accounts.erase(session, telegram_user_id=ME, now=NOW) is True
     assert await session.get(TelegramAccount, ME) is None
-    assert await session.scalar(select(func.count()).select_from(LinkAttempt)) == 1
+    assert await session.scalar(select(func.count()).select_from(LinkAttempt)) == 2  # both guesses

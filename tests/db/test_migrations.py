@@ -8,11 +8,11 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, insert, inspect, select
+from sqlalchemy import Connection, func, insert, inspect, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.migrate import alembic_config
-from db.models import Base, NotificationKind, OutboxMessage
+from db.models import Base, LinkAttempt, NotificationKind, OutboxMessage
 from db.types import utcnow
 
 
@@ -47,3 +47,24 @@ async def test_the_outbox_index_migration_keeps_the_rows_both_ways(engine: Async
         assert "ix_outbox_announcement_state" in found
         assert "ix_outbox_announcement_id" not in found
         assert await connection.scalar(select(OutboxMessage.text)) == "Uji"
+
+
+async def test_the_attempt_purpose_migration_keeps_linking_attempts_both_ways(engine: AsyncEngine) -> None:
+    def migrate(connection: Connection, step: Callable[[Config, str], None], revision: str) -> None:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        step(config, revision)
+
+    async with engine.begin() as connection:
+        for purpose in ("link", "checkin"):
+            await connection.execute(
+                insert(LinkAttempt).values(
+                    telegram_user_id=7, purpose=purpose, attempted_at=utcnow(), reason="nip_unknown"
+                )
+            )
+        await connection.run_sync(migrate, command.downgrade, "0002")
+        assert await connection.scalar(select(func.count()).select_from(LinkAttempt.__table__)) == 1
+        await connection.run_sync(migrate, command.upgrade, "head")
+        assert list(await connection.execute(select(LinkAttempt.purpose, LinkAttempt.reason))) == [
+            ("link", "nip_unknown")
+        ]

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.attempts import Policy
 from db.learning import year_summary
 from db.models import Allocation, Employee, Event, EventStatus, LearningRecord, Registration
 from db.models import RegistrationStatus as Status
@@ -52,6 +53,7 @@ from db.registration import (
     standing,
     verify_certificate,
 )
+from db.registration.ratings import COMMENT_LENGTH, COMMENTS_SHOWN
 from tests.utils.competencies import assess, set_standard
 from tests.utils.employees import DEFAULT_POSITION, make_employees, unit_id
 from tests.utils.events import configure, make_event
@@ -64,6 +66,7 @@ STARTS = wita(2026, 4, 6, 8)
 CUTOFF = timedelta(days=2)
 HR = 7001
 TZ: ZoneInfo = WITA
+CHECKIN = Policy(max_failures=10, window=timedelta(minutes=30))
 
 
 @pytest.fixture
@@ -442,9 +445,25 @@ async def test_check_in_credits_jp_once_and_a_second_check_in_says_so(
     assert await issue_checkin_code(session, event_id=event.id) == code
 
     during = wita(2026, 12, 31, 16)
-    first = await check_in(session, employee_id=asn[0].id, code=code.lower(), now=during, timezone=TZ)
+    first = await check_in(
+        session,
+        employee_id=asn[0].id,
+        telegram_user_id=asn[0].id,
+        policy=CHECKIN,
+        code=code.lower(),
+        now=during,
+        timezone=TZ,
+    )
     assert (first.already, first.jp_credited) == (False, 6)
-    second = await check_in(session, employee_id=asn[0].id, code=code, now=during, timezone=TZ)
+    second = await check_in(
+        session,
+        employee_id=asn[0].id,
+        telegram_user_id=asn[0].id,
+        policy=CHECKIN,
+        code=code,
+        now=during,
+        timezone=TZ,
+    )
     assert (second.already, second.jp_credited) == (True, 0)
     by_organizer = await mark_attended(
         session, registration_id=first.registration_id, actor=HR, now=during, timezone=TZ
@@ -471,28 +490,68 @@ async def test_check_in_outside_the_event_or_without_a_seat_is_refused_with_a_re
 
     with pytest.raises(CheckInNotOpen) as early:
         await check_in(
-            session, employee_id=asn[0].id, code=code, now=opens - timedelta(minutes=1), timezone=TZ
+            session,
+            employee_id=asn[0].id,
+            telegram_user_id=asn[0].id,
+            policy=CHECKIN,
+            code=code,
+            now=opens - timedelta(minutes=1),
+            timezone=TZ,
         )
     assert (early.value.reason, early.value.opens_at) == ("checkin_not_open", opens)
     with pytest.raises(CheckInClosed) as late:
         await check_in(
             session,
             employee_id=asn[0].id,
+            telegram_user_id=asn[0].id,
+            policy=CHECKIN,
             code=code,
             now=training.ends_at + timedelta(minutes=1),
             timezone=TZ,
         )
     assert late.value.reason == "checkin_closed"
     with pytest.raises(NotRegistered) as queued:
-        await check_in(session, employee_id=asn[2].id, code=code, now=opens, timezone=TZ)
+        await check_in(
+            session,
+            employee_id=asn[2].id,
+            telegram_user_id=asn[2].id,
+            policy=CHECKIN,
+            code=code,
+            now=opens,
+            timezone=TZ,
+        )
     assert (queued.value.reason, queued.value.status) == ("not_registered", Status.WAITLISTED)
     with pytest.raises(NotRegistered) as stranger:
-        await check_in(session, employee_id=asn[5].id, code=code, now=opens, timezone=TZ)
+        await check_in(
+            session,
+            employee_id=asn[5].id,
+            telegram_user_id=asn[5].id,
+            policy=CHECKIN,
+            code=code,
+            now=opens,
+            timezone=TZ,
+        )
     assert stranger.value.status is None
     with pytest.raises(UnknownCheckInCode):
-        await check_in(session, employee_id=asn[0].id, code="ZZZZZZ", now=opens, timezone=TZ)
+        await check_in(
+            session,
+            employee_id=asn[0].id,
+            telegram_user_id=asn[0].id,
+            policy=CHECKIN,
+            code="ZZZZZZ",
+            now=opens,
+            timezone=TZ,
+        )
 
-    on_time = await check_in(session, employee_id=asn[0].id, code=code, now=opens, timezone=TZ)
+    on_time = await check_in(
+        session,
+        employee_id=asn[0].id,
+        telegram_user_id=asn[0].id,
+        policy=CHECKIN,
+        code=code,
+        now=opens,
+        timezone=TZ,
+    )
     assert on_time.jp_credited == 8
     assert await session.scalar(select(func.count()).select_from(LearningRecord)) == 1
 
@@ -506,7 +565,15 @@ async def test_an_organizer_marks_attendance_and_the_asn_is_credited(
     )
     assert (marked.already, marked.jp_credited) == (False, 8)
     code = await issue_checkin_code(session, event_id=training.id)
-    again = await check_in(session, employee_id=asn[0].id, code=code, now=STARTS, timezone=TZ)
+    again = await check_in(
+        session,
+        employee_id=asn[0].id,
+        telegram_user_id=asn[0].id,
+        policy=CHECKIN,
+        code=code,
+        now=STARTS,
+        timezone=TZ,
+    )
     assert again.already
     assert (await year_summary(session, employee_id=asn[0].id, year=2026, target=20)).total == 8
 
@@ -543,6 +610,25 @@ async def test_only_attendees_rate_and_hr_sees_the_average(
         .execution_options(populate_existing=True)
     )
     assert stored.one() == (3, "Bagus")
+
+
+async def test_hr_and_organizers_see_the_latest_comments_shortened_and_counted(session: AsyncSession) -> None:
+    attendees = await make_employees(session, 12, first=100)
+    seminar = await make_event(session, "SEM-09", starts_at=STARTS, quota=12)
+    for i, employee in enumerate(attendees):
+        seat = await register(session, event_id=seminar.id, employee_id=employee.id, now=NOW)
+        await mark_attended(session, registration_id=seat.registration_id, actor=HR, now=STARTS, timezone=TZ)
+        comment = "x" * 1000 if i == 11 else (f"Komentar {i}" if i % 4 else None)
+        await rate(
+            session, registration_id=seat.registration_id, employee_id=employee.id, rating=4, comment=comment
+        )
+
+    ratings = await event_ratings(session, event_id=seminar.id)
+
+    assert (ratings.count, ratings.comment_count) == (12, 9)  # three rated without a comment
+    assert len(ratings.comments) == COMMENTS_SHOWN
+    assert ratings.comments[0].text == "x" * (COMMENT_LENGTH - 1) + "…"  # the latest first, shortened
+    assert "Komentar 1" not in {c.text for c in ratings.comments}  # the oldest left out
 
 
 async def test_an_attendee_gets_a_certificate_anyone_can_verify(

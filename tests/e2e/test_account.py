@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.local_api import FaultKind, LocalBotApi
+from db.models import Registration, RegistrationStatus
 from tests.e2e.conftest import BotFactory
 from tests.utils.employees import make_employee
-from tests.utils.phones import linked_phone
+from tests.utils.events import make_event
+from tests.utils.office_time import wita
+from tests.utils.phones import linked_phone, press, say
+from tests.utils.registrations import register
 
 ME = 515151
 
@@ -100,3 +107,56 @@ async def test_a_press_that_changes_nothing_is_answered_without_an_error(
     with pytest.raises(TimeoutError):
         await phone.wait_replies(timeout=1.0)  # no edit, and no error report either
     assert len(phone.callback_answers) == 1
+
+
+async def test_data_saya_sends_a_linked_asn_their_data_as_a_file(
+    api: LocalBotApi, bot: object, session: AsyncSession
+) -> None:
+    maria = await make_employee(session)
+    event = await make_event(
+        session, "PP-01", starts_at=wita(2026, 12, 14), title="Pelatihan Pelayanan Prima"
+    )
+    await register(session, maria, event, status=RegistrationStatus.ATTENDED)
+    await session.execute(update(Registration).values(rating=5, comment="Sangat bermanfaat"))
+    await session.commit()
+    phone = await linked_phone(session, api, maria, user_id=ME)
+
+    (copy,) = await say(phone, "/data_saya")
+
+    assert copy.document_name == "data_saya.json"
+    assert copy.document is not None
+    assert "Salinan data Anda" in (copy.caption or "")
+    data = json.loads(copy.document)
+    assert data["telegram_user_id"] == ME
+    assert data["profile"]["nip"] == maria.nip
+    assert [(r["event_code"], r["rating"], r["comment"]) for r in data["registrations"]] == [
+        ("PP-01", 5, "Sangat bermanfaat")
+    ]
+
+
+async def test_data_saya_works_before_linking_and_shows_no_profile(api: LocalBotApi, bot: object) -> None:
+    phone = api.user(user_id=ME, first_name="Yohanes", language_code="id")
+    await say(phone, "/pengaturan")
+    await press(phone, "🇬🇧 English", count=2)  # the choice is kept: the bot holds an account now
+    (copy,) = await say(phone, "/data_saya")
+    assert "A copy of your data" in (copy.caption or "")
+    assert copy.document is not None
+    data = json.loads(copy.document)
+    assert data["profile"] is None
+    assert data["account"]["language"] == "en"
+
+
+async def test_hapus_data_names_what_stays_and_leaves_nothing_tied_to_the_chat(
+    api: LocalBotApi, bot: object, session: AsyncSession
+) -> None:
+    maria = await make_employee(session)
+    phone = await linked_phone(session, api, maria, user_id=ME)
+    (confirm,) = await say(phone, "/hapus_data")
+    assert "/data_saya" in confirm.plain_text
+    assert "JP, sertifikat" in confirm.plain_text  # what HR keeps is said before erasing
+    await press(phone, "Ya, hapus data saya", count=2)
+
+    (copy,) = await say(phone, "/data_saya")
+    assert copy.document is not None
+    data = json.loads(copy.document)
+    assert (data["account"], data["profile"], data["audit"], data["notifications"]) == (None, None, [], [])

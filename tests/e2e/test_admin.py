@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import SERVICES_KEY, BotApplication
@@ -392,3 +392,29 @@ async def test_an_organizer_cannot_change_quota_or_remove(api: LocalBotApi, sess
     assert "di luar kewenangan Anda" in refused.plain_text
     quota = await session.scalar(select(Event.quota).execution_options(populate_existing=True))
     assert quota == event.quota
+
+
+async def test_the_organizer_reads_the_latest_comments_without_names(
+    api: LocalBotApi, session: AsyncSession
+) -> None:
+    event = await make_event(session, "SEM-01", starts_at=wita(2026, 12, 9), organizer=UNDANA)
+    attendees = await make_employees(session, 10)
+    for number, employee in enumerate(attendees):
+        await register(session, employee, event, status=Status.ATTENDED)
+        comment = f"Komentar nomor {number} <b>tebal</b> " + "panjang " * 60
+        await session.execute(
+            update(Registration)
+            .where(Registration.employee_id == employee.id)
+            .values(rating=1 + number % 5, comment=comment if number % 2 == 0 else None)
+        )
+    await session.commit()
+    phone = await _organizer(session, api)
+    await _open_event(phone)
+
+    (screen,) = await press(phone, "⭐ Penilaian")
+
+    assert "dari 10 peserta yang menilai" in screen.plain_text
+    assert "Komentar nomor 8 <b>tebal</b>" in screen.plain_text  # shown literally, not as markup
+    assert all(f"Komentar nomor {n} " in screen.plain_text for n in (0, 2, 4, 6, 8))
+    assert all(employee.name not in screen.plain_text for employee in attendees)
+    assert len(screen.plain_text) < 4096

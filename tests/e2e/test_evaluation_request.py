@@ -11,6 +11,7 @@ from bot.context import SERVICES_KEY, BotApplication
 from bot.dispatcher import Dispatcher
 from bot.local_api import LocalBotApi
 from db import accounts, outbox, registration
+from db.attempts import Policy
 from db.models import NotificationKind
 from tests.e2e.conftest import Clock
 from tests.utils.employees import make_employees
@@ -39,11 +40,23 @@ async def test_attendees_are_asked_to_rate_when_the_event_ends_unless_they_opted
     timezone = bot.bot_data[SERVICES_KEY].settings.timezone
     for employee in (maria, yohanes):
         await registration.check_in(
-            session, employee_id=employee.id, code=code, now=clock.now, timezone=timezone
+            session,
+            employee_id=employee.id,
+            telegram_user_id=employee.id,
+            policy=Policy(),
+            code=code,
+            now=clock.now,
+            timezone=timezone,
         )
         # Checking in twice asks only once.
         await registration.check_in(
-            session, employee_id=employee.id, code=code, now=clock.now, timezone=timezone
+            session,
+            employee_id=employee.id,
+            telegram_user_id=employee.id,
+            policy=Policy(),
+            code=code,
+            now=clock.now,
+            timezone=timezone,
         )
 
     dispatcher = Dispatcher(bot.bot_data[SERVICES_KEY], bot.bot, worker_id="test", rate=30)

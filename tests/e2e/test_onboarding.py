@@ -209,3 +209,26 @@ async def test_a_restart_in_the_middle_of_linking_resumes_where_the_user_was(
     await phone.share_contact(MARIA_PHONE)
     (linked,) = await phone.wait_replies()
     assert "Selamat datang, Maria Goreti Bria" in linked.plain_text
+
+
+async def test_a_linked_nip_tells_a_stranger_nothing_more_than_any_roster_nip(
+    api: LocalBotApi, bot: object
+) -> None:
+    maria = api.user(user_id=ME, first_name="Maria")
+    await maria.send("/start")
+    await maria.wait_replies()
+    await maria.send(MARIA_NIP)
+    await maria.wait_replies()
+    await maria.share_contact(MARIA_PHONE)
+    await maria.wait_replies()
+
+    stranger = api.user(user_id=ME + 1, first_name="Yohanes")
+    await stranger.send("/start")
+    await stranger.wait_replies()
+    await stranger.send(MARIA_NIP)
+    (asked,) = await stranger.wait_replies()
+    assert "NIP ditemukan" in asked.plain_text  # the same answer as for a NIP nobody has linked
+    await stranger.share_contact("081299990000")
+    (refused,) = await stranger.wait_replies()
+    assert "tidak cocok" in refused.plain_text
+    assert "akun Telegram lain" not in refused.plain_text

@@ -17,6 +17,7 @@ from bot.context import SERVICES_KEY, BotApplication
 from bot.dispatcher import Dispatcher
 from bot.local_api import BotMessage, LocalBotApi, Phone
 from db import registration
+from db.attempts import Policy
 from db.models import (
     Allocation,
     Employee,
@@ -340,6 +341,28 @@ async def test_check_in_is_refused_for_the_unregistered_and_for_unknown_codes(
     assert "tidak dikenal" in unknown.plain_text
 
 
+@pytest.mark.usefixtures("bot")
+async def test_ten_wrong_checkin_codes_make_the_asn_wait_even_with_the_right_one(
+    api: LocalBotApi, session: AsyncSession, maria: Employee, clock: Clock
+) -> None:
+    event = await make_event(
+        session, "PP-01", title="Pelatihan Pelayanan Prima", starts_at=wita(2026, 12, 14)
+    )
+    await registration.register(session, event_id=event.id, employee_id=maria.id, now=clock.now)
+    code = await registration.issue_checkin_code(session, event_id=event.id)
+    clock.now = wita(2026, 12, 14, 10)
+    phone = await _link(session, api, maria)
+    for left in range(9, -1, -1):  # the default limit: ten wrong codes in 30 minutes
+        (wrong,) = await say(phone, "/hadir ZZZZZZ")
+        assert f"sisa percobaan: {left}" in wrong.plain_text
+    (locked,) = await say(phone, f"/hadir {code}")
+    assert "Terlalu banyak kode kehadiran yang salah" in locked.plain_text
+    assert "10.30" in locked.plain_text
+    clock.now = wita(2026, 12, 14, 10, 31)
+    (done,) = await say(phone, f"/hadir {code}")
+    assert "Kehadiran Anda tercatat" in done.plain_text
+
+
 async def _attended(session: AsyncSession, maria: Employee, clock: Clock) -> Event:
     event = await make_event(
         session, "PP-01", title="Pelatihan Pelayanan Prima", starts_at=wita(2026, 12, 14), jp=16
@@ -347,7 +370,15 @@ async def _attended(session: AsyncSession, maria: Employee, clock: Clock) -> Eve
     await registration.register(session, event_id=event.id, employee_id=maria.id, now=clock.now)
     code = await registration.issue_checkin_code(session, event_id=event.id)
     clock.now = wita(2026, 12, 14, 10)
-    await registration.check_in(session, employee_id=maria.id, code=code, now=clock.now, timezone=_wita())
+    await registration.check_in(
+        session,
+        employee_id=maria.id,
+        telegram_user_id=maria.id,
+        policy=Policy(),
+        code=code,
+        now=clock.now,
+        timezone=_wita(),
+    )
     clock.now = wita(2026, 12, 15)
     return event
 

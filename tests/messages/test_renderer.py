@@ -262,7 +262,15 @@ CONTEXTS: dict[str, dict[str, object]] = {
         "link": "https://t.me/asn_karier_bot?start=hadir_AB12CD",
     },
     "admin_allocation": {"event": ADMIN_EVENT, "outcome": "done", "seated": 30, "waitlisted": 11},
-    "admin_ratings": {"event": ADMIN_EVENT, "ratings": SimpleNamespace(average=4.25, count=12)},
+    "admin_ratings": {
+        "event": ADMIN_EVENT,
+        "ratings": SimpleNamespace(
+            average=4.25,
+            count=12,
+            comments=(SimpleNamespace(rating=5, text="Materi <Angkatan I> sangat bermanfaat"),),
+            comment_count=3,
+        ),
+    },
     "admin_notice": {"outcome": "waitlisted", "event": NOTICE_EVENT, "position": 3},
     "admin_verify": {
         "outcome": "genuine",

@@ -11,9 +11,11 @@ from bot.replies import reply
 from bot.ui.caller import who
 from db import registration
 from db.registration import (
+    CheckInLocked,
     CheckInNotOpen,
     NotRegistered,
     RegistrationError,
+    UnknownCheckInCode,
 )
 
 
@@ -39,9 +41,11 @@ async def check_in_code(update: Update, context: Context, code: str) -> None:
             result = await registration.check_in(
                 session,
                 employee_id=me.employee.id,
+                telegram_user_id=me.telegram_user_id,
                 code=code,
                 now=context.now(),
                 timezone=context.services.settings.timezone,
+                policy=context.services.checkin_policy,
             )
         except RegistrationError as refusal:
             outcome = refusal.reason
@@ -49,6 +53,10 @@ async def check_in_code(update: Update, context: Context, code: str) -> None:
                 values["opens_at"] = refusal.opens_at
             if isinstance(refusal, NotRegistered):
                 values["status"] = refusal.status.value if refusal.status is not None else None
+            if isinstance(refusal, UnknownCheckInCode):
+                values["attempts_left"] = refusal.attempts_left
+            if isinstance(refusal, CheckInLocked):
+                values["until"] = refusal.until
         else:
             outcome = "already" if result.already else "done"
             values = {"title": result.event_title, "jp": result.jp_credited}
