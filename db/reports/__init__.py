@@ -13,7 +13,7 @@ learning record's `completed_on` is already the office-local date (`db.learning.
 """
 
 from db.reports.events import EventLine, EventsReport, events_report
-from db.reports.gaps import GapCell, GapLeader, GapReport, gap_report
+from db.reports.gaps import GapCell, GapLeader, GapReport, employees_with_gaps, gap_report
 from db.reports.jp import (
     BelowTarget,
     JpCompliance,
@@ -35,6 +35,7 @@ __all__ = [
     "Need",
     "RecapLine",
     "UnitCompliance",
+    "employees_with_gaps",
     "events_report",
     "gap_report",
     "jp_compliance",

@@ -115,3 +115,9 @@ async def _leaders(session: AsyncSession, limit: int) -> list[GapLeader]:
         )
     ).tuples()
     return [GapLeader(*row) for row in rows]
+
+
+async def employees_with_gaps(session: AsyncSession) -> int:
+    """How many ASN are below their standard in at least one competency."""
+    gaps = latest_gaps()
+    return await session.scalar(select(func.count(func.distinct(gaps.c.employee_id)))) or 0
