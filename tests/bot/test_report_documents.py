@@ -85,9 +85,11 @@ async def test_gaps_needs_recap_and_events_open_with_their_rows(session: AsyncSe
     assert sheets(gaps)["gap_unit"][1:] == [
         ("Badan Kepegawaian dan Pengembangan Sumber Daya Manusia", "Pelayanan Publik", 1, 2)
     ]
-    assert gaps.chart is not None and described(gaps.chart).endswith("Pelayanan Publik: 2")
+    assert gaps.chart is not None
+    assert described(gaps.chart).endswith("Pelayanan Publik: 2")
     assert sheets(needs)["kebutuhan"][1:] == [(1, "Pelayanan Publik", 1, 2)]
-    assert needs.chart is not None and png_text(needs.chart)["Title"] == "Kompetensi menurut jumlah level gap"
+    assert needs.chart is not None
+    assert png_text(needs.chart)["Title"] == "Kompetensi menurut jumlah level gap"
     assert [row[1] for row in sheets(recap)["rekap_jp"][1:]] == ['\'=HYPERLINK("x")', "Budi"]  # by unit
     assert sheets(events)["acara"] == [sheets(events)["acara"][0]]
     assert "Belum ada kegiatan" in events.summary
