@@ -532,9 +532,7 @@ class Programme(Base):
         CheckConstraint("jp >= 0", name="jp_non_negative"),
         CheckConstraint("seats_per_batch > 0", name="seats_positive"),
         CheckConstraint("max_batches > 0", name="batches_positive"),
-        CheckConstraint(
-            "cost_per_batch IS NOT NULL OR cost_per_participant IS NOT NULL", name="has_a_cost"
-        ),
+        CheckConstraint("cost_per_batch IS NOT NULL OR cost_per_participant IS NOT NULL", name="has_a_cost"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -15,6 +15,7 @@ from bot.handlers import (
     onboarding,
     profile,
     registration,
+    reports,
 )
 
 
@@ -35,6 +36,7 @@ def register(application: BotApplication) -> None:
     registration.add_handlers(application)
     admin.add_handlers(application)
     announce.add_handlers(application)
+    reports.add_handlers(application)
     application.add_handler(MessageHandler(filters.CONTACT & private, onboarding.contact))
     for buttons in (account.SETTINGS, account.ERASE, catalog.LISTS, catalog.COMPETENCIES, catalog.DETAILS):
         application.add_handler(buttons.handler())
