@@ -19,6 +19,9 @@ from db.planning.solver import Pair, Solution, solve
 
 #: How many employee ids one `IN (…)` names when the participants' names are read.
 CHUNK = 1000
+#: Each candidate is offered the cohorts of highest value for it until they hold this many times
+#: its seats (see `offered_pairs`).
+COVER = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,12 +98,7 @@ async def budget_plan(session: AsyncSession, *, budget: int, year: int, target: 
     needing = await people(session, year=year, target=target)
     started = time.perf_counter()
     groups = cohorts(needing, offered, target=target)
-    pairs = [
-        Pair(c, p, value)
-        for c, cohort in enumerate(groups)
-        for p, candidate in enumerate(offered)
-        if (value := cohort.value(candidate)) > 0
-    ]
+    pairs = offered_pairs(groups, offered)
     solution = solve(
         sizes=[len(cohort.members) for cohort in groups],
         offers=[candidate.offer for candidate in offered],
@@ -122,6 +120,26 @@ async def budget_plan(session: AsyncSession, *, budget: int, year: int, target: 
         optimal=solution.optimal,
         seconds=seconds,
     )
+
+
+def offered_pairs(groups: list[Cohort], offered: list[Candidate]) -> list[Pair]:
+    """The cohort × candidate pairs the solver chooses from: for each candidate, the cohorts
+    worth most to it (larger first among equals) until they hold `COVER` times its seats.
+
+    A variable per cohort and candidate grows with the roster (200,000 pairs at 2,000 ASN); a
+    cohort further down a candidate's list could only be needed there if the `COVER` times its
+    seats above it were all sent elsewhere, so the plan is the best over these pairs."""
+    pairs: list[Pair] = []
+    for p, candidate in enumerate(offered):
+        worth = [(value, c) for c, cohort in enumerate(groups) if (value := cohort.value(candidate)) > 0]
+        worth.sort(key=lambda item: (-item[0], -len(groups[item[1]].members), item[1]))
+        wanted, held = COVER * candidate.offer.seats_per_batch * candidate.offer.max_batches, 0
+        for value, c in worth:
+            if held >= wanted:
+                break
+            pairs.append(Pair(c, p, value))
+            held += len(groups[c].members)
+    return sorted(pairs, key=lambda pair: (pair.cohort, pair.offer))
 
 
 def _funded(
