@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bench import broadcast, imports, memory, updates
+from bench import broadcast, imports, memory, plan, updates
 from bench.harness import Databases
 
 TIMEZONE = ZoneInfo("Asia/Makassar")
@@ -211,6 +211,7 @@ async def measure(
                 now=now,
             )
         )
+        figures.update(await plan.run(databases, employees=size.employees, timezone=TIMEZONE))
     finally:
         await databases.close()
     return figures

@@ -14,6 +14,7 @@ from pathlib import Path
 from telegram import Bot
 from tqdm import tqdm
 
+from bot import report_command
 from bot.app import ALLOWED_UPDATES, build_application, build_services, file_url, webhook_options
 from bot.context import Services
 from bot.dispatcher import Dispatcher
@@ -91,6 +92,7 @@ def _parser() -> argparse.ArgumentParser:
         "--at", help="send at this office time, e.g. '1/12/2026 08.00' (the running bot sends it)"
     )
     send.add_argument("--dry-run", action="store_true", help="only show the count and the preview")
+    report_command.add_parser(commands)
     verify = commands.add_parser("verify", help="is this certificate genuine? (exit 0 yes, 1 no)")
     verify.add_argument("code")
     return parser
@@ -401,4 +403,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(cli.verify(args.code))
         case "broadcast":
             return cli.broadcast(args)
+        case "report":
+            return asyncio.run(report_command.run(settings, args))
     return 2

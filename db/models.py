@@ -519,6 +519,38 @@ class AuditLog(Base):
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
+programme_competencies = Table(
+    "programme_competencies",
+    Base.metadata,
+    Column("programme_id", ForeignKey("programmes.id", ondelete="CASCADE"), primary_key=True),
+    Column("competency_id", ForeignKey("competencies.id"), primary_key=True),
+)
+
+
+class Programme(Base):
+    """A training programme HR could commission (imported, kind `programmes`): a candidate of
+    the budget plan, with the competencies it develops, its JP, costs and batches."""
+
+    __tablename__ = "programmes"
+    __table_args__ = (
+        CheckConstraint("jp >= 0", name="jp_non_negative"),
+        CheckConstraint("seats_per_batch > 0", name="seats_positive"),
+        CheckConstraint("max_batches > 0", name="batches_positive"),
+        CheckConstraint("cost_per_batch IS NOT NULL OR cost_per_participant IS NOT NULL", name="has_a_cost"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300), unique=True)
+    jp: Mapped[int]
+    cost_per_batch: Mapped[int | None] = mapped_column(BigInteger)
+    cost_per_participant: Mapped[int | None] = mapped_column(BigInteger)
+    seats_per_batch: Mapped[int]
+    max_batches: Mapped[int]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    competencies: Mapped[list[Competency]] = relationship(secondary=programme_competencies, lazy="raise")
+
+
 __all__ = [
     "Allocation",
     "Announcement",
@@ -542,6 +574,7 @@ __all__ = [
     "OutboxState",
     "Position",
     "PositionStandard",
+    "Programme",
     "Registration",
     "RegistrationStatus",
     "Reminder",
@@ -551,4 +584,5 @@ __all__ = [
     "Unit",
     "event_competencies",
     "event_positions",
+    "programme_competencies",
 ]

@@ -16,6 +16,7 @@ from bot.handlers import (
     privacy,
     profile,
     registration,
+    reports,
 )
 
 
@@ -37,6 +38,7 @@ def register(application: BotApplication) -> None:
     registration.add_handlers(application)
     admin.add_handlers(application)
     announce.add_handlers(application)
+    reports.add_handlers(application)
     application.add_handler(MessageHandler(filters.CONTACT & private, onboarding.contact))
     for buttons in (account.SETTINGS, account.ERASE, catalog.LISTS, catalog.COMPETENCIES, catalog.DETAILS):
         application.add_handler(buttons.handler())

@@ -1,5 +1,5 @@
-"""Importing HR's files: the roster, position standards, assessment results, JP history and
-events, from `.csv` or `.xlsx` (the column contract is in DESIGN.md, "Import files").
+"""Importing HR's files: the roster, position standards, assessment results, JP history,
+events and training programmes, from `.csv` or `.xlsx` (the column contract is in DESIGN.md, "Import files").
 
 An import is all or nothing: every row is checked in memory, and only a file without a single
 bad row is written, upserting by natural key in one transaction, so importing the same file
@@ -10,7 +10,8 @@ renders from `messages/<lang>/imports.toml`.
 - `reading`: `.csv` and `.xlsx` into rows of text; `cells`: the check of one cell;
 - `lines`: the rows while they are checked; `names`: what is already stored by name or NIP;
 - `writer`: the one "diff by natural key and write";
-- `employees`, `standards`, `records` (assessments, history), `events`: one importer per kind;
+- `employees`, `standards`, `records` (assessments, history), `events`, `programmes` (the
+  budget plan's candidates): one importer per kind;
 - `importing`: the entry points.
 """
 

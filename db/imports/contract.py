@@ -20,6 +20,7 @@ class ImportKind(StrEnum):
     ASSESSMENTS = "assessments"
     HISTORY = "history"
     EVENTS = "events"
+    PROGRAMMES = "programmes"
 
 
 REQUIRED_COLUMNS: dict[ImportKind, tuple[str, ...]] = {
@@ -39,6 +40,7 @@ REQUIRED_COLUMNS: dict[ImportKind, tuple[str, ...]] = {
         "batas_daftar",
         "jp",
     ),
+    ImportKind.PROGRAMMES: ("judul", "kompetensi", "jp", "kursi_per_angkatan", "maks_angkatan"),
 }
 
 OPTIONAL_COLUMNS: dict[ImportKind, tuple[str, ...]] = {
@@ -47,6 +49,8 @@ OPTIONAL_COLUMNS: dict[ImportKind, tuple[str, ...]] = {
     ImportKind.ASSESSMENTS: ("metode",),
     ImportKind.HISTORY: ("penyelenggara",),
     ImportKind.EVENTS: ("kompetensi", "sasaran_jabatan", "deskripsi", "biaya"),
+    # at least one of the two costs on every row
+    ImportKind.PROGRAMMES: ("biaya_per_angkatan", "biaya_per_peserta"),
 }
 
 Values = dict[str, str | int]

@@ -18,6 +18,7 @@ from db.imports.contract import REQUIRED_COLUMNS, ImportKind, ImportRejected, Im
 from db.imports.employees import import_employees
 from db.imports.events import import_events
 from db.imports.lines import Source
+from db.imports.programmes import import_programmes
 from db.imports.reading import read_rows
 from db.imports.records import import_assessments, import_history
 from db.imports.standards import import_standards
@@ -30,6 +31,7 @@ _IMPORTERS: dict[ImportKind, Callable[[AsyncSession, Source], Awaitable[Counts]]
     ImportKind.ASSESSMENTS: import_assessments,
     ImportKind.HISTORY: import_history,
     ImportKind.EVENTS: import_events,
+    ImportKind.PROGRAMMES: import_programmes,
 }
 
 

@@ -19,6 +19,7 @@ from db.models import Allocation, AnnouncementStatus, CompetencyGroup, EventKind
 from db.registration import MyRegistration, PriorityScore, Standing
 from messages import LANGUAGES, Renderer
 from messages.renderer import ROOT, label_keys, template_names
+from tests.utils import reports
 
 WITA = ZoneInfo("Asia/Makassar")
 EMPLOYEE = SimpleNamespace(
@@ -383,6 +384,7 @@ CONTEXTS: dict[str, dict[str, object]] = {
         "seconds": 125,
     },
 }
+CONTEXTS |= reports.CONTEXTS
 
 
 @pytest.fixture
