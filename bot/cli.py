@@ -78,6 +78,15 @@ def _parser() -> argparse.ArgumentParser:
         "--output",
         help="file to write (default: pendaftar-<EVENT_CODE>.<format>; - for standard output)",
     )
+    _add_broadcast(commands)
+    report_command.add_parser(commands)
+    verify = commands.add_parser("verify", help="is this certificate genuine? (exit 0 yes, 1 no)")
+    verify.add_argument("code")
+    return parser
+
+
+def _add_broadcast(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`asn-bot broadcast`: the announcement and its audience filters."""
     send = commands.add_parser("broadcast", help="an announcement to an audience, with a progress bar")
     body = send.add_mutually_exclusive_group(required=True)
     body.add_argument("--text", help="the announcement (plain text)")
@@ -92,10 +101,6 @@ def _parser() -> argparse.ArgumentParser:
         "--at", help="send at this office time, e.g. '1/12/2026 08.00' (the running bot sends it)"
     )
     send.add_argument("--dry-run", action="store_true", help="only show the count and the preview")
-    report_command.add_parser(commands)
-    verify = commands.add_parser("verify", help="is this certificate genuine? (exit 0 yes, 1 no)")
-    verify.add_argument("code")
-    return parser
 
 
 class Cli:

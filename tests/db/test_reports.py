@@ -3,12 +3,13 @@ with an ASN at exactly 20 JP, an event ending 31 December 23.30 WITA), gaps, nee
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import registration
+from db.attempts import Policy
 from db.models import Employee, Registration, RegistrationStatus
 from db.reports import UnitCompliance, events_report, gap_report, jp_compliance, jp_recap, needs_analysis
 from tests.utils.competencies import assess, set_standard
@@ -21,6 +22,8 @@ from tests.utils.registrations import register
 HEALTH = "Dinas Kesehatan"
 BKPSDM = "BKPSDM"
 POSITION = "Analis Kebijakan Ahli Muda"
+
+CHECKIN = Policy(max_failures=10, window=timedelta(minutes=30))
 
 
 async def asn(session: AsyncSession, number: int, name: str, unit: str) -> Employee:
@@ -45,7 +48,13 @@ async def test_jp_compliance_counts_exactly_20_jp_as_reached_and_31_december_233
     await register(session, dewi, late)
     code = await registration.issue_checkin_code(session, event_id=late.id)
     await registration.check_in(
-        session, employee_id=dewi.id, code=code, now=wita(2026, 12, 31, 16), timezone=WITA
+        session,
+        employee_id=dewi.id,
+        telegram_user_id=dewi.id,
+        code=code,
+        now=wita(2026, 12, 31, 16),
+        timezone=WITA,
+        policy=CHECKIN,
     )
 
     # ends 1 January 2027 at 00.30 WITA, still 31 December in UTC: office year 2027
@@ -53,7 +62,13 @@ async def test_jp_compliance_counts_exactly_20_jp_as_reached_and_31_december_233
     await register(session, eko, later)
     code = await registration.issue_checkin_code(session, event_id=later.id)
     await registration.check_in(
-        session, employee_id=eko.id, code=code, now=wita(2026, 12, 31, 17), timezone=WITA
+        session,
+        employee_id=eko.id,
+        telegram_user_id=eko.id,
+        code=code,
+        now=wita(2026, 12, 31, 17),
+        timezone=WITA,
+        policy=CHECKIN,
     )
 
     year = await jp_compliance(session, year=2026, target=20)

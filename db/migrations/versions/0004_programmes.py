@@ -1,7 +1,7 @@
 """programmes: training programmes HR could commission, candidates of the budget plan
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-30 09:00:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import db.types
 
-revision: str = "0003"
-down_revision: str | None = "0002"
+revision: str = "0004"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
