@@ -107,6 +107,7 @@ async def show_competency(update: Update, context: Context) -> None:
                 now=context.now(),
                 year=office_today(context).year,
                 target=context.services.settings.jp_target,
+                status=status,
             )
             if rec.gaps_closed
         ][:RECOMMENDED]
@@ -143,7 +144,12 @@ async def show_jp(update: Update, context: Context) -> None:
             recommended = [
                 rec
                 for rec in await catalog.recommendations(
-                    session, employee_id=me.employee.id, now=context.now(), year=year, target=target
+                    session,
+                    employee_id=me.employee.id,
+                    now=context.now(),
+                    year=year,
+                    target=target,
+                    summary=summary,
                 )
                 if rec.jp_toward_target > 0 and learning.office_date(rec.event.ends_at, timezone).year == year
             ][:RECOMMENDED]
