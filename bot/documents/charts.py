@@ -62,9 +62,11 @@ BAR_HEIGHT = 0.36
 #: stays well under 100 KB (a chart is flat colours on white).
 PNG_COMPRESS_LEVEL = 1
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-#: Backgrounds kept (least recently used dropped first). One costs about twice its pixels × 4
-#: bytes (the kept copy and the canvas drawn on): ~6 MB for a standard of eleven competencies.
-BACKGROUNDS_KEPT = 24
+#: Bytes of pixels the kept backgrounds may hold, the least recently used dropped first.  One
+#: holds twice its pixels × 4 bytes (the kept copy and the canvas drawn on): 5.8 MB, about
+#: 6.8 MB of RSS with its figure, for a standard of eleven competencies, so about a dozen of
+#: those; the bot itself is ~150 MB (bench/RESULTS.md, memory.peak_rss_mb ≤ 300).
+BACKGROUND_BYTES = 80 * 2**20
 
 #: Everything a background depends on: the three texts, then (name, group) per plotted row.
 BackgroundKey = tuple[tuple[str, str, str], tuple[tuple[str, str], ...]]
@@ -294,6 +296,12 @@ class Background:
         return background, canvas.copy_from_bbox(figure.bbox)
 
     @property
+    def size(self) -> int:
+        """Bytes of pixels it holds: the kept copy and the canvas, 4 bytes a pixel each."""
+        width, height = self.canvas.get_width_height()
+        return 2 * 4 * width * height
+
+    @property
     def canvas(self) -> _Blitting:
         """The figure's Agg canvas, typed for what blitting uses of it."""
         return cast(_Blitting, self.figure.canvas)
@@ -314,12 +322,14 @@ class Background:
 
 
 class _Backgrounds:
-    """The backgrounds drawn so far, the least recently used dropped past BACKGROUNDS_KEPT;
-    safe to use from several threads (each background draws under its own lock)."""
+    """The backgrounds drawn so far, the least recently used dropped once they hold more than
+    BACKGROUND_BYTES (the last one is always kept); safe to use from several threads (each
+    background draws under its own lock)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._entries: OrderedDict[BackgroundKey, tuple[Background, object]] = OrderedDict()
+        self._bytes = 0
 
     def get(self, key: BackgroundKey) -> _Drawable:
         """The background of `key`, rendered now if it is not kept."""
@@ -330,15 +340,19 @@ class _Backgrounds:
         if entry is None:
             entry = Background.render(key)
             with self._lock:
+                if key not in self._entries:
+                    self._bytes += entry[0].size
                 self._entries[key] = entry
-                while len(self._entries) > BACKGROUNDS_KEPT:
-                    self._entries.popitem(last=False)
+                while self._bytes > BACKGROUND_BYTES and len(self._entries) > 1:
+                    _, (dropped, _) = self._entries.popitem(last=False)
+                    self._bytes -= dropped.size
         return _Drawable(*entry)
 
     def clear(self) -> None:
         """Forget every background."""
         with self._lock:
             self._entries.clear()
+            self._bytes = 0
 
     def __len__(self) -> int:
         return len(self._entries)

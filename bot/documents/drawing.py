@@ -46,9 +46,10 @@ class ChartPool:
         self.workers = workers or (min(cores - 1, MAX_PROCESSES) if processes else THREADS)
         self._executor: Executor
         if processes:
-            # forkserver: a fork of a process running an event loop and threads is unsafe
+            # spawn: forking a process that runs an event loop and threads is unsafe; spawned
+            # workers are children of the bot, so their memory shows in its RUSAGE_CHILDREN
             self._executor = ProcessPoolExecutor(
-                self.workers, mp_context=multiprocessing.get_context("forkserver"), initializer=_warm
+                self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_warm
             )
         else:
             self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="chart")

@@ -151,11 +151,15 @@ def test_the_chart_drawn_onto_its_background_is_the_full_drawing_pixel_for_pixel
 
 
 def test_the_backgrounds_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(charts, "BACKGROUNDS_KEPT", 2)
+    two_rows = 2 * 4 * 900 * 280  # what one background of two rows holds, with room to spare
+    monkeypatch.setattr(charts, "BACKGROUND_BYTES", 2 * two_rows)
     charts.clear_backgrounds()
     for title in ("A", "B", "C"):
         charts.competency_chart(_status(STANDARD[:2]), title=title, required_label="S", assessed_label="H")
     assert charts.kept_backgrounds() == 2
+    monkeypatch.setattr(charts, "BACKGROUND_BYTES", 1)
+    charts.competency_chart(_status(STANDARD), title="D", required_label="S", assessed_label="H")
+    assert charts.kept_backgrounds() == 1  # the one just drawn
 
 
 def test_the_png_keeps_a_title_that_is_not_latin_1() -> None:
