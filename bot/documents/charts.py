@@ -229,8 +229,9 @@ class _Bars:
         top = max(rows, 1) - 1  # first competency at the top: row i is drawn at y = top - i
         for i in range(rows):
             y = top - i
-            (required,) = axes.barh(y + BAR_HEIGHT / 2, 1, height=BAR_HEIGHT, color=REQUIRED_COLOR)
-            (assessed,) = axes.barh(y - BAR_HEIGHT / 2, 1, height=BAR_HEIGHT, color=MET_COLOR)
+            # what `barh` draws, without its per-call bookkeeping (a third of a background's time)
+            required = axes.add_patch(Rectangle((0, y), 1, BAR_HEIGHT, facecolor=REQUIRED_COLOR))
+            assessed = axes.add_patch(Rectangle((0, y - BAR_HEIGHT), 1, BAR_HEIGHT, facecolor=MET_COLOR))
             texts = [
                 axes.text(0, y + offset, "", va="center", fontsize=FONT_SIZE - 1, color=TEXT_COLOR)
                 for offset in (BAR_HEIGHT / 2, -BAR_HEIGHT / 2)
@@ -254,7 +255,7 @@ class _Bars:
                 visible += [required_bar, required_text]
             assessed = line.assessed or 0
             assessed_bar.set_width(assessed)
-            assessed_bar.set_color(GAP_COLOR if below else MET_COLOR)
+            assessed_bar.set_facecolor(GAP_COLOR if below else MET_COLOR)
             assessed_text.set_x(assessed + 0.08)
             assessed_text.set_text(str(line.assessed) if line.assessed is not None else "–")
             assessed_text.set_color(GAP_COLOR if below else TEXT_COLOR)
