@@ -230,8 +230,10 @@ class _Bars:
         for i in range(rows):
             y = top - i
             # what `barh` draws, without its per-call bookkeeping (a third of a background's time)
-            required = axes.add_patch(Rectangle((0, y), 1, BAR_HEIGHT, facecolor=REQUIRED_COLOR))
-            assessed = axes.add_patch(Rectangle((0, y - BAR_HEIGHT), 1, BAR_HEIGHT, facecolor=MET_COLOR))
+            required = Rectangle((0, y), 1, BAR_HEIGHT, facecolor=REQUIRED_COLOR)
+            assessed = Rectangle((0, y - BAR_HEIGHT), 1, BAR_HEIGHT, facecolor=MET_COLOR)
+            axes.add_patch(required)
+            axes.add_patch(assessed)
             texts = [
                 axes.text(0, y + offset, "", va="center", fontsize=FONT_SIZE - 1, color=TEXT_COLOR)
                 for offset in (BAR_HEIGHT / 2, -BAR_HEIGHT / 2)
