@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import dataclasses
 import json
 import logging
@@ -99,8 +100,14 @@ async def run_bot(args: argparse.Namespace) -> dict[str, Any]:
         jobs=False,
     )
     await start_polling(application, poll_timeout=1)
+    profile = cProfile.Profile(time.thread_time) if args.profile else None
     _say("ready")
+    if profile is not None:
+        profile.enable()
     await _line()
+    if profile is not None:
+        profile.disable()
+        profile.dump_stats(args.profile)
     await stop(application)
     return {}
 
@@ -243,6 +250,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         choices=("auto", "threads", "processes"),
         default=os.environ.get("BENCH_CHART_POOL", "auto"),
     )
+    # BENCH_PROFILE=FILE: the bot's event-loop thread profiled (its CPU time) while it serves
+    parser.add_argument("--profile", default=os.environ.get("BENCH_PROFILE"))
     parser.add_argument("--rate", type=float, default=1_000_000.0)
     parser.add_argument("--per-chat-interval", type=float, default=0.0)
     parser.add_argument("--seconds", type=float)

@@ -6,9 +6,13 @@ figure's pixels at once; a `ChartPool` has a fixed number of workers, so a burst
 charts (a queued chart is only its arguments) instead of spawning memory.
 
 On a machine with more than two cores the workers are processes (matplotlib holds the GIL
-while it draws, so threads cannot draw in parallel); on two cores or fewer, where the bot's
-own event loop needs one, a small thread pool: measured on 2 cores (bench/RESULTS.md), one
-worker process drew no faster than one thread and cost a second interpreter with matplotlib.
+while it draws, so a drawing thread slows the event loop down); on two cores or fewer, one
+thread.  Measured on 2 shared cores (`BENCH_CHART_POOL=processes python -m bench --quick`
+against the default, bench/RESULTS.md): a worker process served more updates a second
+(21 against 16) but the bot and its worker peaked at 417 MB against 290 MB for one thread —
+a second interpreter with matplotlib and its own kept backgrounds, over the 300 MB a small
+server affords; two threads drew between 0.75 and 1.15 times the charts a second of one
+(`chart.pool_*` in three runs), with two figures in memory at once.
 """
 
 from __future__ import annotations
