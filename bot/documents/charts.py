@@ -64,9 +64,10 @@ PNG_COMPRESS_LEVEL = 1
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 #: Bytes of pixels the kept backgrounds may hold, the least recently used dropped first.  One
 #: holds twice its pixels × 4 bytes (the kept copy and the canvas drawn on): 5.8 MB, about
-#: 6.8 MB of RSS with its figure, for a standard of eleven competencies, so about a dozen of
-#: those; the bot itself is ~150 MB (bench/RESULTS.md, memory.peak_rss_mb ≤ 300).
-BACKGROUND_BYTES = 80 * 2**20
+#: 6.8 MB of RSS with its figure, for a standard of eleven competencies, so about eleven of
+#: those.  The bot itself is ~150 MB; with 80 MB here it peaked at 290–300 MB in the bench's
+#: update load (bench/RESULTS.md, goal memory.peak_rss_mb ≤ 300).
+BACKGROUND_BYTES = 64 * 2**20
 
 #: Everything a background depends on: the three texts, then (name, group) per plotted row.
 BackgroundKey = tuple[tuple[str, str, str], tuple[tuple[str, str], ...]]
