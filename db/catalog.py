@@ -262,7 +262,7 @@ async def recommendations(
     status: CompetencyStatus | None = None,
     summary: JpSummary | None = None,
 ) -> list[Recommendation]:
-    """Events to recommend to an ASN, best first (five queries; two when the caller already has
+    """Events to recommend to an ASN, best first (four queries; two when the caller already has
     the employee's competency `status` and this year's JP `summary`, for the same employee, year
     and target); with `event_id`, whether and why that one event is recommended (its reasons do
     not depend on the other events).
