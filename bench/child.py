@@ -265,6 +265,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     """Run the role, then report its figures and peak RSS as one JSON line."""
     args = parse_args(argv)
+    if args.profile and os.path.exists(args.profile):
+        args.profile = None  # the first bot of a run (the updates section's) keeps the profile
     logging.basicConfig(level=logging.ERROR, stream=sys.stderr)
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     result: dict[str, Any] = asyncio.run(ROLES[args.role](args))

@@ -1,9 +1,9 @@
 """`python -m bench.profile FILE`: where the bot's event-loop thread spent its CPU time.
 
-FILE is what a bench run writes with ``BENCH_PROFILE=FILE`` (the bot of the last section that
-ran a bot: profile a run of the updates section alone for its figures).  Each function's own
-time is counted for the layer its module belongs to — python-telegram-bot, the database,
-message rendering, the chart, HTTP, asyncio — and printed as shares of the total.  Charts drawn
+FILE is what a bench run writes with ``BENCH_PROFILE=FILE`` (if FILE does not exist yet): the
+profile of the first bot of the run, the updates section's, while it serves the timed load.
+Each function's own time is counted for the layer its module belongs to — python-telegram-bot,
+the database, message rendering, the chart, HTTP, asyncio — and printed as shares of the total.  Charts drawn
 on worker threads or processes are not in it: their cost is the chart section's `chart.ms`.
 """
 
