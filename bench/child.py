@@ -10,7 +10,8 @@
 
 The protocol on stdin/stdout is one line each way: the child prints ``ready`` when it is set
 up; a polling bot then serves until stdin closes, a sender starts on a ``go`` line; at the end
-the child prints one JSON line with its figures, always including its peak RSS.  The parent
+the child prints one JSON line with its figures, always including its peak RSS (and the
+largest of its ended children's, the chart worker processes where there are any).  The parent
 (the load generator and the server) and the child so run on separate cores, as a bot and
 Telegram do.
 """
@@ -19,6 +20,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
+import dataclasses
 import json
 import logging
 import os
@@ -44,6 +47,11 @@ REQUESTS = ("default", "httpx", "aiohttp")
 def peak_rss_mb() -> float:
     """This process's peak resident set size in MiB (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def children_peak_rss_mb() -> float:
+    """The largest peak RSS of this process's ended children (chart worker processes), in MiB."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 def make_request(kind: str, *, get_updates: bool = False) -> BaseRequest | None:
@@ -79,16 +87,27 @@ async def run_bot(args: argparse.Namespace) -> dict[str, Any]:
     """The project's bot, polling until stdin closes."""
     # imported here, not at the top: the bare senders start without the bot (and matplotlib)
     from bot.app import build_application, build_services, start_polling, stop
+    from bot.documents.drawing import ChartPool
 
+    services = build_services(_settings(args))
+    if args.chart_pool != "auto":
+        services.charts.shutdown()
+        services = dataclasses.replace(services, charts=ChartPool(args.chart_pool))
     application = build_application(
-        build_services(_settings(args)),
+        services,
         request=make_request(args.request),
         get_updates_request=make_request(args.request, get_updates=True),
         jobs=False,
     )
     await start_polling(application, poll_timeout=1)
+    profile = cProfile.Profile(time.thread_time) if args.profile else None
     _say("ready")
+    if profile is not None:
+        profile.enable()
     await _line()
+    if profile is not None:
+        profile.disable()
+        profile.dump_stats(args.profile)
     await stop(application)
     return {}
 
@@ -225,6 +244,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--base-url", required=True)
     parser.add_argument("--database-url")
     parser.add_argument("--request", choices=REQUESTS, default="default")
+    # the bot's chart workers; BENCH_CHART_POOL=threads|processes compares them in a whole run
+    parser.add_argument(
+        "--chart-pool",
+        choices=("auto", "threads", "processes"),
+        default=os.environ.get("BENCH_CHART_POOL", "auto"),
+    )
+    # BENCH_PROFILE=FILE: the bot's event-loop thread profiled (its CPU time) while it serves
+    parser.add_argument("--profile", default=os.environ.get("BENCH_PROFILE"))
     parser.add_argument("--rate", type=float, default=1_000_000.0)
     parser.add_argument("--per-chat-interval", type=float, default=0.0)
     parser.add_argument("--seconds", type=float)
@@ -238,10 +265,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     """Run the role, then report its figures and peak RSS as one JSON line."""
     args = parse_args(argv)
+    if args.profile and os.path.exists(args.profile):
+        args.profile = None  # the first bot of a run (the updates section's) keeps the profile
     logging.basicConfig(level=logging.ERROR, stream=sys.stderr)
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     result: dict[str, Any] = asyncio.run(ROLES[args.role](args))
-    _say(json.dumps({**result, "rss_mb": peak_rss_mb()}))
+    _say(json.dumps({**result, "rss_mb": peak_rss_mb(), "children_rss_mb": children_peak_rss_mb()}))
 
 
 if __name__ == "__main__":

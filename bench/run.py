@@ -5,9 +5,12 @@ By default (and with `--quick`) the sizes are small enough to finish in about a 
 a quarter of an hour or more.
 
 The figures are read as ratios measured in the same run (the machines are shared and noisy);
-each goal of issue #6 is printed beside its figure as met or not met.  With `--json` the
-figures go to FILE under the issue's keys; with `--database-url` (PostgreSQL) the updates and
-broadcast sections run again on a database of their own on that server, under `pg.` keys.
+each goal (issues #6 and #16) is printed beside its figure as met or not met.  With `--json`
+the figures go to FILE under the issues' keys; with `--database-url` (PostgreSQL) the updates
+and broadcast sections run again on a database of their own on that server, under `pg.` keys.
+
+The sections after updates and broadcast are listed in `SECTIONS`: a new one is a function of
+the run (`Run`: sizes, databases, work directory, clock) returning its figures, and one line.
 """
 
 from __future__ import annotations
@@ -21,13 +24,13 @@ import platform
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bench import broadcast, imports, memory, plan, updates
+from bench import broadcast, charts, imports, memory, plan, updates
 from bench.harness import Databases
 
 TIMEZONE = ZoneInfo("Asia/Makassar")
@@ -46,26 +49,49 @@ class Sizes:
     memory_small: int
     memory_large: int
     memory_visits: int
+    chart: charts.Sizes
 
 
 SIZES: dict[str, Sizes] = {
     # issue #6: 100,000 employees, recipients and rows; 1,000 linked users; memory after
     # 1,000 updates (750 visits); the bare senders send 5,000 each (a rate, not a total)
     "full": Sizes(
-        100_000, 1_000, 60, 32, broadcast.Sizes(100_000, 5_000, 100, 60.0), 100_000, 1_000, 100_000, 750
+        100_000,
+        1_000,
+        60,
+        32,
+        broadcast.Sizes(100_000, 5_000, 100, 60.0),
+        100_000,
+        1_000,
+        100_000,
+        750,
+        charts.Sizes(100, 64),
     ),
-    "quick": Sizes(2_000, 90, 9, 16, broadcast.Sizes(3_000, 1_000, 100, 5.0), 3_000, 1_000, 10_000, 45),
+    "quick": Sizes(
+        2_000,
+        90,
+        9,
+        16,
+        broadcast.Sizes(3_000, 1_000, 100, 5.0),
+        3_000,
+        1_000,
+        10_000,
+        45,
+        charts.Sizes(30, 32),
+    ),
     # for the smoke test: every code path, no meaningful figures
-    "tiny": Sizes(100, 6, 3, 3, broadcast.Sizes(60, 30, 10, 0.5), 60, 100, 150, 3),
+    "tiny": Sizes(100, 6, 3, 3, broadcast.Sizes(60, 30, 10, 0.5), 60, 100, 150, 3, charts.Sizes(3, 4)),
 }
 
-#: The keys of issue #6, in the order the JSON file lists them.
+#: The keys of issues #6 and #16, in the order the JSON file lists them.
 KEYS = (
     "updates.bot_per_s",
     "updates.echo_per_s",
     "updates.ratio",
     "updates.p95_ms",
     "updates.echo_p95_ms",
+    "updates.first_reply_p95_ms",
+    "memory.peak_rss_mb",
     "broadcast.raw_per_s",
     "broadcast.bare_ptb_per_s",
     "broadcast.bare_http_per_s",
@@ -78,15 +104,19 @@ KEYS = (
     "import.ratio",
     "memory.rss_mb_1k",
     "memory.rss_mb_100k",
+    "chart.ms",
+    "chart.reference_ms",
+    "chart.speedup",
 )
-PG_SECTIONS = ("updates.", "broadcast.")
+#: What the PostgreSQL run measures again (key prefixes).
+PG_SECTIONS = ("updates.", "broadcast.", "memory.peak_rss_mb")
 
 Figures = dict[str, float]
 
 
 @dataclass(frozen=True, slots=True)
 class Goal:
-    """A goal of issue #6: what it says, and whether the figures meet it."""
+    """A goal of issue #6 or #16: what it says, and whether the figures meet it."""
 
     text: str
     met: Callable[[Figures], bool]
@@ -98,11 +128,15 @@ def goals(prefix: str = "") -> dict[str, Goal]:
     def f(figures: Figures, key: str) -> float:
         return figures[prefix + key]
 
+    # issue #16: against the echo bot on the bot's own request layer (issue #6 asked 0.9 of an
+    # echo on a slower HTTP client, and the full answer's p95 within 2 × echo p95)
     updates_goals = {
-        "updates.ratio": Goal("≥ 0.9", lambda x: f(x, "updates.ratio") >= 0.9),
-        "updates.p95_ms": Goal(
-            "≤ 2 × echo p95", lambda x: f(x, "updates.p95_ms") <= 2 * f(x, "updates.echo_p95_ms")
+        "updates.ratio": Goal("≥ 0.1", lambda x: f(x, "updates.ratio") >= 0.1),
+        "updates.first_reply_p95_ms": Goal(
+            "≤ 10 × echo p95",
+            lambda x: f(x, "updates.first_reply_p95_ms") <= 10 * f(x, "updates.echo_p95_ms"),
         ),
+        "memory.peak_rss_mb": Goal("≤ 300", lambda x: f(x, "memory.peak_rss_mb") <= 300),
         "broadcast.ratio": Goal("≥ 0.5", lambda x: f(x, "broadcast.ratio") >= 0.5),
         "broadcast.raw_per_s": Goal("≥ 1000", lambda x: f(x, "broadcast.raw_per_s") >= 1000),
         "broadcast.limited_per_s": Goal("≥ 29", lambda x: f(x, "broadcast.limited_per_s") >= 29),
@@ -114,6 +148,7 @@ def goals(prefix: str = "") -> dict[str, Goal]:
         result["memory.rss_mb_100k"] = Goal(
             "− rss_mb_1k ≤ 20", lambda x: x["memory.rss_mb_100k"] - x["memory.rss_mb_1k"] <= 20
         )
+        result["chart.speedup"] = Goal("≥ 5", lambda x: x["chart.speedup"] >= 5)
     return result
 
 
@@ -165,15 +200,62 @@ def machine() -> str:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Run:
+    """What every section gets: the sizes, fresh databases, a work directory and the clock."""
+
+    size: Sizes
+    databases: Databases
+    workdir: Path
+    now: datetime
+    timezone: ZoneInfo = TIMEZONE
+
+
+async def _imports(run: Run) -> Figures:
+    return await imports.run(
+        run.databases, rows=run.size.import_rows, workdir=run.workdir, timezone=run.timezone
+    )
+
+
+async def _memory(run: Run) -> Figures:
+    size = run.size
+    return await memory.run(
+        run.databases,
+        small=size.memory_small,
+        large=size.memory_large,
+        visits=size.memory_visits,
+        concurrency=size.concurrency,
+        timezone=run.timezone,
+        now=run.now,
+    )
+
+
+async def _charts(run: Run) -> Figures:
+    return await charts.run(run.size.chart)
+
+
+async def _plan(run: Run) -> Figures:
+    return await plan.run(run.databases, employees=run.size.employees, timezone=run.timezone)
+
+
+#: The sections after updates and broadcast, in the order they run: (name, figures of the run).
+SECTIONS: tuple[tuple[str, Callable[[Run], Awaitable[Figures]]], ...] = (
+    ("import", _imports),
+    ("memory", _memory),
+    ("chart", _charts),
+    ("plan", _plan),
+)
+
+
 async def measure(
     size: Sizes, *, workdir: Path, postgres_url: str | None, log: Callable[[str], None]
 ) -> Figures:
     """Run every section; the figures under their keys (info figures included)."""
     databases = Databases(workdir, postgres_url)
-    now = datetime.now(UTC)
+    run = Run(size, databases, workdir, datetime.now(UTC))
     figures: Figures = {}
     try:
-        echo: updates.Served | None = None
+        echo: updates.Echoes | None = None
         bare: broadcast.Bare | None = None
         for postgres in [False, True] if postgres_url else [False]:
             prefix, where = ("pg.", " (PostgreSQL)") if postgres else ("", "")
@@ -185,33 +267,19 @@ async def measure(
                 concurrency=size.concurrency,
                 warmup=size.warmup,
                 postgres=postgres,
-                timezone=TIMEZONE,
-                now=now,
+                timezone=run.timezone,
+                now=run.now,
                 echo=echo,
             )
             figures.update({prefix + key: value for key, value in section.items()})
             log(f"broadcast{where}…")
             bare, section = await broadcast.run(
-                databases, size.broadcast, postgres=postgres, now=now, bare=bare
+                databases, size.broadcast, postgres=postgres, now=run.now, bare=bare
             )
             figures.update({prefix + key: value for key, value in section.items()})
-        log("import…")
-        figures.update(
-            await imports.run(databases, rows=size.import_rows, workdir=workdir, timezone=TIMEZONE)
-        )
-        log("memory…")
-        figures.update(
-            await memory.run(
-                databases,
-                small=size.memory_small,
-                large=size.memory_large,
-                visits=size.memory_visits,
-                concurrency=size.concurrency,
-                timezone=TIMEZONE,
-                now=now,
-            )
-        )
-        figures.update(await plan.run(databases, employees=size.employees, timezone=TIMEZONE))
+        for name, section_of in SECTIONS:
+            log(f"{name}…")
+            figures.update(await section_of(run))
     finally:
         await databases.close()
     return figures

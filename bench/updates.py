@@ -4,9 +4,18 @@ Each simulated user makes one visit, waiting for each answer before the next ste
 `concurrency` users at a time; the visits take turns — `/kompetensi`; `/jp`; `/pelatihan` then
 a press on the first button of the list — so the four kinds of update come in equal shares.
 Latency is from the update's injection into the server to the last message of the answer
-reaching the server (for `/kompetensi` the chart and the text, for a press the edit).  The
-echo bot gets the same users and the same updates and answers each with one message (a press
-with an edit), so the difference is the project's own work."""
+reaching the server (for `/kompetensi` the text and the chart, for a press the edit); the
+first-reply latency to its first message (for `/kompetensi` the text, which does not wait for
+the chart; for every other step the same as the latency).  The echo bot gets the same users and
+the same updates and answers each with one message (a press with an edit), so the difference is
+the project's own work.
+
+Like for like: the echo bot the ratio divides by runs on the same request layer as the bot
+(`bot/request.py`'s aiohttp request); the same echo on python-telegram-bot's default HTTPX
+request is an info figure (`updates.echo_httpx_*`), the ceiling this section used to compare
+with.  The bot's peak RSS under this load is `memory.peak_rss_mb`, plus the largest of its chart
+worker processes where it draws on processes (on machines of more than two cores, or with
+`BENCH_CHART_POOL=processes`; that worker's alone is `memory.chart_workers_rss_mb`)."""
 
 from __future__ import annotations
 
@@ -45,7 +54,9 @@ class Served:
     updates: int
     seconds: float
     latencies_ms: list[float]
+    first_ms: list[float]
     rss_mb: float
+    children_rss_mb: float = 0.0
 
     @property
     def per_s(self) -> float:
@@ -56,16 +67,24 @@ class Served:
         """A latency percentile in ms."""
         return percentile(self.latencies_ms, share)
 
+    def first_p(self, share: float) -> float:
+        """A first-reply latency percentile in ms."""
+        return percentile(self.first_ms, share)
 
-async def _step(phone: Phone, step: str, replies: int) -> float:
+
+async def _step(phone: Phone, step: str, replies: int) -> tuple[float, float]:
+    """Send one step; ms to the first message of the answer and to its last."""
     started = time.perf_counter()
     if step == "press":
         data = _first_button(phone)
         await phone.press(data=data)
     else:
         await phone.send(step)
-    await phone.wait_replies(replies, timeout=120.0)
-    return (time.perf_counter() - started) * 1000
+    await phone.wait_replies(1, timeout=120.0)
+    first = time.perf_counter()
+    if replies > 1:
+        await phone.wait_replies(replies - 1, timeout=120.0)
+    return (first - started) * 1000, (time.perf_counter() - started) * 1000
 
 
 def _first_button(phone: Phone) -> str:
@@ -78,13 +97,23 @@ def _first_button(phone: Phone) -> str:
     raise LookupError(f"user {phone.user_id} has no button to press")
 
 
+@dataclass(frozen=True, slots=True)
+class Echoes:
+    """The echo bot's figures on the bot's own request layer (`same`) and on PTB's default."""
+
+    same: Served
+    httpx: Served
+
+
 def updates_for(users: int) -> int:
     """How many updates `users` visits send."""
     return sum(len(VISITS[index % len(VISITS)]) for index in range(users))
 
 
-async def _visits(phones: list[Phone], concurrency: int, replies: dict[str, int]) -> list[float]:
-    latencies: list[float] = []
+async def _visits(
+    phones: list[Phone], concurrency: int, replies: dict[str, int]
+) -> list[tuple[float, float]]:
+    latencies: list[tuple[float, float]] = []
     queue = iter(enumerate(phones))
 
     async def user() -> None:
@@ -108,7 +137,14 @@ async def serve(role: str, base_args: list[str], load: Load, replies: dict[str, 
             latencies = await _visits(phones[load.warmup :], load.concurrency, replies)
             seconds = time.perf_counter() - started
             figures = await child.stop()
-    return Served(len(latencies), seconds, latencies, float(figures["rss_mb"]))
+    return Served(
+        len(latencies),
+        seconds,
+        [last for _, last in latencies],
+        [first for first, _ in latencies],
+        float(figures["rss_mb"]),
+        float(figures.get("children_rss_mb", 0.0)),
+    )
 
 
 async def prepare(
@@ -140,25 +176,36 @@ async def run(
     postgres: bool,
     timezone: ZoneInfo,
     now: datetime,
-    echo: Served | None = None,
-) -> tuple[Served, dict[str, float]]:
-    """The section's figures: bot and echo throughput, ratio, p50/p95/p99; and the echo bot's
-    figures, which a second run (on PostgreSQL) may reuse: the echo bot has no database."""
+    echo: Echoes | None = None,
+) -> tuple[Echoes, dict[str, float]]:
+    """The section's figures: bot and echo throughput, ratio, p50/p95/p99, first-reply p95,
+    the bot's peak RSS; and the echo bots' figures, which a second run (on PostgreSQL) may
+    reuse: the echo bot has no database."""
     url, user_ids = await prepare(
         databases, employees=employees, linked=linked, postgres=postgres, timezone=timezone, now=now
     )
     load = Load(user_ids, concurrency, warmup)
     if echo is None:
-        echo = await serve("echo", [], load, ECHO_REPLIES)
+        echo = Echoes(
+            same=await serve("echo", ["--request", "aiohttp"], load, ECHO_REPLIES),
+            httpx=await serve("echo", ["--request", "httpx"], load, ECHO_REPLIES),
+        )
     bot = await serve("bot", ["--database-url", url], load, BOT_REPLIES)
+    same, httpx = echo.same, echo.httpx
     return echo, {
         "updates.bot_per_s": bot.per_s,
-        "updates.echo_per_s": echo.per_s,
-        "updates.ratio": bot.per_s / echo.per_s if echo.per_s else 0.0,
-        "updates.p50_ms": bot.p(0.50),
+        "updates.echo_per_s": same.per_s,
+        "updates.ratio": bot.per_s / same.per_s if same.per_s else 0.0,
         "updates.p95_ms": bot.p(0.95),
+        "updates.echo_p95_ms": same.p(0.95),
+        "updates.first_reply_p95_ms": bot.first_p(0.95),
+        "memory.peak_rss_mb": bot.rss_mb + bot.children_rss_mb,
+        "updates.p50_ms": bot.p(0.50),
         "updates.p99_ms": bot.p(0.99),
-        "updates.echo_p50_ms": echo.p(0.50),
-        "updates.echo_p95_ms": echo.p(0.95),
-        "updates.echo_p99_ms": echo.p(0.99),
+        "updates.first_reply_p50_ms": bot.first_p(0.50),
+        "updates.echo_p50_ms": same.p(0.50),
+        "updates.echo_p99_ms": same.p(0.99),
+        "updates.echo_httpx_per_s": httpx.per_s,
+        "updates.echo_httpx_p95_ms": httpx.p(0.95),
+        "memory.chart_workers_rss_mb": bot.children_rss_mb,
     }

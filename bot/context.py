@@ -1,15 +1,17 @@
-"""What every handler and job can reach: settings, sessions, the renderer and the clock."""
+"""What every handler and job can reach: settings, sessions, the renderer, the clock and the
+chart workers."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeAlias
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
+from bot.documents.drawing import ChartPool
 from bot.settings import Settings
 from db.attempts import Policy
 from db.engine import SessionFactory
@@ -28,6 +30,8 @@ class Services:
     sessions: SessionFactory
     renderer: Renderer
     clock: Callable[[], datetime] = utcnow
+    #: Draws the charts: a fixed number of workers, stopped by the application's post_shutdown.
+    charts: ChartPool = field(default_factory=ChartPool)
 
     @property
     def link_policy(self) -> Policy:

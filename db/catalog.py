@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, literal_column, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.competency import CompetencyLine, JpmThresholds, competency_status
-from db.learning import year_summary
+from db.competency import CompetencyLine, CompetencyStatus, JpmThresholds, competency_status
+from db.learning import JpSummary, year_summary
 from db.models import (
     Allocation,
     Competency,
@@ -259,9 +259,13 @@ async def recommendations(
     kinds: frozenset[EventKind] | None = None,
     event_id: int | None = None,
     limit: int = 5,
+    status: CompetencyStatus | None = None,
+    summary: JpSummary | None = None,
 ) -> list[Recommendation]:
-    """Events to recommend to an ASN, best first (six queries); with `event_id`, whether and
-    why that one event is recommended (its reasons do not depend on the other events).
+    """Events to recommend to an ASN, best first (four queries; two when the caller already has
+    the employee's competency `status` and this year's JP `summary`, for the same employee, year
+    and target); with `event_id`, whether and why that one event is recommended (its reasons do
+    not depend on the other events).
 
     Candidates: published, registration open now (`registration_opens_at` unset or past,
     `registration_deadline` ahead), not already registered by this employee (a cancelled
@@ -277,8 +281,10 @@ async def recommendations(
     if limit < 1:
         return []
     # The JPM thresholds do not matter here: only the gaps rank events.
-    status = await competency_status(session, employee_id=employee_id, thresholds=JpmThresholds())
-    summary = await year_summary(session, employee_id=employee_id, year=year, target=target)
+    if status is None:
+        status = await competency_status(session, employee_id=employee_id, thresholds=JpmThresholds())
+    if summary is None:
+        summary = await year_summary(session, employee_id=employee_id, year=year, target=target)
     events = await _open_to(session, employee_id=employee_id, now=now, kinds=kinds, event_id=event_id)
     tags = await _tags(session, (event.id for event in events))
     gaps = {line.competency_id: line for line in status.gaps}
@@ -297,15 +303,8 @@ async def _open_to(
 ) -> list[Event]:
     """The candidates of `recommendations`: published, registration open now, not registered
     by the employee (a cancelled registration does not count) and open to them (target
-    positions, position types and units, each when the event sets it). Two queries."""
-    employee = (
-        await session.execute(
-            select(Employee.position_id, Employee.position_type, Employee.unit_id).where(
-                Employee.id == employee_id
-            )
-        )
-    ).one()
-
+    positions, position types and units, each when the event sets it). One query: the
+    employee's position, type and unit come joined to each event."""
     active = select(Registration.event_id).where(
         Registration.employee_id == employee_id, Registration.status != RegistrationStatus.CANCELLED
     )
@@ -318,7 +317,7 @@ async def _open_to(
             Event.id.not_in(select(event_positions.c.event_id)),
             Event.id.in_(
                 select(event_positions.c.event_id).where(
-                    event_positions.c.position_id == employee.position_id
+                    event_positions.c.position_id == Employee.position_id
                 )
             ),
         ),
@@ -327,10 +326,15 @@ async def _open_to(
         conditions.append(Event.kind.in_(sorted(kinds)))
     if event_id is not None:
         conditions.append(Event.id == event_id)
+    rows = await session.execute(
+        select(Event, Employee.position_type, Employee.unit_id)
+        .join(Employee, Employee.id == employee_id)
+        .where(*conditions)
+    )
     return [
         event
-        for event in await session.scalars(select(Event).where(*conditions))
-        if unmet_target(event, position_type=employee.position_type, unit_id=employee.unit_id) is None
+        for event, position_type, unit_id in rows.tuples()
+        if unmet_target(event, position_type=position_type, unit_id=unit_id) is None
     ]
 
 

@@ -10,7 +10,19 @@ import enum
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Integer,
+    String,
+    and_,
+    cast,
+    func,
+    literal_column,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -131,7 +143,7 @@ def job_person_match(pairs: list[tuple[int, int | None]]) -> float | None:
 async def competency_status(
     session: AsyncSession, *, employee_id: int, thresholds: JpmThresholds
 ) -> CompetencyStatus:
-    """The employee's competency status against their position's standard (two queries).
+    """The employee's competency status against their position's standard (one query).
 
     Lines: every competency of the standard, then competencies assessed outside it
     (`in_standard=False`), grouped teknis → manajerial → sosial kultural and, within a
@@ -147,8 +159,9 @@ async def competency_status(
 
     Raises `UnknownEmployeeError` for an unknown employee id.
     """
-    position_name, standard = await _standard(session, employee_id)
-    latest, assessed_on, method = await _latest_assessments(session, employee_id)
+    position_name, standard, latest, assessed_on, method = await _standard_and_assessments(
+        session, employee_id
+    )
     lines = _lines(standard, latest)
     assessed_in_standard = any(competency_id in latest for competency_id in standard)
     jpm = (
@@ -173,55 +186,69 @@ async def competency_status(
 _Standard = dict[int, tuple[str, CompetencyGroup, int]]
 
 
-async def _standard(session: AsyncSession, employee_id: int) -> tuple[str, _Standard]:
-    """The name of the employee's position and its standard (one query); raises
+_STANDARD, _ASSESSED = 0, 1
+
+
+async def _standard_and_assessments(
+    session: AsyncSession, employee_id: int
+) -> tuple[str, _Standard, dict[int, _Latest], date | None, str | None]:
+    """In one query: the name of the employee's position and its standard; their latest
+    assessment per competency, and the date and method of the latest of all.  Raises
     `UnknownEmployeeError` for an unknown employee id."""
     standard_rows = (
-        await session.execute(
-            select(Position.name, Competency.id, Competency.name, Competency.group, PositionStandard.level)
-            .select_from(Employee)
-            .join(Position, Position.id == Employee.position_id)
-            .outerjoin(PositionStandard, PositionStandard.position_id == Position.id)
-            .outerjoin(Competency, Competency.id == PositionStandard.competency_id)
-            .where(Employee.id == employee_id)
+        select(
+            literal_column(str(_STANDARD), Integer).label("part"),
+            Position.name.label("position"),
+            Competency.id.label("competency_id"),
+            Competency.name.label("competency"),
+            Competency.group.label("group"),
+            PositionStandard.level.label("level"),
+            cast(null(), Date).label("assessed_on"),
+            cast(null(), String).label("method"),
+            cast(null(), Integer).label("assessment_id"),
         )
-    ).all()
-    if not standard_rows:
-        raise UnknownEmployeeError(employee_id)
-    standard = {
-        competency_id: (name, group, level)
-        for _, competency_id, name, group, level in standard_rows
-        if competency_id is not None
-    }
-    return standard_rows[0][0], standard
-
-
-async def _latest_assessments(
-    session: AsyncSession, employee_id: int
-) -> tuple[dict[int, _Latest], date | None, str | None]:
-    """The employee's latest assessment per competency, and the date and method of the latest
-    of all (one query)."""
+        .select_from(Employee)
+        .join(Position, Position.id == Employee.position_id)
+        .outerjoin(PositionStandard, PositionStandard.position_id == Position.id)
+        .outerjoin(Competency, Competency.id == PositionStandard.competency_id)
+        .where(Employee.id == employee_id)
+    )
     assessment_rows = (
+        select(
+            literal_column(str(_ASSESSED), Integer),
+            cast(null(), String),
+            Competency.id,
+            Competency.name,
+            Competency.group,
+            Assessment.level,
+            Assessment.assessed_on,
+            Assessment.method,
+            Assessment.id,
+        )
+        .join(Competency, Competency.id == Assessment.competency_id)
+        .where(Assessment.employee_id == employee_id)
+    )
+    both = union_all(standard_rows, assessment_rows).subquery()
+    rows = (
         await session.execute(
-            select(
-                Assessment.competency_id,
-                Assessment.level,
-                Assessment.assessed_on,
-                Assessment.method,
-                Competency.name,
-                Competency.group,
-            )
-            .join(Competency, Competency.id == Assessment.competency_id)
-            .where(Assessment.employee_id == employee_id)
-            .order_by(Assessment.assessed_on.desc(), Assessment.id.desc())
+            select(both).order_by(both.c.part, both.c.assessed_on.desc(), both.c.assessment_id.desc())
         )
     ).all()
+    standard_part = [row for row in rows if row.part == _STANDARD]
+    if not standard_part:
+        raise UnknownEmployeeError(employee_id)
+    standard: _Standard = {
+        row.competency_id: (row.competency, row.group, row.level)
+        for row in standard_part
+        if row.competency_id is not None
+    }
     latest: dict[int, _Latest] = {}
-    for competency_id, level, _, _, name, group in assessment_rows:
-        latest.setdefault(competency_id, _Latest(level, name, group))
-    if not assessment_rows:
-        return latest, None, None
-    return latest, assessment_rows[0][2], assessment_rows[0][3]
+    assessed = [row for row in rows if row.part == _ASSESSED]
+    for row in assessed:
+        latest.setdefault(row.competency_id, _Latest(row.level, row.competency, row.group))
+    if not assessed:
+        return standard_part[0].position, standard, latest, None, None
+    return standard_part[0].position, standard, latest, assessed[0].assessed_on, assessed[0].method
 
 
 def _lines(standard: _Standard, latest: dict[int, _Latest]) -> list[CompetencyLine]:

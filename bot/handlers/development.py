@@ -3,7 +3,6 @@ each with the events recommended to close what is missing."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections import OrderedDict
 from collections.abc import Hashable
@@ -53,8 +52,8 @@ async def _send_chart(
     chat: Chat, context: Context, status: CompetencyStatus, lang: str, caption: str
 ) -> None:
     """The competency chart as a photo.  Equal charts are equal PNGs, so a chart Telegram already
-    has goes out again by its file_id: drawing one takes a few hundred milliseconds of CPU (the
-    bulk of /kompetensi, see bench/RESULTS.md) and uploading it costs the office's bandwidth."""
+    has goes out again by its file_id: drawing one costs CPU (tens of milliseconds, queued behind
+    the other charts of a burst) and uploading it costs the office's bandwidth."""
     label = context.services.renderer.label
     texts = (label("chart.title", lang), label("chart.required", lang), label("chart.assessed", lang))
     key = (texts, charts.chart_key(status))
@@ -69,11 +68,11 @@ async def _send_chart(
         else:
             return
     title, required_label, assessed_label = texts
-    # "sending a photo…" in the chat while it is drawn: a fraction of a second, longer when many
-    # ask at once; cosmetic, so a failure to show it is no reason to fail the answer
+    # "sending a photo…" in the chat while it is drawn: longer when many ask at once; cosmetic,
+    # so a failure to show it is no reason to fail the answer
     with contextlib.suppress(TelegramError):
         await chat.send_action(ChatAction.UPLOAD_PHOTO)
-    png = await asyncio.to_thread(
+    png = await context.services.charts.draw(
         charts.competency_chart,
         status,
         title=title,
@@ -87,7 +86,8 @@ async def _send_chart(
 
 
 async def show_competency(update: Update, context: Context) -> None:
-    """/kompetensi — required vs assessed level per competency, gaps, JPM, chart, recommendations."""
+    """/kompetensi — required vs assessed level per competency, gaps, JPM and recommendations,
+    then the chart: the text the ASN reads never waits for the picture."""
     chat = update.effective_chat
     if chat is None:
         return
@@ -107,15 +107,11 @@ async def show_competency(update: Update, context: Context) -> None:
                 now=context.now(),
                 year=office_today(context).year,
                 target=context.services.settings.jp_target,
+                status=status,
             )
             if rec.gaps_closed
         ][:RECOMMENDED]
     lang = me.language
-    if status.has_standard and status.has_assessment:
-        caption = context.services.renderer.render(
-            "chart_caption", lang, count=sum(1 for line in status.lines if line.in_standard)
-        )
-        await _send_chart(chat, context, status, lang, caption)
     await reply(
         update,
         context,
@@ -125,6 +121,11 @@ async def show_competency(update: Update, context: Context) -> None:
         status=status,
         recommendations=recommended,
     )
+    if status.has_standard and status.has_assessment:
+        caption = context.services.renderer.render(
+            "chart_caption", lang, count=sum(1 for line in status.lines if line.in_standard)
+        )
+        await _send_chart(chat, context, status, lang, caption)
 
 
 async def show_jp(update: Update, context: Context) -> None:
@@ -143,7 +144,12 @@ async def show_jp(update: Update, context: Context) -> None:
             recommended = [
                 rec
                 for rec in await catalog.recommendations(
-                    session, employee_id=me.employee.id, now=context.now(), year=year, target=target
+                    session,
+                    employee_id=me.employee.id,
+                    now=context.now(),
+                    year=year,
+                    target=target,
+                    summary=summary,
                 )
                 if rec.jp_toward_target > 0 and learning.office_date(rec.event.ends_at, timezone).year == year
             ][:RECOMMENDED]

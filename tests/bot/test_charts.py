@@ -1,13 +1,18 @@
 """The competency chart an ASN gets with /kompetensi: a PNG small enough for a slow
-connection and shaped for a phone screen."""
+connection and shaped for a phone screen, drawn onto a kept background exactly as the full
+figure would be drawn."""
 
 from __future__ import annotations
 
+import io
 import struct
 from collections.abc import Sequence
 
+import pytest
 from matplotlib.patches import Rectangle
+from PIL import Image
 
+from bot.documents import charts
 from bot.documents.charts import competency_chart, competency_figure
 from db.competency import CompetencyLine, CompetencyStatus, JpmCategory
 from db.models import CompetencyGroup
@@ -124,3 +129,41 @@ def test_the_png_says_what_it_plots() -> None:
         "Penyusunan Rekomendasi Kebijakan Publik Daerah 3/2; Analisis Data dan Informasi Kepegawaian 3/3; "
         "Integritas 3/3"
     )
+
+
+def _pixels(png: bytes) -> bytes:
+    with Image.open(io.BytesIO(png)) as image:
+        return image.convert("RGBA").tobytes()
+
+
+def test_the_chart_drawn_onto_its_background_is_the_full_drawing_pixel_for_pixel() -> None:
+    texts = {"title": "Kompetensi — Analis", "required_label": "Standar", "assessed_label": "Asesmen"}
+    charts.clear_backgrounds()
+    for rows in (STANDARD, STANDARD[4:], [("Integritas", MANAJERIAL, None, 3)]):
+        status = _status(rows)
+        reference = charts.reference_chart(status, **texts)
+        assert _pixels(charts.competency_chart(status, **texts)) == _pixels(reference)
+    # a second ASN on the same standard, other levels: drawn onto the kept background
+    other = _status([(name, group, req, 5 - (assessed or 0)) for name, group, req, assessed in STANDARD])
+    assert charts.kept_backgrounds() == 3
+    assert _pixels(charts.competency_chart(other, **texts)) == _pixels(charts.reference_chart(other, **texts))
+    assert charts.kept_backgrounds() == 3
+
+
+def test_the_backgrounds_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    two_rows = 2 * 4 * 900 * 280  # what one background of two rows holds, with room to spare
+    monkeypatch.setattr(charts, "BACKGROUND_BYTES", 2 * two_rows)
+    charts.clear_backgrounds()
+    for title in ("A", "B", "C"):
+        charts.competency_chart(_status(STANDARD[:2]), title=title, required_label="S", assessed_label="H")
+    assert charts.kept_backgrounds() == 2
+    monkeypatch.setattr(charts, "BACKGROUND_BYTES", 1)
+    charts.competency_chart(_status(STANDARD), title="D", required_label="S", assessed_label="H")
+    assert charts.kept_backgrounds() == 1  # the one just drawn
+
+
+def test_the_png_keeps_a_title_that_is_not_latin_1() -> None:
+    png = _chart(_status(STANDARD[:1]))
+    with Image.open(io.BytesIO(png)) as image:
+        assert image.info["Title"] == "Kompetensi — Analis Kebijakan Ahli Muda"
+        assert image.size == _size(png)

@@ -16,6 +16,8 @@ from db.catalog import (
     recommendations,
     upcoming_events,
 )
+from db.competency import JpmThresholds, competency_status
+from db.learning import year_summary
 from db.models import Employee, EventKind, EventStatus, RegistrationStatus
 from tests.utils.competencies import assess, competency, set_standard
 from tests.utils.employees import make_employee
@@ -271,7 +273,8 @@ async def test_trainings_closing_the_largest_gap_come_first(
     ]
     assert offered[0].gaps_closed == [GapClosed("Pelayanan Publik", 1, 3), GapClosed("Integritas", 1, 2)]
     assert offered[6].gaps_closed == []
-    assert len(statements) <= 6
+    # the competency status (1), this year's JP (1), the candidates (1), their tags (1)
+    assert len(statements) <= 4
 
     top = await recommendations(session, employee_id=yohanes.id, now=NOW, year=2026, target=20, limit=3)
     seminars = await recommendations(
@@ -292,6 +295,25 @@ async def test_trainings_closing_the_largest_gap_come_first(
         )
         == []
     )
+
+
+async def test_what_the_caller_already_knows_is_not_asked_again(
+    session: AsyncSession, engine: AsyncEngine
+) -> None:
+    yohanes = await _yohanes(session)
+    await make_event(session, "JP-40", starts_at=wita(2026, 3, 20), jp=40)
+    await make_event(session, "PP-2", starts_at=wita(2026, 6, 20), jp=2, competencies=["Pelayanan Publik"])
+    asked = await recommendations(session, employee_id=yohanes.id, now=NOW, year=2026, target=20)
+    status = await competency_status(session, employee_id=yohanes.id, thresholds=JpmThresholds())
+    summary = await year_summary(session, employee_id=yohanes.id, year=2026, target=20)
+
+    with count_statements(engine) as statements:
+        told = await recommendations(
+            session, employee_id=yohanes.id, now=NOW, year=2026, target=20, status=status, summary=summary
+        )
+
+    assert told == asked
+    assert len(statements) == 2  # the candidates and their tags
 
 
 async def test_an_asn_past_twenty_jp_without_gaps_still_sees_events(session: AsyncSession) -> None:

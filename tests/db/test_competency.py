@@ -222,7 +222,7 @@ async def test_an_unknown_employee_is_an_error(session: AsyncSession) -> None:
         await competency_status(session, employee_id=404, thresholds=DEFAULT)
 
 
-async def test_the_status_costs_two_queries(session: AsyncSession, engine: AsyncEngine) -> None:
+async def test_the_status_costs_one_query(session: AsyncSession, engine: AsyncEngine) -> None:
     maria = await make_employee(session, position=ANALYST)
     await set_standard(session, ANALYST, {"Integritas": 3, "Komunikasi": 2, "Kerja Sama": 2})
     await assess(
@@ -232,4 +232,4 @@ async def test_the_status_costs_two_queries(session: AsyncSession, engine: Async
     with count_statements(engine) as statements:
         await competency_status(session, employee_id=maria.id, thresholds=DEFAULT)
 
-    assert len(statements) == 2
+    assert len(statements) == 1

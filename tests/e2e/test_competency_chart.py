@@ -1,13 +1,16 @@
-"""The /kompetensi chart is drawn once: the same chart again goes out by the file_id Telegram
-gave it, and is drawn and uploaded again only when Telegram no longer has the file."""
+"""The /kompetensi chart comes after the text, and is drawn once: the same chart again goes out
+by the file_id Telegram gave it, and is drawn and uploaded again only when Telegram no longer
+has the file."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.documents import charts
 from bot.local_api import BotMessage, LocalBotApi, Phone
 from db.models import Employee
 from tests.utils.competencies import assess, set_standard
@@ -33,7 +36,8 @@ async def maria(session: AsyncSession) -> Employee:
 
 async def _chart(phone: Phone) -> BotMessage:
     await phone.send("/kompetensi")
-    chart, _status = await phone.wait_replies(count=2)
+    status, chart = await phone.wait_replies(count=2)
+    assert status.method == "sendMessage"
     assert chart.method == "sendPhoto"
     assert chart.file is not None
     return chart
@@ -86,3 +90,26 @@ async def test_a_file_telegram_no_longer_has_is_drawn_and_uploaded_again(
     assert again.file is not None
     assert again.file.file_id != first.file.file_id
     assert again.photo == first.photo
+
+
+@pytest.mark.usefixtures("bot")
+async def test_the_text_is_sent_before_the_chart_is_drawn(
+    api: LocalBotApi, session: AsyncSession, maria: Employee, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    phone = await linked_phone(session, api, maria, user_id=515154)
+    drawn_after: list[int] = []
+    draw = charts.competency_chart
+
+    def counting_draw(*args: Any, **kwargs: Any) -> bytes:
+        drawn_after.append(len(phone.history))
+        return draw(*args, **kwargs)
+
+    monkeypatch.setattr(charts, "competency_chart", counting_draw)
+    await phone.send("/kompetensi")
+    status, chart = await phone.wait_replies(count=2)
+
+    assert status.method == "sendMessage"
+    assert "Job Person Match" in status.plain_text
+    assert chart.method == "sendPhoto"
+    # the text had reached the phone when the chart began to be drawn
+    assert drawn_after == [len(phone.history) - 1]

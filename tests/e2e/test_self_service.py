@@ -109,7 +109,7 @@ async def test_competency_status_shows_gaps_jpm_chart_and_the_training_that_clos
     await make_event(session, "LAIN-01", title="Pelatihan Tanpa Sasaran", starts_at=wita(2026, 12, 9))
     phone = await _link(session, api, maria)
 
-    chart, status = await say(phone, "/kompetensi", count=2)
+    status, chart = await say(phone, "/kompetensi", count=2)
     assert chart.method == "sendPhoto"
     assert chart.photo is not None
     assert len(chart.photo) < 200 * 1024
@@ -145,7 +145,7 @@ async def test_competency_status_shows_gaps_jpm_chart_and_the_training_that_clos
 async def test_competency_status_in_english(api: LocalBotApi, session: AsyncSession, maria: Employee) -> None:
     await _with_gaps(session, maria)
     phone = await _link(session, api, maria, "en")
-    chart, status = await say(phone, "/kompetensi", count=2)
+    status, chart = await say(phone, "/kompetensi", count=2)
     assert "5 competencies" in (chart.caption or "")
     assert "Managerial" in status.plain_text
     assert "Meets requirements" in status.plain_text
