@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     link_max_failures: int = Field(default=5, ge=1)
     link_lockout_minutes: int = Field(default=60, ge=1)
     cancellation_cutoff_hours: int = Field(default=24, ge=0)
+    outbox_retry_hours: float = Field(default=24, gt=0, le=24 * 30)
 
     @field_validator("telegram_bot_token", "webhook_url", "webhook_secret", mode="before")
     @classmethod
