@@ -32,7 +32,7 @@ that have no row left to send are marked done and their creator's report is queu
 A row is claimed before it is sent and recorded after, so a crash re-sends at most the rows
 of the batch in flight at that moment, in practice those sent in the last `commit_interval`
 (see README: at-least-once delivery).  Sends are posted without PTB's `Bot.send_message`
-(see `deliver`), which spent more CPU than the HTTP exchange itself.
+(see `bot.delivery.deliver`), which spent more CPU than the HTTP exchange itself.
 """
 
 from __future__ import annotations

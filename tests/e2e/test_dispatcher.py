@@ -329,7 +329,7 @@ async def test_the_next_claim_is_made_while_the_last_sends_of_a_batch_are_still_
     and everyone gets the message once."""
     api = limited_api
     _, chats = await seed_broadcast(sessions, api, recipients=100, block=False)
-    api.faults.add("sendMessage", "delay", count=10**9, delay=0.05)
+    api.faults.add("sendMessage", "delay", count=10**9, delay=0.3)
     in_flight = 0
     seen_at_claims: list[int] = []
     real_deliver, real_claim = dispatcher_module.deliver, outbox.claim
@@ -349,7 +349,8 @@ async def test_the_next_claim_is_made_while_the_last_sends_of_a_batch_are_still_
     monkeypatch.setattr(dispatcher_module, "deliver", deliver)
     monkeypatch.setattr(outbox, "claim", claim)
     async with make_bot(api) as bot:
-        dispatcher = Dispatcher(make_services(settings, api, sessions), bot, rate=RATE, batch=20)
+        # 20 ms between sends: the second half of a batch finishes over 200 ms
+        dispatcher = Dispatcher(make_services(settings, api, sessions), bot, rate=50, batch=20)
         assert await dispatcher.drain() == 100
 
     assert all(len(api.chat_history(chat)) == 1 for chat in chats)
