@@ -11,7 +11,14 @@ come, `commit_every` rows per commit and at least every `commit_interval` second
   message is not at fault);
 * 403 (blocked, deactivated) → the chat is marked inactive and its pending rows skipped;
 * other 4xx → failed, with Telegram's reason;
-* 5xx, timeouts, network errors → pending again after an exponential backoff, failed after
+* 5xx, timeouts, network errors → pending again after an exponential backoff (capped at
+  `max_backoff`) for as long as the message matters: until the row's `expires_at` (a
+  reminder: its event's start), else for `retry_horizon` (OUTBOX_RETRY_HOURS) from its first
+  failure; then failed as expired.  A timeout once the request went out may hide a delivered
+  message: such a row is sent again at most `timeout_copies - 1` times, waiting
+  `patient_read_timeout` for the answer, and then recorded sent unconfirmed, so a timeout
+  causes at most `timeout_copies` copies;
+* anything unforeseen (a bug, an unknown Telegram error) → retried like a 5xx, failed after
   `max_attempts` attempts.
 
 An announcement's row with a photo or document goes out as that photo or document with the
@@ -25,33 +32,37 @@ that have no row left to send are marked done and their creator's report is queu
 A row is claimed before it is sent and recorded after, so a crash re-sends at most the rows
 of the batch in flight at that moment, in practice those sent in the last `commit_interval`
 (see README: at-least-once delivery).  Sends are posted without PTB's `Bot.send_message`
-(see `deliver`), which spent more CPU than the HTTP exchange itself.
+(see `bot.delivery.deliver`), which spent more CPU than the HTTP exchange itself.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
+import math
 import os
 import socket
 import time
-import warnings
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
-from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
-from telegram.ext import ExtBot
-from telegram.request import RequestData
+from telegram import Bot
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 
-# RequestData's parts; not re-exported by telegram.request, but what every Bot method posts
 from bot.context import SERVICES_KEY, BotApplication, Context, Services
-from bot.ptb_private import RequestParameter
+from bot.delivery import Pacer, deliver, may_have_arrived, retry_after_seconds
 from bot.ui.keyboards import outbox_keyboard
 from db import announcements, outbox
 from db.announcements import Attachment
@@ -67,58 +78,13 @@ MIN_BATCH = 100
 MAX_BATCH = 500
 #: Share of the lease within which a claimed row may still be sent.
 LEASE_MARGIN = 0.8
+#: Beyond this many attempts the backoff is at its cap anyway (and 2 ** n stays small).
+_BACKOFF_DOUBLINGS = 20
 
 
 def default_worker_id() -> str:
     """host:pid — unique among live dispatchers, readable in `outbox.claimed_by`."""
     return f"{socket.gethostname()}:{os.getpid()}"[:64]
-
-
-def retry_after_seconds(error: RetryAfter) -> float:
-    """`retry_after` in seconds, whether PTB hands out an int or a timedelta (PTB_TIMEDELTA)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        value: int | float | timedelta = error.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
-
-
-class Pacer:
-    """Spaces sends at least `1 / rate` seconds apart, and holds them all during a flood wait.
-
-    Not a token bucket: a bucket of capacity `rate` lets `2 × rate` sends through in some
-    one-second window (a full bucket plus a second of refill), which is exactly what
-    Telegram's sliding window punishes.  Evenly spaced grants never exceed `rate` in any
-    window; waiters queue on a FIFO lock, so only one of them sleeps at a time.
-    """
-
-    def __init__(self, rate: float, *, clock: Callable[[], float] = time.monotonic) -> None:
-        if rate <= 0:
-            raise ValueError("rate must be positive")
-        self.interval = 1.0 / rate
-        self._clock = clock
-        self._next = 0.0
-        self._paused_until = 0.0
-        self._lock = asyncio.Lock()
-
-    @property
-    def paused_for(self) -> float:
-        """Seconds left of the current flood wait (0 when none)."""
-        return max(0.0, self._paused_until - self._clock())
-
-    def pause(self, seconds: float) -> None:
-        """Hold every send for `seconds` from now (a longer pause already in force stays)."""
-        self._paused_until = max(self._paused_until, self._clock() + seconds)
-
-    async def acquire(self) -> None:
-        """Wait for this send's turn."""
-        async with self._lock:
-            while True:
-                now = self._clock()
-                start = max(self._next, self._paused_until)
-                if now >= start:
-                    self._next = now + self.interval
-                    return
-                await asyncio.sleep(start - now)
 
 
 #: Writes the outcome of one row that is not a plain "sent" (those are written many at a time).
@@ -177,6 +143,37 @@ class _Recorder:
             await self.session.commit()
 
 
+@dataclass(frozen=True, slots=True)
+class _Batch:
+    """Rows claimed at once: how many, the outcomes settled without a send, the sends, and the
+    monotonic time after which a send still waiting goes back instead."""
+
+    claimed: int
+    settled: list[_Write]
+    sends: list[_Turn]
+    send_by: float
+
+
+class _Upcoming:
+    """The claim of the next batch, started once, when the sends left fall to `at` (never
+    without `claim`)."""
+
+    def __init__(self, claim: Callable[[], Coroutine[Any, Any, _Batch]] | None, *, at: int) -> None:
+        self._claim = claim
+        self._at = at
+        self.task: asyncio.Task[_Batch] | None = None
+
+    def left(self, sends: int) -> None:
+        """`sends` of the batch are not done yet."""
+        if self._claim is not None and self.task is None and sends <= self._at:
+            self.task = asyncio.create_task(self._claim())
+
+    def cancel(self) -> None:
+        """Give the next claim up (the batch failed)."""
+        if self.task is not None:
+            self.task.cancel()
+
+
 class Dispatcher:
     """Claims due outbox rows and sends them; one per process, or several on PostgreSQL."""
 
@@ -194,10 +191,14 @@ class Dispatcher:
         max_attempts: int = 5,
         backoff: timedelta = timedelta(seconds=2),
         max_backoff: timedelta = timedelta(minutes=5),
+        retry_horizon: timedelta | None = None,
+        timeout_copies: int = 2,
+        patient_read_timeout: float = 30.0,
         idle_interval: float = 1.0,
         commit_every: int = 100,
         commit_interval: float = 0.1,
         sweep_interval: float = 60.0,
+        prefetch_share: float = 0.5,
     ) -> None:
         self.services = services
         self.bot = bot
@@ -210,11 +211,18 @@ class Dispatcher:
         self.max_attempts = max_attempts
         self.backoff = backoff
         self.max_backoff = max_backoff
+        hours = services.settings.outbox_retry_hours
+        self.retry_horizon = retry_horizon if retry_horizon is not None else timedelta(hours=hours)
+        if timeout_copies < 1:
+            raise ValueError("timeout_copies must be at least 1")
+        self.timeout_copies = timeout_copies
+        self.patient_read_timeout = patient_read_timeout
         self.idle_interval = idle_interval
         self.commit_every = commit_every
         self.commit_interval = commit_interval
         self.concurrency = concurrency
         self.sweep_interval = sweep_interval
+        self.prefetch_share = prefetch_share
         self._next_sweep = 0.0
         self.pacer = Pacer(self.rate)
         self.paid_broadcast = self.rate > FREE_RATE
@@ -226,33 +234,77 @@ class Dispatcher:
 
     async def run_once(self) -> int:
         """Claim one batch, send it, record every outcome; how many rows were claimed."""
+        batch = await self._next_batch(busy=frozenset())
+        await self._dispatch(batch, prefetch=False)
+        return batch.claimed
+
+    async def drain(self, stop: asyncio.Event | None = None) -> int:
+        """Send batches until nothing is due (or `stop` is set); how many rows were claimed.
+
+        Each batch's next claim starts while its last sends are still out (`prefetch_share`),
+        so that sending goes on while the database picks the next rows; once `stop` is set the
+        batch already claimed is still sent, and no other is claimed."""
+        if stop is not None and stop.is_set():
+            return 0
+        total = 0
+        batch = await self._next_batch(busy=frozenset())
+        while batch.claimed:
+            total += batch.claimed
+            upcoming = await self._dispatch(batch, prefetch=stop is None or not stop.is_set())
+            if upcoming is None:
+                break
+            batch = await upcoming
+            if not batch.claimed:
+                # claimed before the batch finished: rows it wrote on finishing (an
+                # announcement's report) are only seen by a claim after it
+                batch = await self._next_batch(busy=frozenset())
+        return total
+
+    async def _next_batch(self, busy: frozenset[int]) -> _Batch:
+        """Claim the next batch, after any flood wait in force; chats in `busy` (a send of the
+        batch before may be under way for them) wait their turn in the outbox."""
         if self.pacer.paused_for > 0:
             await asyncio.sleep(self.pacer.paused_for)
         clock = time.monotonic()
         self._chat_free_at = {chat: at for chat, at in self._chat_free_at.items() if at > clock}
-        claimed, settled, sends = await self._claim(clock)
-        if not claimed:
-            return 0
+        claimed, settled, sends = await self._claim(clock, busy)
         # a row still waiting for its turn this late (a long flood wait) goes back unsent rather
         # than risk a send after its lease ended and another dispatcher reclaimed it
         send_by = time.monotonic() + LEASE_MARGIN * self.lease.total_seconds()
-        async with self.services.sessions() as session:
-            recorder = _Recorder(session, every=self.commit_every, interval=self.commit_interval)
-            for write in settled:
-                recorder.write(write)
-            await self._send_all(sends, send_by, recorder)
-            # every announcement under way, not only this batch's: a blocked chat's rows of other
-            # announcements were skipped too, and a crash may have fallen between the last
-            # outcome and this check; two UPDATEs over the few announcements under way
-            await announcements.finish(session, now=self.services.clock())
-            await session.commit()
-        return claimed
+        return _Batch(claimed, settled, sends, send_by)
 
-    async def _claim(self, clock: float) -> tuple[int, list[_Write], list[_Turn]]:
+    async def _dispatch(self, batch: _Batch, *, prefetch: bool) -> asyncio.Task[_Batch] | None:
+        """Send the batch and record every outcome; with `prefetch`, the claim of the next batch,
+        started when the sends left fell to `prefetch_share` of the batch."""
+        if not batch.claimed:
+            return None
+        chats = frozenset(row.chat_id for row, _, _ in batch.sends)
+        upcoming = _Upcoming(
+            (lambda: self._next_batch(busy=chats)) if prefetch else None,
+            at=math.ceil(self.prefetch_share * len(batch.sends)),
+        )
+        try:
+            async with self.services.sessions() as session:
+                recorder = _Recorder(session, every=self.commit_every, interval=self.commit_interval)
+                for write in batch.settled:
+                    recorder.write(write)
+                await self._send_all(batch.sends, batch.send_by, recorder, upcoming)
+                upcoming.left(0)
+                # every announcement under way, not only this batch's: a blocked chat's rows of
+                # other announcements were skipped too, and a crash may have fallen between the
+                # last outcome and this check; two UPDATEs over the few announcements under way
+                await announcements.finish(session, now=self.services.clock())
+                await session.commit()
+        except BaseException:
+            upcoming.cancel()  # its rows, if it claimed any, return when their lease ends
+            raise
+        return upcoming.task
+
+    async def _claim(self, clock: float, busy: frozenset[int]) -> tuple[int, list[_Write], list[_Turn]]:
         """Start the scheduled announcements that fell due and claim a batch: how many rows were
         claimed, the outcomes settled without a send (the chat blocked the bot or turned the
-        kind off, or has another row in the batch) and the sends. With nothing due, the finished
-        announcements are swept, at most once a `sweep_interval`."""
+        kind off, or has another row in this batch or one in `busy`) and the sends. With
+        nothing due, the finished announcements are swept, at most once a `sweep_interval`."""
         now = self.services.clock()
         async with self.services.sessions() as session:
             settings = self.services.settings
@@ -276,7 +328,7 @@ class Dispatcher:
             await session.commit()
         settled: list[_Write] = []
         sends: list[_Turn] = []
-        seen: set[int] = set()
+        seen: set[int] = set(busy)
         for row in claimed:
             language, blocked = accounts.get(row.chat_id, (DEFAULT_LANGUAGE, False))
             if blocked:
@@ -292,14 +344,22 @@ class Dispatcher:
                 sends.append((row, language, attachment))
         return len(claimed), settled, sends
 
-    async def _send_all(self, sends: list[_Turn], send_by: float, recorder: _Recorder) -> None:
+    async def _send_all(
+        self, sends: list[_Turn], send_by: float, recorder: _Recorder, upcoming: _Upcoming
+    ) -> None:
         """Send with up to `concurrency` senders taking the next turn as each finishes; the
-        outcomes are written as they come and all of them by the time this returns."""
+        outcomes are written as they come and all of them by the time this returns. `upcoming`
+        hears how many sends are left."""
         turns = iter(sends)
+        left = len(sends)
+        upcoming.left(left)
 
         async def sender() -> None:
+            nonlocal left
             for row, language, attachment in turns:
                 await self._send(row, language, attachment, send_by, recorder)
+                left -= 1
+                upcoming.left(left)
                 await recorder.maybe_flush()
 
         done = asyncio.Event()
@@ -312,16 +372,6 @@ class Dispatcher:
             done.set()
             await ticker
             await recorder.flush()
-
-    async def drain(self, stop: asyncio.Event | None = None) -> int:
-        """Send batches until nothing is due (or `stop` is set); how many rows were claimed."""
-        total = 0
-        while stop is None or not stop.is_set():
-            claimed = await self.run_once()
-            total += claimed
-            if claimed == 0:
-                break
-        return total
 
     async def run_forever(self, stop: asyncio.Event) -> None:
         """Dispatch until `stop` is set, looking for due rows every `idle_interval` when idle."""
@@ -365,17 +415,27 @@ class Dispatcher:
                 attachment=attachment,
                 keyboard=keyboard,
                 paid=self.paid_broadcast,
+                read_timeout=self.patient_read_timeout if row.unconfirmed else None,
             )
         except RetryAfter as exc:
             seconds = retry_after_seconds(exc)
             self.pacer.pause(seconds)
             log.warning("flood control: all sends pause for %.1f s", seconds)
-            recorder.write(self._later(row, timedelta(seconds=seconds), str(exc), count_attempt=False))
+            reason = f"{outbox.RETRYING}{outbox.RetryReason.FLOOD}: {exc}"
+            recorder.write(self._later(row, timedelta(seconds=seconds), reason, count_attempt=False))
         except Forbidden as exc:
             recorder.write(self._skip_blocked(row, exc.message))
         except (BadRequest, ChatMigrated) as exc:
             recorder.write(self._fail(row, exc.message))
-        except TelegramError as exc:  # NetworkError, TimedOut, 5xx and anything unforeseen
+        except TimedOut as exc:
+            recorder.write(self._after_timeout(row, exc))
+        except NetworkError as exc:
+            # PTB raises a 5xx answer as a NetworkError of its own (caused, at most, by its
+            # failure to parse the body); a failed connection as one the HTTP library's caused
+            unreachable = exc.__cause__ is not None and not isinstance(exc.__cause__, TelegramError)
+            cause = outbox.RetryReason.UNREACHABLE if unreachable else outbox.RetryReason.SERVER_ERROR
+            recorder.write(self._retry(row, cause, exc.message))
+        except TelegramError as exc:  # anything unforeseen
             recorder.write(self._retry_or_fail(row, exc.message))
         except Exception as exc:  # a bug must not leave the row claimed until its lease ends
             log.exception("sending outbox row %s failed unexpectedly", row.id)
@@ -420,6 +480,39 @@ class Dispatcher:
         delay = min(self.backoff * 2 ** (row.attempts - 1), self.max_backoff)
         return self._later(row, delay, reason, count_attempt=True)
 
+    def _retry(
+        self, row: outbox.Claimed, reason: outbox.RetryReason, detail: str, *, unconfirmed: bool = False
+    ) -> _Write:
+        """Pending again after the backoff, while the row is within its retry horizon."""
+        now = self.services.clock()
+        expires = row.expires_at or now + self.retry_horizon
+        if now >= expires:
+            return self._fail(row, f"{outbox.EXPIRED} retried until {expires:%Y-%m-%d %H:%M} UTC: {detail}")
+        doublings = min(max(row.attempts - 1, 0), _BACKOFF_DOUBLINGS)
+        due_at = min(now + min(self.backoff * 2**doublings, self.max_backoff), expires)
+        return lambda s: outbox.retry_later(
+            s,
+            outbox_id=row.id,
+            worker=self.worker_id,
+            due_at=due_at,
+            reason=f"{outbox.RETRYING}{reason}: {detail}",
+            expires_at=expires,
+            unconfirmed=unconfirmed,
+        )
+
+    def _after_timeout(self, row: outbox.Claimed, error: TimedOut) -> _Write:
+        """A timeout before the request left is a connection failure; after, the message may
+        have arrived: sent again while fewer than `timeout_copies` sends went unanswered."""
+        if not may_have_arrived(error):
+            return self._retry(row, outbox.RetryReason.UNREACHABLE, error.message)
+        if row.unconfirmed + 1 >= self.timeout_copies:
+            now = self.services.clock()
+            reason = f"{row.unconfirmed + 1} sends timed out: {error.message}"
+            return lambda s: outbox.mark_unconfirmed(
+                s, outbox_id=row.id, worker=self.worker_id, now=now, reason=reason
+            )
+        return self._retry(row, outbox.RetryReason.TIMEOUT, error.message, unconfirmed=True)
+
     def _skip_blocked(self, row: outbox.Claimed, reason: str) -> _Write:
         now = self.services.clock()
         return lambda s: outbox.mark_blocked(s, outbox_id=row.id, chat_id=row.chat_id, now=now, reason=reason)
@@ -427,60 +520,6 @@ class Dispatcher:
     def _skip_unwanted(self, row: outbox.Claimed) -> _Write:
         reason = f"{row.kind.value} turned off by the user"
         return lambda s: outbox.mark_skipped(s, outbox_id=row.id, worker=self.worker_id, reason=reason)
-
-
-def _parameter(name: str, value: str | int | bool) -> RequestParameter:
-    return RequestParameter(name=name, value=value, input_files=None)
-
-
-_HTML = _parameter("parse_mode", ParseMode.HTML.value)
-_PAID = _parameter("allow_paid_broadcast", True)
-
-
-@functools.cache
-def _link_preview(options: LinkPreviewOptions) -> RequestParameter:
-    """The bot's default link preview options, converted once rather than on every send."""
-    return RequestParameter.from_input("link_preview_options", options)
-
-
-async def deliver(
-    bot: Bot,
-    *,
-    chat_id: int,
-    text: str,
-    attachment: Attachment | None,
-    keyboard: InlineKeyboardMarkup | None = None,
-    paid: bool = False,
-) -> int:
-    """Send one outbox message: HTML text, or a photo or document with the text as its caption,
-    with `keyboard` under it; Telegram's id of the message.  HR's preview goes through here
-    too, so it is exactly what recipients get.
-
-    Posted through the bot's request object rather than `Bot.send_message`: that request layer
-    still turns Telegram's answers into `RetryAfter`, `Forbidden`, `BadRequest`…, while building
-    PTB's call and parsing the `Message` it returns were most of the dispatcher's CPU (`python
-    -m bench`).  The bot's default link preview options apply to a text as they would there.
-    """
-    parameters = [_parameter("chat_id", chat_id), _HTML]
-    if attachment is None:
-        method = "sendMessage"
-        parameters.append(_parameter("text", text))
-        defaults = bot.defaults if isinstance(bot, ExtBot) else None
-        if defaults is not None and defaults.link_preview_options is not None:
-            parameters.append(_link_preview(defaults.link_preview_options))
-    else:
-        photo = attachment.kind == announcements.PHOTO
-        method = "sendPhoto" if photo else "sendDocument"
-        parameters.append(_parameter("photo" if photo else "document", attachment.file_id))
-        parameters.append(_parameter("caption", text))
-    if keyboard is not None:
-        parameters.append(RequestParameter.from_input("reply_markup", keyboard))
-    if paid:
-        parameters.append(_PAID)
-    result = await bot.request.post(url=f"{bot.base_url}/{method}", request_data=RequestData(parameters))
-    if not isinstance(result, dict) or not isinstance(result.get("message_id"), int):
-        raise TelegramError(f"{method} answered without a message: {result!r}")
-    return int(result["message_id"])
 
 
 def schedule(application: BotApplication, *, interval: float = 1.0, **options: Any) -> Dispatcher:
@@ -508,4 +547,12 @@ def schedule(application: BotApplication, *, interval: float = 1.0, **options: A
     return dispatcher
 
 
-__all__ = ["Dispatcher", "Pacer", "default_worker_id", "deliver", "retry_after_seconds", "schedule"]
+__all__ = [
+    "Dispatcher",
+    "Pacer",
+    "default_worker_id",
+    "deliver",
+    "may_have_arrived",
+    "retry_after_seconds",
+    "schedule",
+]

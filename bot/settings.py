@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     cancellation_cutoff_hours: int = Field(default=24, ge=0)
     checkin_max_failures: int = Field(default=10, ge=1)
     checkin_lockout_minutes: int = Field(default=30, ge=1)
+    outbox_retry_hours: float = Field(default=24, gt=0, le=24 * 30)
 
     @field_validator("telegram_bot_token", "webhook_url", "webhook_secret", mode="before")
     @classmethod

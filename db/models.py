@@ -483,6 +483,10 @@ class OutboxMessage(Base):
         _enum(OutboxState), default=OutboxState.PENDING, server_default=OutboxState.PENDING.value
     )
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: Retried after network errors, timeouts, 5xx and 429 until then (see `db.outbox.retry_later`).
+    expires_at: Mapped[datetime | None]
+    #: Sends whose answer never came (a timeout once the request was out: it may have arrived).
+    unconfirmed: Mapped[int] = mapped_column(default=0, server_default="0")
     lease_until: Mapped[datetime | None]
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     last_error: Mapped[str | None] = mapped_column(String(300))

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select, union_all, update
@@ -33,6 +34,28 @@ from db.models import (
 
 #: `last_error` of rows skipped because the user blocked the bot or deleted the account.
 BLOCKED = "blocked"
+#: `last_error` of a row waiting to be tried again after a failure that is not the message's
+#: fault, followed by its `RetryReason` (``retry:unreachable: …``).
+RETRYING = "retry:"
+#: `last_error` of a row given up because its retry horizon passed (`expires_at`).
+EXPIRED = "expired:"
+#: `last_error` of a row recorded sent without Telegram's answer (every send timed out).
+UNCONFIRMED = "unconfirmed:"
+
+
+class RetryReason(StrEnum):
+    """Why a row waits to be tried again: HR reads it in the announcement's status."""
+
+    #: No connection to the Bot API (refused, reset, DNS, connect timeout).
+    UNREACHABLE = "unreachable"
+    #: The Bot API answered 5xx.
+    SERVER_ERROR = "server_error"
+    #: The answer did not come in time (the message may have arrived).
+    TIMEOUT = "timeout"
+    #: Telegram asked to slow down (429).
+    FLOOD = "flood"
+
+
 _ERROR_LENGTH = 300
 _INSERT_CHUNK = 500
 _HELD = (AnnouncementStatus.PAUSED, AnnouncementStatus.CANCELLED)
@@ -50,6 +73,9 @@ class NewMessage:
     context: dict[str, Any] = field(default_factory=dict)
     dedupe_key: str | None = None
     announcement_id: int | None = None
+    #: Retried until then after network errors, timeouts, 5xx and 429 (None: for the
+    #: dispatcher's horizon from the first failure, see `retry_later`).
+    expires_at: datetime | None = None
 
     def __post_init__(self) -> None:
         """Exactly one of text and template."""
@@ -69,6 +95,8 @@ class Claimed:
     context: dict[str, Any]
     announcement_id: int | None
     attempts: int
+    expires_at: datetime | None = None
+    unconfirmed: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +134,10 @@ def _values(message: NewMessage) -> dict[str, Any]:
         "context": message.context,
         "dedupe_key": message.dedupe_key,
         "announcement_id": message.announcement_id,
+        "expires_at": message.expires_at,
         "state": OutboxState.PENDING,
         "attempts": 0,
+        "unconfirmed": 0,
     }
 
 
@@ -138,6 +168,7 @@ async def enqueue(
     context: dict[str, Any] | None = None,
     dedupe_key: str | None = None,
     announcement_id: int | None = None,
+    expires_at: datetime | None = None,
 ) -> int | None:
     """Add one message; its id, or None if a message with this `dedupe_key` already exists."""
     insert = postgresql.insert if _dialect(session) == "postgresql" else sqlite.insert
@@ -150,6 +181,7 @@ async def enqueue(
         context=context or {},
         dedupe_key=dedupe_key,
         announcement_id=announcement_id,
+        expires_at=expires_at,
     )
     statement = (
         insert(OutboxMessage)
@@ -241,6 +273,8 @@ async def _take(
             row.context,
             row.announcement_id,
             row.attempts,
+            row.expires_at,
+            row.unconfirmed,
         )
         .execution_options(synchronize_session=False)
     )
@@ -255,6 +289,8 @@ async def _take(
             context=r.context or {},
             announcement_id=r.announcement_id,
             attempts=r.attempts,
+            expires_at=r.expires_at,
+            unconfirmed=r.unconfirmed,
         )
         for r in rows
     ]
@@ -322,9 +358,14 @@ async def retry_later(
     due_at: datetime,
     reason: str,
     count_attempt: bool = True,
+    expires_at: datetime | None = None,
+    unconfirmed: bool = False,
 ) -> None:
     """Put the row back to pending until `due_at`; without `count_attempt` the claim is not
-    counted against the row's attempts (a flood wait or a deferral is not the message's fault)."""
+    counted against the row's attempts (a flood wait or a deferral is not the message's fault).
+    `expires_at` sets the row's retry horizon if it has none yet (the first failure starts it);
+    `unconfirmed` counts a send whose answer never came."""
+    row = OutboxMessage
     values: dict[str, Any] = {
         "state": OutboxState.PENDING,
         "due_at": due_at,
@@ -333,11 +374,31 @@ async def retry_later(
     }
     if not count_attempt:
         larger = func.greatest if _dialect(session) == "postgresql" else func.max
-        values["attempts"] = larger(OutboxMessage.attempts - 1, 0)
+        values["attempts"] = larger(row.attempts - 1, 0)
+    if expires_at is not None:
+        values["expires_at"] = func.coalesce(row.expires_at, expires_at)
+    if unconfirmed:
+        values["unconfirmed"] = row.unconfirmed + 1
+    await session.execute(
+        update(row).where(_own(outbox_id, worker)).values(values).execution_options(synchronize_session=False)
+    )
+
+
+async def mark_unconfirmed(
+    session: AsyncSession, *, outbox_id: int, worker: str, now: datetime, reason: str
+) -> None:
+    """Record the row sent although no answer came: its sends timed out as often as the
+    dispatcher allows copies, so at least one of them most likely arrived."""
     await session.execute(
         update(OutboxMessage)
         .where(_own(outbox_id, worker))
-        .values(values)
+        .values(
+            state=OutboxState.SENT,
+            sent_at=now,
+            lease_until=None,
+            unconfirmed=OutboxMessage.unconfirmed + 1,
+            last_error=f"{UNCONFIRMED} {reason}"[:_ERROR_LENGTH],
+        )
         .execution_options(synchronize_session=False)
     )
 
@@ -424,15 +485,20 @@ async def unfinished(session: AsyncSession) -> int:
 
 __all__ = [
     "BLOCKED",
+    "EXPIRED",
+    "RETRYING",
+    "UNCONFIRMED",
     "Claimed",
     "NewMessage",
     "Progress",
+    "RetryReason",
     "claim",
     "enqueue",
     "enqueue_many",
     "mark_blocked",
     "mark_failed",
     "mark_sent_many",
+    "mark_unconfirmed",
     "progress",
     "recipients",
     "retry_later",

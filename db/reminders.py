@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from functools import partial
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, func, select, update
@@ -112,6 +113,8 @@ async def sync(
                 template=f"reminder_{name}",
                 context={"title": title, "starts_at": starts_at.isoformat(), "location": location},
                 dedupe_key=key,
+                # retried after failures until the event starts, no longer
+                expires_at=starts_at,
             )
     return await reconcile(
         session,
@@ -181,10 +184,17 @@ async def reconcile(
 
 
 async def _rewrite(session: AsyncSession, row_id: int, message: outbox.NewMessage) -> None:
+    values: dict[str, Any] = {
+        "context": message.context,
+        "due_at": message.due_at,
+        "chat_id": message.chat_id,
+    }
+    if message.expires_at is not None:  # the event moved: so did the end of the retries
+        values["expires_at"] = message.expires_at
     await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == row_id)
-        .values(context=message.context, due_at=message.due_at, chat_id=message.chat_id)
+        .values(values)
         .execution_options(synchronize_session=False)
     )
 
@@ -207,7 +217,7 @@ async def _revive(session: AsyncSession, messages: list[outbox.NewMessage]) -> s
         await session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == row_id)
-            .values(state=OutboxState.PENDING, last_error=None, attempts=0)
+            .values(state=OutboxState.PENDING, last_error=None, attempts=0, unconfirmed=0)
             .execution_options(synchronize_session=False)
         )
         await _rewrite(session, row_id, by_key[key])

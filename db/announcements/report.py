@@ -5,10 +5,10 @@ of its rows is left to send, with a report of the outcome queued to its creator.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, func, select, true, update
+from sqlalchemy import ColumnElement, and_, case, func, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import outbox
@@ -30,11 +30,29 @@ class Tally:
     failed: int = 0
     skipped: int = 0
     blocked: int = 0
+    #: Of the waiting rows, those waiting to be tried again after a failure that was not the
+    #: message's (see `db.outbox.RetryReason`), by reason; and the latest time they are tried till.
+    retrying: dict[str, int] = field(default_factory=dict)
+    retry_until: datetime | None = None
+    #: Of the sent rows, those recorded sent although Telegram's answer never came.
+    unconfirmed: int = 0
+    #: Of the failed rows, those given up because the outage outlasted their retry horizon.
+    expired: int = 0
 
     @property
     def waiting(self) -> int:
         """Rows still to be sent (pending, or in flight)."""
         return self.pending + self.sending
+
+    @property
+    def retrying_total(self) -> int:
+        """Waiting rows that failed for a reason not their own and will be tried again."""
+        return sum(self.retrying.values())
+
+    @property
+    def reason(self) -> str | None:
+        """Why most of the retrying rows wait (a `RetryReason` value), None when none does."""
+        return max(self.retrying, key=self.retrying.__getitem__) if self.retrying else None
 
 
 async def tally(session: AsyncSession, *, announcement_id: int) -> Tally:
@@ -52,7 +70,47 @@ async def tally(session: AsyncSession, *, announcement_id: int) -> Tally:
     for state, blocked, n in rows.tuples():
         key = "blocked" if blocked else OutboxState(state).value
         counts[key] = counts.get(key, 0) + int(n)
-    return Tally(**counts)
+    retrying, until, unconfirmed, expired = await _troubles(session, announcement_id)
+    return Tally(
+        pending=counts.get("pending", 0),
+        sending=counts.get("sending", 0),
+        sent=counts.get("sent", 0),
+        failed=counts.get("failed", 0),
+        skipped=counts.get("skipped", 0),
+        blocked=counts.get("blocked", 0),
+        retrying=retrying,
+        retry_until=until,
+        unconfirmed=unconfirmed,
+        expired=expired,
+    )
+
+
+async def _troubles(
+    session: AsyncSession, announcement_id: int
+) -> tuple[dict[str, int], datetime | None, int, int]:
+    """The rows retrying by reason and the latest time they are tried till, the rows sent
+    unconfirmed and those expired: one pass over the announcement's rows."""
+    row = OutboxMessage
+
+    def among(state: OutboxState, prefix: str) -> ColumnElement[int]:
+        hit = and_(row.state == state, row.last_error.startswith(prefix))
+        return func.coalesce(func.sum(case((hit, 1), else_=0)), 0)
+
+    reasons = list(outbox.RetryReason)
+    retrying_since = and_(row.state == OutboxState.PENDING, row.last_error.startswith(outbox.RETRYING))
+    found = (
+        await session.execute(
+            select(
+                *(among(OutboxState.PENDING, f"{outbox.RETRYING}{reason}:") for reason in reasons),
+                among(OutboxState.SENT, outbox.UNCONFIRMED),
+                among(OutboxState.FAILED, outbox.EXPIRED),
+                func.max(case((retrying_since, row.expires_at))),
+            ).where(row.announcement_id == announcement_id)
+        )
+    ).one()
+    by_reason = {reason.value: int(n) for reason, n in zip(reasons, found[: len(reasons)], strict=True) if n}
+    unconfirmed, expired, until = found[len(reasons) :]
+    return by_reason, until, int(unconfirmed), int(expired)
 
 
 async def finish(
@@ -141,6 +199,8 @@ async def _queue_report(
             "failed": counts.failed,
             "blocked": counts.blocked,
             "skipped": counts.skipped,
+            "unconfirmed": counts.unconfirmed,
+            "expired": counts.expired,
             "seconds": max(0, int((now - started).total_seconds())),
         },
         dedupe_key=f"announcement-report:{announcement_id}",

@@ -239,6 +239,8 @@ async def test_when_the_last_row_is_out_the_announcement_is_done_and_its_author_
         "failed": 0,
         "blocked": 1,
         "skipped": 0,
+        "unconfirmed": 0,
+        "expired": 0,
         "seconds": 125,
     }
 

@@ -221,3 +221,35 @@ async def test_dispatchers_claiming_at_once_never_get_the_same_row(sessions: Ses
 
     everything = [row for claimed in results for row in claimed]
     assert len(everything) == len(set(everything)) == 300
+
+
+async def test_a_retry_starts_the_horizon_once_and_counts_unanswered_sends(session: AsyncSession) -> None:
+    """The first failure sets the row's retry horizon, later ones keep it; a send whose answer
+    never came is counted, and a row recorded sent unconfirmed keeps the count."""
+    row_id = await outbox.enqueue(
+        session, chat_id=1, kind=NotificationKind.ANNOUNCEMENT, text="a", due_at=NOW
+    )
+    await session.commit()
+    assert row_id is not None
+    horizon = NOW + timedelta(hours=24)
+    for attempt, unconfirmed in enumerate((True, False)):
+        await outbox.claim(session, worker="w", now=NOW + timedelta(minutes=attempt), limit=1, lease=LEASE)
+        await outbox.retry_later(
+            session,
+            outbox_id=row_id,
+            worker="w",
+            due_at=NOW + timedelta(minutes=attempt + 1),
+            reason=f"{outbox.RETRYING}{outbox.RetryReason.TIMEOUT}: Timed out",
+            expires_at=horizon + timedelta(minutes=attempt),
+            unconfirmed=unconfirmed,
+        )
+        await session.commit()
+    row = await _row(session, row_id)
+    assert (row.state, row.expires_at, row.unconfirmed, row.attempts) == (OutboxState.PENDING, horizon, 1, 2)
+
+    await outbox.claim(session, worker="w", now=NOW + timedelta(minutes=2), limit=1, lease=LEASE)
+    await outbox.mark_unconfirmed(session, outbox_id=row_id, worker="w", now=NOW, reason="2 sends timed out")
+    await session.commit()
+    row = await _row(session, row_id)
+    assert (row.state, row.unconfirmed, row.telegram_message_id) == (OutboxState.SENT, 2, None)
+    assert row.last_error == f"{outbox.UNCONFIRMED} 2 sends timed out"

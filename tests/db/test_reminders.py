@@ -190,3 +190,20 @@ async def test_syncing_one_event_leaves_the_reminders_of_the_others_alone(sessio
         "reminder_h1",
         "reminder_today",
     ]
+
+
+async def test_reminders_are_retried_until_their_event_starts_and_no_longer(session: AsyncSession) -> None:
+    event, _ = await _registered(session)
+    await reminders.derive(session, now=NOW, timezone=WITA)
+    event.starts_at = wita(2026, 12, 21, 9)
+    event.ends_at = wita(2026, 12, 21, 17)
+    await session.commit()
+    await reminders.derive(session, now=NOW, timezone=WITA)
+
+    rows = await session.execute(
+        select(OutboxMessage.state, OutboxMessage.expires_at).execution_options(populate_existing=True)
+    )
+    assert sorted(set(rows.tuples())) == [
+        (OutboxState.PENDING, wita(2026, 12, 21, 9)),
+        (OutboxState.SKIPPED, wita(2026, 12, 14, 9)),
+    ]

@@ -10,7 +10,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
-from typing import cast
+from typing import Any, cast
 
 import pytest
 from sqlalchemy import func, select
@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
+from bot import dispatcher as dispatcher_module
 from bot.context import BotApplication, Services
 from bot.dispatcher import Dispatcher, schedule
 from bot.local_api import LocalBotApi, RateLimits
@@ -318,3 +319,42 @@ async def test_the_bot_dispatches_the_outbox_from_its_job_queue(
 
     await poll_until(lambda: bool(api.chat_history(31)), within=10)
     assert api.chat_history(31)[0].plain_text == "H-1: Pelatihan Kepemimpinan besok, 09.00 WITA"
+
+
+async def test_the_next_claim_is_made_while_the_last_sends_of_a_batch_are_still_out(
+    limited_api: LocalBotApi, settings: Settings, sessions: SessionFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue #16: sending does not stop while the database picks the next rows. Answers take
+    50 ms; every claim after the first starts with sends of the batch before still in flight,
+    and everyone gets the message once."""
+    api = limited_api
+    _, chats = await seed_broadcast(sessions, api, recipients=100, block=False)
+    api.faults.add("sendMessage", "delay", count=10**9, delay=0.3)
+    in_flight = 0
+    seen_at_claims: list[int] = []
+    real_deliver, real_claim = dispatcher_module.deliver, outbox.claim
+
+    async def deliver(*args: Any, **kwargs: Any) -> int:
+        nonlocal in_flight
+        in_flight += 1
+        try:
+            return await real_deliver(*args, **kwargs)
+        finally:
+            in_flight -= 1
+
+    async def claim(*args: Any, **kwargs: Any) -> list[outbox.Claimed]:
+        seen_at_claims.append(in_flight)
+        return await real_claim(*args, **kwargs)
+
+    monkeypatch.setattr(dispatcher_module, "deliver", deliver)
+    monkeypatch.setattr(outbox, "claim", claim)
+    async with make_bot(api) as bot:
+        # 20 ms between sends: the second half of a batch finishes over 200 ms
+        dispatcher = Dispatcher(make_services(settings, api, sessions), bot, rate=50, batch=20)
+        assert await dispatcher.drain() == 100
+
+    assert all(len(api.chat_history(chat)) == 1 for chat in chats)
+    # five batches, then the claim that finds nothing: each of the four after the first ran
+    # beside the tail of the batch before
+    assert seen_at_claims[0] == 0
+    assert all(n > 0 for n in seen_at_claims[1:5]), seen_at_claims
