@@ -47,9 +47,7 @@ def _registrant(number: int, name: str, *, unit: str = "BKPSDM", position: str =
 
 
 def _hostile() -> list[Registrant]:
-    return [
-        _registrant(n, name, unit=name, position=name) for n, name in enumerate(FORMULAS, start=1)
-    ]
+    return [_registrant(n, name, unit=name, position=name) for n, name in enumerate(FORMULAS, start=1)]
 
 
 def test_formula_like_names_are_text_in_the_xlsx() -> None:
