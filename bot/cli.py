@@ -23,7 +23,7 @@ from db import accounts, announcements, linking, outbox, registration
 from db.admin import HR_SCOPE, event_id_by_code, event_summary, record_export, registrants
 from db.engine import create_engine, session_factory
 from db.identity import parse_nip
-from db.imports import ImportKind, ImportRejected, import_file
+from db.imports import MAX_ERRORS, ImportKind, ImportRejected, import_file
 from db.migrate import upgrade
 from db.models import Role
 from db.seed import seed_demo
@@ -149,13 +149,7 @@ class Cli:
                     session, kind=ImportKind(kind), path=path, timezone=self.settings.timezone
                 )
         except ImportRejected as rejected:
-            self.fail("cli.import_rejected", count=len(rejected.errors))
-            for error in rejected.errors:
-                column = f" ({error.column})" if error.column else ""
-                key = "cli.import_row" if error.line > 0 else "cli.import_file_error"
-                reason = self.renderer.label(error.label, self.settings.cli_language, **error.values)
-                self.fail(key, line=error.line, column=column, reason=reason)
-            return 1
+            return self._rejected(rejected)
         finally:
             await engine.dispose()
         self.say(
@@ -167,6 +161,20 @@ class Cli:
             unchanged=report.unchanged,
         )
         return 0
+
+    def _rejected(self, rejected: ImportRejected) -> int:
+        """A refused import: the counts, the first problems by line, and what was left unchecked."""
+        self.fail("cli.import_rejected", problems=rejected.problems, rows=rejected.bad_rows)
+        for error in rejected.errors:
+            column = f" ({error.column})" if error.column else ""
+            key = "cli.import_row" if error.line > 0 else "cli.import_file_error"
+            reason = self.renderer.label(error.label, self.settings.cli_language, **error.values)
+            self.fail(key, line=error.line, column=column, reason=reason)
+        if rejected.problems > len(rejected.errors):
+            self.fail("cli.import_more", count=rejected.problems - len(rejected.errors))
+        if rejected.unchecked:
+            self.fail("cli.import_stopped", limit=MAX_ERRORS, count=rejected.unchecked)
+        return 1
 
     async def grant(self, telegram_id: int, role: str, organizer: str | None) -> int:
         """`asn-bot admin grant TELEGRAM_ID ROLE`."""

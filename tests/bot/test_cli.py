@@ -163,3 +163,19 @@ def test_a_broadcast_time_is_read_like_everywhere_else_and_refused_when_past(
     # accepted: on to the count (nobody is linked in this database, so nothing is queued)
     assert main([*text, "--at", "1/12/2099 pukul 08.00"]) == 0
     assert "Tidak ada ASN dengan akun terhubung pada sasaran ini" in capsys.readouterr().out
+
+
+def test_a_huge_bad_file_prints_the_first_hundred_problems_and_counts_the_rest(
+    env: Path, database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad_row = f"12345,Tanpa NIP,Pelaksana Umum,Pelaksana,{UNIT},V/a,abc,\n"  # three problems a row
+    roster = env / "besar.csv"
+    roster.write_text(HEADER + bad_row * 200_000, encoding="utf-8")
+    assert main(["import", "employees", str(roster)]) == 1
+    errors = capsys.readouterr().err.splitlines()
+    assert errors[0] == "Impor dibatalkan, tidak ada data yang diubah. 102 masalah di 34 baris:"
+    assert len([line for line in errors if line.startswith("  baris ")]) == 100
+    assert errors[-2] == "  … dan 2 masalah lain (perbaiki yang di atas, lalu impor lagi)."
+    assert errors[-1] == "Pemeriksaan berhenti setelah 100 masalah: 199966 baris sesudahnya belum diperiksa."
+    assert len(errors) == 103
+    assert _count(database_url, Employee) == 0
