@@ -14,6 +14,7 @@ from pathlib import Path
 from telegram import Bot
 from tqdm import tqdm
 
+from bot import logs
 from bot.app import ALLOWED_UPDATES, build_application, build_services, file_url, webhook_options
 from bot.context import Services
 from bot.dispatcher import Dispatcher
@@ -366,25 +367,17 @@ class Cli:
         return 0
 
 
-def configure_logging(verbose: bool) -> None:
-    """Readable logs; HTTP client loggers are kept quiet because request URLs contain the token."""
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    for noisy in ("httpx", "httpcore", "aiohttp.access", "apscheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `asn-bot`."""
     args = _parser().parse_args(argv)
-    configure_logging(args.verbose)
     try:
         settings = load_settings()
     except SettingsError as exc:
         sys.stderr.write(f"{exc}\n")
         return 2
+    logs.configure(
+        verbose=args.verbose, secrets=(settings.telegram_bot_token or "", settings.webhook_secret or "")
+    )
     cli = Cli(settings)
     match args.command:
         case "run":

@@ -4,12 +4,14 @@ one-time link codes."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from bot import logs
 from bot.cli import main
 from db.engine import create_engine, session_factory
 from db.models import Base, Employee, LinkCode, Role, RoleGrant
@@ -179,3 +181,24 @@ def test_a_huge_bad_file_prints_the_first_hundred_problems_and_counts_the_rest(
     assert errors[-1] == "Pemeriksaan berhenti setelah 100 masalah: 199966 baris sesudahnya belum diperiksa."
     assert len(errors) == 103
     assert _count(database_url, Employee) == 0
+
+
+def test_verbose_logging_redacts_through_every_root_handler(
+    env: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    token = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi"
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", token)
+    root = logging.getLogger()
+    level = root.level
+    try:
+        assert main(["-v", "db", "upgrade"]) == 0
+        assert root.level == logging.DEBUG
+        assert all(any(isinstance(f, logs.Redactor) for f in handler.filters) for handler in root.handlers)
+        logging.getLogger("telegram.Bot").debug("Set Bot API URL: https://api.telegram.org/bot%s", token)
+        assert "api.telegram.org/bot<secret>" in caplog.text
+        assert token not in caplog.text
+    finally:
+        for handler in root.handlers:
+            for redactor in [f for f in handler.filters if isinstance(f, logs.Redactor)]:
+                handler.removeFilter(redactor)
+        root.setLevel(level)
