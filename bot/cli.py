@@ -14,8 +14,8 @@ from pathlib import Path
 from telegram import Bot
 from tqdm import tqdm
 
-from bot import logs
-from bot.app import ALLOWED_UPDATES, build_application, build_services, file_url, webhook_options
+from bot import logs, webhook
+from bot.app import ALLOWED_UPDATES, build_application, build_services, file_url
 from bot.context import Services
 from bot.dispatcher import Dispatcher
 from bot.documents import exports
@@ -360,7 +360,7 @@ class Cli:
         application = build_application(build_services(self.settings))
         if self.settings.webhook_url:
             self.say("cli.running_webhook", url=self.settings.webhook_url, port=self.settings.webhook_port)
-            application.run_webhook(**webhook_options(self.settings))
+            asyncio.run(webhook.run(application, webhook.WebhookConfig.of(self.settings)))
         else:
             self.say("cli.running_polling")
             application.run_polling(allowed_updates=ALLOWED_UPDATES)
