@@ -195,10 +195,7 @@ async def test_ten_10_mb_bodies_without_the_secret_are_refused_unread(webhook_bo
     no_secret: list[dict[str, str]] = [{}] * 5 + [{SECRET_HEADER: "salah"}] * 5
     first_bytes = b"x" * 65_536  # of the 10 MB each request announces; the rest is never sent
     answers = await asyncio.gather(
-        *(
-            _post_raw(url, headers, first_bytes, length=10 * MB)
-            for headers in no_secret
-        )
+        *(_post_raw(url, headers, first_bytes, length=10 * MB) for headers in no_secret)
     )
     assert answers == [(403, True)] * 10
 
