@@ -25,7 +25,7 @@ from db.models import Event, Registration, RegistrationStatus, Role
 from tests.utils.employees import make_employee, make_employees
 from tests.utils.events import configure, make_event
 from tests.utils.office_time import wita
-from tests.utils.phones import linked_phone
+from tests.utils.phones import forge, linked_phone
 
 STRANGER, ASN, OTHER_ASN, ORGANIZER, HR = 951, 952, 953, 954, 955
 #: ids far from anything else in the database, so a number never means two things at once
@@ -138,21 +138,6 @@ async def guarded(session: AsyncSession) -> dict[str, list[tuple[Any, ...]]]:
         rows = await session.execute(text(f"SELECT * FROM {table} ORDER BY 1"))  # fixed names from GUARDED
         snapshot[table] = [tuple(row) for row in rows]
     return snapshot
-
-
-def forge(api: LocalBotApi, phone: Phone, data: str) -> dict[str, Any]:
-    """A press with `data` on the bot's latest message, whatever buttons it has now (forged
-    presses may have edited the keyboard away)."""
-    chat = phone.chat
-    message = next(message for message in reversed(chat.history) if not message.deleted)
-    query = {
-        "id": api.open_callback_query(phone.user_id, message.message_id, data),
-        "from": chat.profile.user_dict(),
-        "message": api.message_dict(chat, message),
-        "chat_instance": f"-{phone.user_id}",
-        "data": data,
-    }
-    return api.inject_update({"callback_query": query})
 
 
 async def press_all(api: LocalBotApi, phone: Phone, payloads: list[str], *, batch: int = 64) -> None:
