@@ -15,7 +15,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.context import Context
 from bot.replies import edit, edit_text, reply
 from bot.ui import limits
-from bot.ui.callbacks import BadCallback, encode
+from bot.ui.callbacks import BadCallback, encode, is_number
 from bot.ui.caller import office_today, who
 from bot.ui.keyboards import button
 from bot.ui.pages import Page
@@ -57,8 +57,8 @@ class View:
     @classmethod
     def checked(cls, kind: str, scope: str, page: int) -> View:
         """The view named by a button (kind, scope, page); BadCallback when forged or stale."""
-        # a competency id has at most 18 digits, like every number the codec decodes
-        competency = scope.startswith("c") and scope[1:].isdigit() and len(scope) <= 19
+        # a competency id is bounded like every number the codec decodes
+        competency = scope.startswith("c") and is_number(scope[1:])
         valid_scope = scope in ("all", "me") or competency
         if kind not in KINDS or not valid_scope:
             raise BadCallback(f"{kind}:{scope}")

@@ -31,7 +31,7 @@ STRANGER, ASN, OTHER_ASN, ORGANIZER, HR = 951, 952, 953, 954, 955
 #: ids far from anything else in the database, so a number never means two things at once
 OTHERS_EVENT, OTHERS_REGISTRATION, MY_REGISTRATION = 5001, 7001, 7002
 #: what a forger puts where an action expects a number: beyond 64 bits, superscripts, signs, hex
-NUMBERS = ("0", "999999999999999999", "99999999999999999999", "²", "1²", "-1", "0x1f", "")
+NUMBERS = ("0", "2147483648", "999999999999999999", "99999999999999999999", "²", "1²", "-1", "0x1f", "")
 #: and where it expects a word: unknown, upper case, a competency id past 64 bits, non-ASCII
 WORDS = ("x", "ZZ", "c99999999999999999999", "é")
 #: a press anyone may make for themselves, whatever it carries: it erases the presser's own
