@@ -6,7 +6,6 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, LinkPreviewOptions
@@ -43,20 +42,6 @@ def file_url(base_url: str) -> str:
 
 
 ALLOWED_UPDATES = ["message", "callback_query"]
-
-
-def webhook_options(settings: Settings) -> dict[str, Any]:
-    """How the bot's own web server listens for Telegram's webhook calls (WEBHOOK_* settings)."""
-    if settings.webhook_url is None:
-        raise ValueError("WEBHOOK_URL is not set")
-    return {
-        "listen": "0.0.0.0",
-        "port": settings.webhook_port,
-        "url_path": urlsplit(settings.webhook_url).path.lstrip("/"),
-        "webhook_url": settings.webhook_url,
-        "secret_token": settings.webhook_secret,
-        "allowed_updates": ALLOWED_UPDATES,
-    }
 
 
 def build_services(settings: Settings, *, clock: Callable[[], datetime] = utcnow) -> Services:

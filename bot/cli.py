@@ -14,8 +14,8 @@ from pathlib import Path
 from telegram import Bot
 from tqdm import tqdm
 
-from bot import report_command
-from bot.app import ALLOWED_UPDATES, build_application, build_services, file_url, webhook_options
+from bot import logs, report_command, webhook
+from bot.app import ALLOWED_UPDATES, build_application, build_services, file_url
 from bot.context import Services
 from bot.dispatcher import Dispatcher
 from bot.documents import exports
@@ -24,7 +24,7 @@ from db import accounts, announcements, linking, outbox, registration
 from db.admin import HR_SCOPE, event_id_by_code, event_summary, record_export, registrants
 from db.engine import create_engine, session_factory
 from db.identity import parse_nip
-from db.imports import ImportKind, ImportRejected, import_file
+from db.imports import MAX_ERRORS, ImportKind, ImportRejected, import_file
 from db.migrate import upgrade
 from db.models import Role
 from db.seed import seed_demo
@@ -156,13 +156,7 @@ class Cli:
                     session, kind=ImportKind(kind), path=path, timezone=self.settings.timezone
                 )
         except ImportRejected as rejected:
-            self.fail("cli.import_rejected", count=len(rejected.errors))
-            for error in rejected.errors:
-                column = f" ({error.column})" if error.column else ""
-                key = "cli.import_row" if error.line > 0 else "cli.import_file_error"
-                reason = self.renderer.label(error.label, self.settings.cli_language, **error.values)
-                self.fail(key, line=error.line, column=column, reason=reason)
-            return 1
+            return self._rejected(rejected)
         finally:
             await engine.dispose()
         self.say(
@@ -174,6 +168,20 @@ class Cli:
             unchanged=report.unchanged,
         )
         return 0
+
+    def _rejected(self, rejected: ImportRejected) -> int:
+        """A refused import: the counts, the first problems by line, and what was left unchecked."""
+        self.fail("cli.import_rejected", problems=rejected.problems, rows=rejected.bad_rows)
+        for error in rejected.errors:
+            column = f" ({error.column})" if error.column else ""
+            key = "cli.import_row" if error.line > 0 else "cli.import_file_error"
+            reason = self.renderer.label(error.label, self.settings.cli_language, **error.values)
+            self.fail(key, line=error.line, column=column, reason=reason)
+        if rejected.problems > len(rejected.errors):
+            self.fail("cli.import_more", count=rejected.problems - len(rejected.errors))
+        if rejected.unchecked:
+            self.fail("cli.import_stopped", limit=MAX_ERRORS, count=rejected.unchecked)
+        return 1
 
     async def grant(self, telegram_id: int, role: str, organizer: str | None) -> int:
         """`asn-bot admin grant TELEGRAM_ID ROLE`."""
@@ -358,32 +366,24 @@ class Cli:
         application = build_application(build_services(self.settings))
         if self.settings.webhook_url:
             self.say("cli.running_webhook", url=self.settings.webhook_url, port=self.settings.webhook_port)
-            application.run_webhook(**webhook_options(self.settings))
+            asyncio.run(webhook.run(application, webhook.WebhookConfig.of(self.settings)))
         else:
             self.say("cli.running_polling")
             application.run_polling(allowed_updates=ALLOWED_UPDATES)
         return 0
 
 
-def configure_logging(verbose: bool) -> None:
-    """Readable logs; HTTP client loggers are kept quiet because request URLs contain the token."""
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    for noisy in ("httpx", "httpcore", "aiohttp.access", "apscheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `asn-bot`."""
     args = _parser().parse_args(argv)
-    configure_logging(args.verbose)
     try:
         settings = load_settings()
     except SettingsError as exc:
         sys.stderr.write(f"{exc}\n")
         return 2
+    logs.configure(
+        verbose=args.verbose, secrets=(settings.telegram_bot_token or "", settings.webhook_secret or "")
+    )
     cli = Cli(settings)
     match args.command:
         case "run":

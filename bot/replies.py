@@ -41,12 +41,17 @@ async def edit(
     **values: Any,
 ) -> None:
     """Answer a button press by rewriting the message that carried the button."""
+    await edit_text(update, context.services.renderer.render(template, lang, **values), keyboard=keyboard)
+
+
+async def edit_text(update: Update, text: str, /, *, keyboard: InlineKeyboardMarkup | None = None) -> None:
+    """`edit` with a text already rendered (and fitted to Telegram's limits by the caller)."""
     query = update.callback_query
     if query is None:
-        await reply(update, context, template, lang, keyboard=keyboard, **values)
+        if update.effective_chat is not None:
+            await update.effective_chat.send_message(text, reply_markup=keyboard)
         return
     await query.answer()
-    text = context.services.renderer.render(template, lang, **values)
     try:
         await query.edit_message_text(text, reply_markup=keyboard)
     except BadRequest as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal, Self
@@ -43,6 +44,10 @@ class Settings(BaseSettings):
     checkin_max_failures: int = Field(default=10, ge=1)
     checkin_lockout_minutes: int = Field(default=30, ge=1)
     outbox_retry_hours: float = Field(default=24, gt=0, le=24 * 30)
+    #: the address the webhook server binds: loopback, behind the TLS reverse proxy (README)
+    webhook_listen: str = "127.0.0.1"
+    #: the largest webhook request body read (Telegram's updates are a few kilobytes)
+    webhook_max_bytes: int = Field(default=1_048_576, ge=65_536, le=104_857_600)
 
     @field_validator("telegram_bot_token", "webhook_url", "webhook_secret", mode="before")
     @classmethod
@@ -61,6 +66,17 @@ class Settings(BaseSettings):
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("webhook_listen")
+    @classmethod
+    def _ip_address(cls, value: str) -> str:
+        try:
+            ipaddress.ip_address(value)
+        except ValueError as exc:
+            raise ValueError(
+                "expected an IP address, e.g. 127.0.0.1 (or 0.0.0.0 for every interface)"
+            ) from exc
         return value
 
     @field_validator("database_url")

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from db import audit, conversation, privacy
+from db import audit, conversation, privacy, upsert
 from db.models import (
     ALWAYS_SENT,
     Employee,
@@ -73,13 +73,22 @@ async def identify(
 async def ensure_account(
     session: AsyncSession, *, telegram_user_id: int, chat_id: int, language: str
 ) -> TelegramAccount:
-    """The account row for a Telegram user, created on first contact."""
+    """The account row for a Telegram user, created on first contact.
+
+    A newcomer's first messages arrive together: the row is inserted by whichever update comes
+    first (`ON CONFLICT DO NOTHING`), and the others find it rather than failing on the key.
+    """
     account = await session.get(TelegramAccount, telegram_user_id)
     if account is None:
-        account = TelegramAccount(telegram_user_id=telegram_user_id, chat_id=chat_id, language=language)
-        session.add(account)
-        await session.flush()
-    elif account.chat_id != chat_id:
+        await session.execute(
+            upsert.insert(session)(TelegramAccount)
+            .values(telegram_user_id=telegram_user_id, chat_id=chat_id, language=language)
+            .on_conflict_do_nothing(index_elements=[TelegramAccount.telegram_user_id])
+        )
+        account = await session.get(TelegramAccount, telegram_user_id, populate_existing=True)
+        if account is None:
+            raise LookupError(f"account {telegram_user_id} vanished right after it was created")
+    if account.chat_id != chat_id:
         account.chat_id = chat_id
     return account
 

@@ -15,7 +15,9 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db import upsert
 from db.models import ConversationState
+from db.types import utcnow
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +55,13 @@ async def enter(
     values = dict(data or {})
     state = await session.get(ConversationState, telegram_user_id)
     if state is None:
-        session.add(ConversationState(telegram_user_id=telegram_user_id, flow=flow, step=step, data=values))
+        # Two presses at once may both find no state: the later one replaces the earlier's.
+        changes = {"flow": flow, "step": step, "data": values, "updated_at": utcnow()}
+        await session.execute(
+            upsert.insert(session)(ConversationState)
+            .values(telegram_user_id=telegram_user_id, **changes)
+            .on_conflict_do_update(index_elements=[ConversationState.telegram_user_id], set_=changes)
+        )
     else:
         state.flow, state.step, state.data = flow, step, values
     await session.flush()

@@ -1,6 +1,10 @@
 """Registrant lists as files HR opens in a spreadsheet: CSV (UTF-8 with BOM, so Excel reads
 the names right) and XLSX. Column names are fixed, lowercase like the import columns, so a
-script can rely on them; times are office time, `YYYY-MM-DD HH:MM`."""
+script can rely on them; times are office time, `YYYY-MM-DD HH:MM`.
+
+A name from the roster may look like a formula (`=HYPERLINK(…)`): the XLSX stores every text
+cell as text, and the CSV prefixes such a cell with `'` (OWASP's advice on CSV injection), so
+opening an export never runs what someone typed into a roster."""
 
 from __future__ import annotations
 
@@ -29,6 +33,8 @@ COLUMNS = (
     "nilai",
 )
 SHEET_TITLE_LIMIT = 31
+#: What a spreadsheet reads as the start of a formula (tab and CR too: some strip them first).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _when(moment: datetime | None, timezone: ZoneInfo) -> str:
@@ -56,12 +62,19 @@ def rows(registrants: Sequence[Registrant], timezone: ZoneInfo) -> list[list[str
     ]
 
 
+def _csv_cell(value: str | int) -> str | int:
+    """The cell as text a spreadsheet shows but never evaluates."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def registrants_csv(registrants: Sequence[Registrant], timezone: ZoneInfo) -> bytes:
     """The registrants as CSV bytes."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    writer.writerows(rows(registrants, timezone))
+    writer.writerows([_csv_cell(value) for value in row] for row in rows(registrants, timezone))
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -74,6 +87,9 @@ def registrants_xlsx(registrants: Sequence[Registrant], timezone: ZoneInfo, *, s
     worksheet.append(list(COLUMNS))
     for row in rows(registrants, timezone):
         worksheet.append(row)
+        for cell in worksheet[worksheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # openpyxl would store "=…" as a live formula
     worksheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -13,8 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import Context
-from bot.replies import edit, reply
-from bot.ui.callbacks import BadCallback, encode
+from bot.replies import edit, edit_text, reply
+from bot.ui import limits
+from bot.ui.callbacks import BadCallback, encode, is_number
 from bot.ui.caller import office_today, who
 from bot.ui.keyboards import button
 from bot.ui.pages import Page
@@ -56,8 +57,8 @@ class View:
     @classmethod
     def checked(cls, kind: str, scope: str, page: int) -> View:
         """The view named by a button (kind, scope, page); BadCallback when forged or stale."""
-        # a competency id has at most 18 digits, like every number the codec decodes
-        competency = scope.startswith("c") and scope[1:].isdigit() and len(scope) <= 19
+        # a competency id is bounded like every number the codec decodes
+        competency = scope.startswith("c") and is_number(scope[1:])
         valid_scope = scope in ("all", "me") or competency
         if kind not in KINDS or not valid_scope:
             raise BadCallback(f"{kind}:{scope}")
@@ -142,15 +143,41 @@ async def _detail(press: Press) -> None:
         await edit(press.update, context, "event_gone", me.language, keyboard=InlineKeyboardMarkup([[back]]))
         return
     register = button(context, me.language, "button.register", encode("reg", "new", event.id))
-    await edit(
-        press.update,
-        context,
-        "event_detail",
-        me.language,
-        keyboard=InlineKeyboardMarkup([[register], [back]]),
-        event=event,
-        recommendation=recommendation,
+    text, cut = limits.fit(
+        lambda description: context.services.renderer.render(
+            "event_detail", me.language, event=event, recommendation=recommendation, description=description
+        ),
+        event.description or "",
     )
+    rows = [[register], [back]]
+    if cut:  # a description of up to 10,000 characters: the rest is one press away
+        rows.insert(0, [button(context, me.language, "button.read_more", encode("ev", "more", event.id))])
+    await edit_text(press.update, text, keyboard=InlineKeyboardMarkup(rows))
+
+
+@DETAILS.on("more")
+async def _more(press: Press) -> None:
+    """📄 Selengkapnya under a detail whose description was cut: the whole description, in
+    messages that each fit."""
+    event = await catalog.event_card(press.session, event_id=press.number(0))
+    query = press.update.callback_query
+    if query is not None:
+        await query.answer()
+    if event is None or not event.description:
+        await reply(press.update, press.context, "event_gone", press.lang)
+        return
+    parts = limits.pieces(event.description)
+    for number, part in enumerate(parts, start=1):
+        await reply(
+            press.update,
+            press.context,
+            "event_description",
+            press.lang,
+            title=event.title,
+            text=part,
+            part=number,
+            parts=len(parts),
+        )
 
 
 def _has_reason(recommendation: Recommendation) -> bool:

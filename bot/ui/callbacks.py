@@ -1,9 +1,9 @@
 """The one codec of callback data: `prefix:action[:arg…]`, at most 64 bytes (Telegram's limit).
 
 Arguments are whole numbers (ids, pages) or short lowercase words (a language, a reason key).
-Anything else — a forged payload, a superscript digit, a number past 64 bits — decodes to
-None or raises `BadCallback` when an action asks for it, and is answered like an expired
-button.
+Anything else — a forged payload, a superscript digit, a number past an INTEGER column (ids
+are 32-bit on PostgreSQL) — decodes to None or raises `BadCallback` when an action asks for
+it, and is answered like an expired button.
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 #: Telegram refuses callback data longer than this (in bytes).
 MAX_BYTES = 64
-_NUMBER = re.compile(r"[0-9]{1,18}")  # ASCII digits only; below 2**63 for any database
+_NUMBER = re.compile(r"[0-9]{1,10}")  # ASCII digits only
+#: The largest number decoded: every id column is an INTEGER, 32 bits on PostgreSQL.
+MAX_NUMBER = 2**31 - 1
 _WORD = re.compile(r"[a-z_][a-z0-9_]{0,31}")
 
 Arg = int | str
@@ -48,11 +50,16 @@ class Callback:
         return value
 
 
+def is_number(text: str) -> bool:
+    """Is `text` a whole number the codec decodes (ASCII digits, at most `MAX_NUMBER`)?"""
+    return bool(_NUMBER.fullmatch(text)) and int(text) <= MAX_NUMBER
+
+
 def encode(prefix: str, action: str, *args: Arg) -> str:
     """Callback data for a button; refuses anything Telegram or `decode` would reject."""
     parts = [prefix, action, *(str(arg) for arg in args)]
     for part in parts[2:]:
-        if not (_NUMBER.fullmatch(part) or _WORD.fullmatch(part)):
+        if not (is_number(part) or _WORD.fullmatch(part)):
             raise ValueError(f"callback argument neither a number nor a word: {part!r}")
     data = ":".join(parts)
     if len(data.encode()) > MAX_BYTES:
@@ -72,7 +79,7 @@ def decode(data: str | None) -> Callback | None:
         return None
     args: list[Arg] = []
     for part in rest:
-        if _NUMBER.fullmatch(part):
+        if is_number(part):
             args.append(int(part))
         elif _WORD.fullmatch(part):
             args.append(part)

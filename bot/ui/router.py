@@ -106,6 +106,11 @@ class Buttons:
 
         return register
 
+    @property
+    def actions(self) -> tuple[str, ...]:
+        """The action names registered on this prefix."""
+        return tuple(self._actions)
+
     def handler(self) -> CallbackQueryHandler[Context, None]:
         """The PTB handler for this prefix (add it before the catch-all handlers)."""
         return CallbackQueryHandler(self.dispatch, pattern=rf"^{self.prefix}:")

@@ -16,6 +16,7 @@ renders from `messages/<lang>/imports.toml`.
 """
 
 from db.imports.contract import (
+    MAX_ERRORS,
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
     ImportKind,
@@ -28,6 +29,7 @@ from db.imports.importing import import_file, import_rows
 from db.imports.reading import read_rows
 
 __all__ = [
+    "MAX_ERRORS",
     "OPTIONAL_COLUMNS",
     "REQUIRED_COLUMNS",
     "ImportKind",

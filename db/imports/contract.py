@@ -53,6 +53,10 @@ OPTIONAL_COLUMNS: dict[ImportKind, tuple[str, ...]] = {
     ImportKind.PROGRAMMES: ("biaya_per_angkatan", "biaya_per_peserta"),
 }
 
+#: A refused import lists this many problems; checking stops there, and the rest of the file is
+#: only counted (a 200,000-row file of bad rows would otherwise print a million lines).
+MAX_ERRORS = 100
+
 Values = dict[str, str | int]
 """What a reason's words are filled with: the cell as written, limits, line numbers."""
 
@@ -74,13 +78,22 @@ class RowError:
 
 
 class ImportRejected(Exception):
-    """The file has bad rows (all of them listed); nothing was changed."""
+    """The file has bad rows; nothing was changed.
 
-    def __init__(self, errors: Sequence[RowError]) -> None:
-        self.errors = list(errors)
+    `errors` lists the first `MAX_ERRORS` problems by line; `problems` counts every problem found
+    and `bad_rows` the rows they are in (a row may have several); `unchecked` counts the rows after
+    the one where checking stopped, once `MAX_ERRORS` problems had been found.
+    """
+
+    def __init__(self, errors: Sequence[RowError], *, unchecked: int = 0) -> None:
+        ordered = sorted(errors, key=lambda error: error.line)
+        self.errors = ordered[:MAX_ERRORS]
+        self.problems = len(ordered)
+        self.bad_rows = len({error.line for error in ordered})
+        self.unchecked = unchecked
         first = self.errors[0] if self.errors else None
         summary = f"; baris {first.line}: {first.reason} {first.values}" if first else ""
-        super().__init__(f"impor ditolak, {len(self.errors)} masalah{summary}")
+        super().__init__(f"impor ditolak, {self.problems} masalah di {self.bad_rows} baris{summary}")
 
 
 class UnreadableFile(ImportRejected):

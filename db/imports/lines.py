@@ -1,5 +1,6 @@
 """The rows of one import while they are checked: every failed check becomes a RowError, and
-the file is refused only after all of its rows have been looked at, so HR sees every problem."""
+the file is refused only after its rows have been looked at, so HR sees every problem — up to
+`MAX_ERRORS` of them: then checking stops and the rest of the rows are only counted."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from db.imports.cells import CellError
-from db.imports.contract import ImportRejected, RowError
+from db.imports.contract import MAX_ERRORS, ImportRejected, RowError
 
 T = TypeVar("T")
 
@@ -47,10 +48,17 @@ class Source:
     today: date
     errors: list[RowError] = field(default_factory=list)
     count: int = 0
+    #: rows not checked because `MAX_ERRORS` problems had been found before them
+    unchecked: int = 0
 
     def lines(self) -> Iterator[Line]:
+        """The rows to check, until `MAX_ERRORS` problems are found; the rest are only counted."""
         for number, values in self.rows:
             self.count += 1
+            if len(self.errors) >= MAX_ERRORS:
+                self.unchecked = 1 + sum(1 for _ in self.rows)
+                self.count += self.unchecked - 1
+                return
             yield Line(number, values, self.errors)
 
     def has(self, column: str) -> bool:
@@ -59,7 +67,7 @@ class Source:
 
     def reject_if_errors(self) -> None:
         if self.errors:
-            raise ImportRejected(sorted(self.errors, key=lambda error: error.line))
+            raise ImportRejected(self.errors, unchecked=self.unchecked)
 
 
 class FirstLines:

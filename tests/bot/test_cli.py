@@ -4,12 +4,14 @@ one-time link codes."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from bot import logs
 from bot.cli import main
 from db.engine import create_engine, session_factory
 from db.models import Base, Employee, LinkCode, Role, RoleGrant
@@ -163,3 +165,40 @@ def test_a_broadcast_time_is_read_like_everywhere_else_and_refused_when_past(
     # accepted: on to the count (nobody is linked in this database, so nothing is queued)
     assert main([*text, "--at", "1/12/2099 pukul 08.00"]) == 0
     assert "Tidak ada ASN dengan akun terhubung pada sasaran ini" in capsys.readouterr().out
+
+
+def test_a_huge_bad_file_prints_the_first_hundred_problems_and_counts_the_rest(
+    env: Path, database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad_row = f"12345,Tanpa NIP,Pelaksana Umum,Pelaksana,{UNIT},V/a,abc,\n"  # three problems a row
+    roster = env / "besar.csv"
+    roster.write_text(HEADER + bad_row * 200_000, encoding="utf-8")
+    assert main(["import", "employees", str(roster)]) == 1
+    errors = capsys.readouterr().err.splitlines()
+    assert errors[0] == "Impor dibatalkan, tidak ada data yang diubah. 102 masalah di 34 baris:"
+    assert len([line for line in errors if line.startswith("  baris ")]) == 100
+    assert errors[-2] == "  … dan 2 masalah lain (perbaiki yang di atas, lalu impor lagi)."
+    assert errors[-1] == "Pemeriksaan berhenti setelah 100 masalah: 199966 baris sesudahnya belum diperiksa."
+    assert len(errors) == 103
+    assert _count(database_url, Employee) == 0
+
+
+def test_verbose_logging_redacts_through_every_root_handler(
+    env: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    token = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi"
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", token)
+    root = logging.getLogger()
+    level = root.level
+    try:
+        assert main(["-v", "db", "upgrade"]) == 0
+        assert root.level == logging.DEBUG
+        assert all(any(isinstance(f, logs.Redactor) for f in handler.filters) for handler in root.handlers)
+        logging.getLogger("telegram.Bot").debug("Set Bot API URL: https://api.telegram.org/bot%s", token)
+        assert "api.telegram.org/bot<secret>" in caplog.text
+        assert token not in caplog.text
+    finally:
+        for handler in root.handlers:
+            for redactor in [f for f in handler.filters if isinstance(f, logs.Redactor)]:
+                handler.removeFilter(redactor)
+        root.setLevel(level)

@@ -4,25 +4,33 @@ mode guarded by the secret token, and a clean stop on SIGTERM."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import os
 import signal
 import socket
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import aiohttp
 import pytest
 
-from bot.app import build_application, stop, webhook_options
+from bot import webhook
+from bot.app import build_application
 from bot.context import Services
 from bot.local_api import LocalBotApi
 from bot.settings import Settings
+from bot.webhook import SECRET_HEADER
 from db.engine import SessionFactory
 from messages import Renderer
 from tests.e2e.conftest import TOKEN, Clock
 
 ME = 616161
+SECRET = "rahasia-kupang"
+MAX_BYTES = 65_536
+MB = 1024 * 1024
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -90,14 +98,16 @@ async def test_run_without_a_token_explains_how_to_get_one(tmp_path: Path) -> No
 async def webhook_bot(
     api: LocalBotApi, settings: Settings, sessions: SessionFactory, clock: Clock
 ) -> AsyncIterator[tuple[str, str]]:
-    """The bot in webhook mode on a free loopback port; returns (its URL, the secret)."""
+    """The bot in webhook mode (as `asn-bot run` serves it) on a free loopback port; returns
+    (its URL, the secret)."""
     port = _free_port()
     configured = settings.model_copy(
         update={
             "telegram_api_base_url": api.base_url,
             "webhook_url": f"http://127.0.0.1:{port}/telegram",
-            "webhook_secret": "rahasia-kupang",
+            "webhook_secret": SECRET,
             "webhook_port": port,
+            "webhook_max_bytes": MAX_BYTES,
         }
     )
     services = Services(
@@ -107,14 +117,18 @@ async def webhook_bot(
         renderer=Renderer(configured.timezone),
         clock=clock,
     )
-    application = build_application(services)
-    await application.initialize()
-    await application.start()
-    assert application.updater is not None
-    options = webhook_options(configured) | {"listen": "127.0.0.1"}
-    await application.updater.start_webhook(**options)
-    yield options["webhook_url"], "rahasia-kupang"
-    await stop(application)
+    config = webhook.WebhookConfig.of(configured)
+    stopping = asyncio.Event()
+    running = asyncio.create_task(webhook.run(build_application(services), config, stopping=stopping))
+    for _ in range(200):  # until it listens
+        with contextlib.suppress(OSError):
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.close()
+            break
+        await asyncio.sleep(0.02)
+    yield config.url, SECRET
+    stopping.set()
+    await running
 
 
 async def test_webhook_mode_answers_telegram_and_refuses_requests_without_the_secret(
@@ -159,3 +173,73 @@ def test_the_running_bot_schedules_its_jobs(settings: Settings, sessions: Sessio
         "outbox-dispatcher",
         "priority-allocation",
     ]
+
+
+async def _post_raw(url: str, headers: dict[str, str], body: bytes, *, length: int) -> tuple[int, bool]:
+    """POST announcing `length` bytes but sending only `body`; (status, closed by the server)."""
+    parts = urlsplit(url)
+    reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
+    head = [f"POST {parts.path} HTTP/1.1", f"Host: {parts.netloc}", f"Content-Length: {length}"]
+    head += [f"{name}: {value}" for name, value in headers.items()]
+    writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
+    await writer.drain()
+    status_line = await asyncio.wait_for(reader.readline(), 5)
+    await asyncio.wait_for(reader.read(), 5)  # returns only once the server closes the connection
+    closed = reader.at_eof()
+    writer.close()
+    return int(status_line.split()[1]), closed
+
+
+async def test_ten_10_mb_bodies_without_the_secret_are_refused_unread(webhook_bot: tuple[str, str]) -> None:
+    url, _ = webhook_bot
+    no_secret: list[dict[str, str]] = [{}] * 5 + [{SECRET_HEADER: "salah"}] * 5
+    first_bytes = b"x" * 65_536  # of the 10 MB each request announces; the rest is never sent
+    answers = await asyncio.gather(
+        *(_post_raw(url, headers, first_bytes, length=10 * MB) for headers in no_secret)
+    )
+    assert answers == [(403, True)] * 10
+
+
+async def test_a_body_over_the_limit_is_refused_even_with_the_secret(webhook_bot: tuple[str, str]) -> None:
+    url, secret = webhook_bot
+    status, _ = await _post_raw(url, {SECRET_HEADER: secret}, b"{", length=10 * MB)
+    assert status == 413
+
+    async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: the size shows only while reading
+        for _ in range(4):
+            yield b" " * MAX_BYTES
+
+    async with (
+        aiohttp.ClientSession() as client,
+        client.post(url, data=chunks(), headers={SECRET_HEADER: secret}) as response,
+    ):
+        assert response.status == 413
+
+
+@pytest.mark.parametrize(
+    "body", [b"{not json", b"[1, 2]", b'"update"', b"\xff\xfe", b'{"update_id": "x"}', b""]
+)
+async def test_what_is_not_an_update_is_a_bad_request_not_an_error(
+    webhook_bot: tuple[str, str], body: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    url, secret = webhook_bot
+    async with (
+        aiohttp.ClientSession() as client,
+        client.post(
+            url, data=body, headers={SECRET_HEADER: secret, "Content-Type": "application/json"}
+        ) as response,
+    ):
+        assert response.status == 400
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+
+
+def test_the_webhook_listens_on_loopback_unless_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WEBHOOK_URL", "https://bot.example.go.id/telegram")
+    monkeypatch.setenv("WEBHOOK_SECRET", "rahasia")
+    config = webhook.WebhookConfig.of(Settings())
+    assert (config.listen, config.path, config.max_bytes) == ("127.0.0.1", "/telegram", MB)
+    monkeypatch.setenv("WEBHOOK_LISTEN", "0.0.0.0")
+    assert webhook.WebhookConfig.of(Settings()).listen == "0.0.0.0"
+    monkeypatch.setenv("WEBHOOK_LISTEN", "semua")
+    with pytest.raises(ValueError, match="IP address"):
+        Settings()

@@ -199,7 +199,8 @@ CONTEXTS: dict[str, dict[str, object]] = {
         "first": 0,
     },
     "catalog_competencies": {"names": ["Pelayanan Publik"]},
-    "event_detail": {"event": EVENT, "recommendation": RECOMMENDATION},
+    "event_detail": {"event": EVENT, "recommendation": RECOMMENDATION, "description": EVENT.description},
+    "event_description": {"title": EVENT.title, "text": EVENT.description, "part": 1, "parts": 2},
     "reg_result": {"outcome": "waitlisted", "event": EVENT, "position": 3},
     "reg_list": {
         "groups": [

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.local_api import BotMessage, LocalBotApi, Phone
+from bot.local_api.models import JSONDict
 from db.models import Employee, TelegramAccount
 
 LINKED_AT = datetime(2026, 1, 5, 1, 0, tzinfo=UTC)
@@ -41,3 +42,18 @@ async def press(phone: Phone, text: str, count: int = 1) -> list[BotMessage]:
     """Press the button labelled `text` on the phone's latest message and wait for `count` replies."""
     await phone.press(text)
     return await phone.wait_replies(count=count)
+
+
+def forge(api: LocalBotApi, phone: Phone, data: str) -> JSONDict:
+    """A press with any callback `data` on the bot's latest message, whatever buttons it shows
+    now (a stale or tampered client; forged presses may have edited the keyboard away)."""
+    chat = phone.chat
+    message = next(message for message in reversed(chat.history) if not message.deleted)
+    query = {
+        "id": api.open_callback_query(phone.user_id, message.message_id, data),
+        "from": chat.profile.user_dict(),
+        "message": api.message_dict(chat, message),
+        "chat_instance": f"-{phone.user_id}",
+        "data": data,
+    }
+    return api.inject_update({"callback_query": query})

@@ -55,8 +55,12 @@ def cutoff(context: Context) -> timedelta:
 
 async def _not_linked(press: Press) -> None:
     """A press by someone not (or no longer) linked: say how to link, in place of the screen."""
-    answer = reply if press.data.action == "new" else edit
-    await answer(press.update, press.context, "not_linked", press.lang)
+    if press.data.action != "new":
+        await edit(press.update, press.context, "not_linked", press.lang)
+        return
+    if press.update.callback_query is not None:
+        await press.update.callback_query.answer()  # or the phone keeps spinning
+    await reply(press.update, press.context, "not_linked", press.lang)
 
 
 REGISTRATIONS = Buttons("reg", role=Role.LINKED, refused=_not_linked)
