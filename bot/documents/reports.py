@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.documents import report_charts, report_files
 from db import reports
-from db.planning import budget_plan
+from db.planning import Invitation, budget_plan
 from messages import Renderer
 
 #: Lines of a list shown in the summary; the rest are in the file.
@@ -41,6 +41,8 @@ class Report:
     chart: bytes | None
     workbook: bytes
     filename: str
+    #: a plan's participants per upcoming event it funds, to invite in one announcement each
+    invitations: tuple[Invitation, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +148,8 @@ async def _plan(job: _Job) -> Report:
         job.session, budget=request.budget, year=request.year, target=request.target, now=request.now
     )
     summary = job.render("report_plan", plan=plan)
-    return Report(summary, None, report_files.plan_xlsx(plan), f"rencana-anggaran-{request.year}.xlsx")
+    workbook = report_files.plan_xlsx(plan)
+    return Report(summary, None, workbook, f"rencana-anggaran-{request.year}.xlsx", tuple(plan.invitations()))
 
 
 _BUILDERS: dict[ReportKind, Callable[[_Job], Awaitable[Report]]] = {

@@ -42,6 +42,8 @@ class Audience:
     event_code: str | None = None
     gap_competency: str | None = None
     below_jp: bool = False
+    #: named people (the participants a budget plan chose), by employee id
+    employees: tuple[int, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """As stored with the announcement (and in the audit log)."""
@@ -59,6 +61,7 @@ def audience_from(stored: dict[str, Any]) -> Audience:
         event_code=stored.get("event_code"),
         gap_competency=stored.get("gap_competency"),
         below_jp=bool(stored.get("below_jp", False)),
+        employees=tuple(int(employee_id) for employee_id in stored.get("employees") or ()),
     )
 
 
@@ -79,6 +82,8 @@ def recipients(audience: Audience, *, year: int, target: int) -> Select[tuple[in
         )
     if audience.ranks:
         query = query.where(Employee.rank.in_(audience.ranks))
+    if audience.employees:
+        query = query.where(Employee.id.in_(audience.employees))
     if audience.event_code is not None:
         query = query.where(
             select(Registration.id)

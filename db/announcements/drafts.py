@@ -20,8 +20,10 @@ async def create_draft(
     created_by: int,
     photo_file_id: str | None = None,
     document_file_id: str | None = None,
+    audience: Audience | None = None,
 ) -> Announcement:
-    """A draft to everyone (commits); `TextTooLong` when Telegram would refuse the text."""
+    """A draft to `audience` (default: everyone) (commits); `TextTooLong` when Telegram would
+    refuse the text."""
     limit = text_limit(with_attachment=photo_file_id is not None or document_file_id is not None)
     if len(text) > limit:
         raise TextTooLong(limit=limit, length=len(text))
@@ -29,7 +31,7 @@ async def create_draft(
         text=text,
         photo_file_id=photo_file_id,
         document_file_id=document_file_id,
-        audience=Audience().as_dict(),
+        audience=(audience or Audience()).as_dict(),
         status=AnnouncementStatus.DRAFT,
         created_by=created_by,
     )

@@ -9,6 +9,6 @@ bring the most ASN to the JP target with a given budget — an integer program o
 
 from db.planning.candidates import Candidate
 from db.planning.cohorts import REACH_WEIGHT
-from db.planning.plan import Funded, Participant, Plan, budget_plan
+from db.planning.plan import Funded, Invitation, Participant, Plan, budget_plan
 
-__all__ = ["REACH_WEIGHT", "Candidate", "Funded", "Participant", "Plan", "budget_plan"]
+__all__ = ["REACH_WEIGHT", "Candidate", "Funded", "Invitation", "Participant", "Plan", "budget_plan"]

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Employee, Unit
-from db.planning.candidates import Candidate, candidates
+from db.planning.candidates import EVENT, PROGRAMME, Candidate, candidates
 from db.planning.cohorts import Cohort, Person, cohorts, people
 from db.planning.solver import Pair, Solution, solve
 
@@ -53,6 +53,18 @@ class Participant:
     gap_levels: int
     jp: int
     reaches_target: bool
+    #: what they are sent to: a programme or an upcoming event (`candidates.PROGRAMME` / `EVENT`)
+    candidate_kind: str = PROGRAMME
+    candidate_id: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Invitation:
+    """The participants the plan sends to one upcoming event: one announcement invites them."""
+
+    event_id: int
+    title: str
+    employee_ids: tuple[int, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +102,18 @@ class Plan:
     @property
     def still_below(self) -> int:
         return self.below_target - self.reached
+
+    def invitations(self) -> list[Invitation]:
+        """Per upcoming event the plan funds, the participants to invite (programmes have no
+        event yet: HR commissions them first)."""
+        chosen: dict[int, list[Participant]] = {}
+        for participant in self.participants:
+            if participant.candidate_kind == EVENT:
+                chosen.setdefault(participant.candidate_id, []).append(participant)
+        return [
+            Invitation(event_id, people[0].title, tuple(person.employee_id for person in people))
+            for event_id, people in chosen.items()
+        ]
 
 
 async def budget_plan(session: AsyncSession, *, budget: int, year: int, target: int, now: datetime) -> Plan:
@@ -200,6 +224,8 @@ async def _named(
             levels,
             person.jp,
             reaches,
+            candidate.kind,
+            candidate.id,
         )
         for person, candidate, levels, reaches in chosen
     ]

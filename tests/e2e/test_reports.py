@@ -12,11 +12,15 @@ from openpyxl import load_workbook
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.context import SERVICES_KEY, BotApplication
+from bot.dispatcher import Dispatcher
 from bot.local_api import BotMessage, LocalBotApi, Phone
 from db import accounts
 from db.models import Programme, Role, RoleGrant
 from tests.utils.competencies import assess, competency, set_standard
 from tests.utils.employees import DEFAULT_POSITION, make_employees
+from tests.utils.events import configure, make_event
+from tests.utils.office_time import wita
 from tests.utils.phones import linked_phone, press, say
 from tests.utils.png import SIGNATURE
 
@@ -118,3 +122,45 @@ async def test_a_budget_typed_after_the_hr_role_is_gone_is_refused(
 
     assert "hanya tersedia bagi petugas" in refusal.plain_text
     assert not any(message.document for message in hr.history)
+
+
+async def test_hr_invites_the_plans_participants_to_a_funded_event_in_one_step(
+    api: LocalBotApi, session: AsyncSession, bot: BotApplication
+) -> None:
+    await set_standard(session, DEFAULT_POSITION, {SERVICE: 3})
+    chosen_one, chosen_two, met = await make_employees(session, 3)
+    for employee in (chosen_one, chosen_two):
+        await assess(session, employee, {SERVICE: 2}, on=date(2026, 2, 1))
+    await assess(session, met, {SERVICE: 3}, on=date(2026, 2, 1))
+    event = await make_event(
+        session,
+        "PRIMA-01",
+        title="Pelatihan Pelayanan Prima",
+        starts_at=wita(2026, 12, 14),
+        competencies=[SERVICE],
+    )
+    await configure(session, event, cost=500_000)
+    phones = [
+        await linked_phone(session, api, e, user_id=700 + n)
+        for n, e in enumerate((chosen_one, chosen_two, met))
+    ]
+    hr = await hr_phone(session, api)
+    await say(hr, "/laporan")
+    await press(hr, "💰 Rencana anggaran")
+
+    *_, summary, _, offer = await say(hr, "Rp 1.000.000", count=4)
+    assert "Pelatihan Pelayanan Prima: 1 angkatan, 2 kursi, Rp1.000.000" in summary.plain_text
+    assert offer.button_texts == ["📣 Undang 2 peserta: Pelatihan Pelayanan Prima"]
+    preview, announcement = await press(hr, "📣 Undang 2 peserta: Pelatihan Pelayanan Prima", count=2)
+    assert "Bapak/Ibu terpilih" in preview.plain_text
+    assert "PRIMA-01" in preview.plain_text
+    assert "peserta terpilih rencana anggaran (2 ASN)" in announcement.plain_text
+    assert "Jumlah: 2 orang" in announcement.plain_text
+    await press(hr, "📤 Kirim sekarang")
+
+    await Dispatcher(bot.bot_data[SERVICES_KEY], bot.bot, per_chat_interval=0.0).drain()
+
+    for phone in phones[:2]:
+        (received,) = await phone.wait_replies()
+        assert received.plain_text == preview.plain_text
+    assert phones[2].history == []

@@ -77,4 +77,5 @@ CONTEXTS: dict[str, dict[str, object]] = {
     "report_recap": {"year": 2026, "asn": 3, "entries": 5, "jp": 60, "limit": 10},
     "report_needs": {"needs": NEEDS, "limit": 10},
     "report_plan": {"plan": PLAN, "limit": 10},
+    "report_invite": {"events": 2},
 }

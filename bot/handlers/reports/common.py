@@ -11,7 +11,7 @@ from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
 from bot.context import Context
-from bot.documents.reports import ReportKind, Request, build
+from bot.documents.reports import Report, ReportKind, Request, build
 from bot.replies import edit
 from bot.ui.callbacks import encode
 from bot.ui.caller import office_today
@@ -47,11 +47,11 @@ def request(context: Context, *, budget: int = 0, year: int | None = None) -> Re
 
 async def send(
     update: Update, context: Context, session: AsyncSession, kind: ReportKind, asked: Request, lang: str
-) -> None:
-    """Build the report and send its summary, its chart (if any) and its `.xlsx`."""
+) -> Report | None:
+    """Build the report and send its summary, its chart (if any) and its `.xlsx`; the report sent."""
     chat = update.effective_chat
     if chat is None:
-        return
+        return None
     with contextlib.suppress(TelegramError):  # cosmetic: "sending a file…" while it is built
         await chat.send_action(ChatAction.UPLOAD_DOCUMENT)
     renderer = context.services.renderer
@@ -61,3 +61,4 @@ async def send(
         await chat.send_photo(report.chart)
     caption = renderer.label("report.file_caption", lang, name=report.filename)
     await chat.send_document(report.workbook, filename=report.filename, caption=caption)
+    return report

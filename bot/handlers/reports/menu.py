@@ -7,6 +7,7 @@ from telegram import Update
 
 from bot.context import Context
 from bot.documents.reports import ReportKind
+from bot.handlers.reports import invite
 from bot.handlers.reports.common import REPORTS, data, request, send
 from bot.replies import reply
 from bot.ui.caller import who
@@ -78,7 +79,9 @@ async def typed_budget(typed: Typed) -> None:
     await budgets.stop_waiting(typed.session, telegram_user_id=typed.me.telegram_user_id)
     await reply(typed.update, typed.context, "report_working", typed.lang)
     asked = request(typed.context, budget=found.rupiah, year=found.year)
-    await send(typed.update, typed.context, typed.session, ReportKind.PLAN, asked, typed.lang)
+    report = await send(typed.update, typed.context, typed.session, ReportKind.PLAN, asked, typed.lang)
+    if report is not None and report.invitations:
+        await invite.offer(typed, report.invitations)
 
 
 async def refused_budget(typed: Typed) -> None:
