@@ -34,10 +34,24 @@ from messages import LANGUAGES, Renderer
 from messages.renderer import ROOT, clip, names, template_names
 from tests.messages.test_renderer import COMMON, CONTEXTS, WITA
 
+
+def long_text(length: int) -> str:
+    """`length` characters, each two UTF-16 units, in words of ten."""
+    word = "𝐀" * 9 + " "
+    return (word * (length // len(word) + 1))[:length]
+
+
 MOMENT = datetime(2026, 12, 7, 1, 0, tzinfo=UTC)
-#: Templates sent as a photo's or a document's caption (`caption=` in bot/): 1,024.
-CAPTIONS = frozenset({"chart_caption", "report_jp", "report_gaps", "report_events", "report_recap"})
-CAPTIONS |= {"report_needs", "report_plan", "my_data", "admin_checkin"}
+#: Templates sent as a photo's or a document's caption (`caption=` in bot/): 1,024. The reports'
+#: summaries are messages; their files carry a label as caption (`CAPTION_LABELS`).
+CAPTIONS = frozenset({"chart_caption", "my_data", "admin_checkin"})
+#: Labels sent as captions, with the longest values they hold.
+CAPTION_LABELS: dict[str, dict[str, object]] = {
+    "admin.export_caption": {"code": long_text(40), "count": 10**6},
+    "reg.ics_caption": {"title": long_text(300)},
+    "reg.certificate_caption": {"title": long_text(300), "code": long_text(24)},
+    "report.file_caption": {"name": long_text(100)},
+}
 #: Templates that show no data: rendered with `COMMON` only.
 NO_DATA = frozenset(
     {
@@ -60,6 +74,7 @@ LENGTHS: dict[str, int] = {
     "position": 200,
     "position_name": 200,
     "competencies": 200,
+    "competency": 200,
     "names": 200,
     "target_positions": 200,
     "leaders": 200,
@@ -85,6 +100,7 @@ SIZES: dict[str, int] = {
     "lines": HISTORY_PER_PAGE,
     "organizers": 20,
     "competencies": 10,
+    "gaps_closed": 10,
     "target_positions": 10,
     "gaps": 5,
     "units": 10,
@@ -122,14 +138,15 @@ TEMPLATE_SIZES: dict[str, dict[str, int]] = {
     "admin_pending": {"items": PICK_PER_PAGE},
     "admin_remove": {"items": PICK_PER_PAGE},
     "announce_picker": {"units": OPTIONS_PER_PAGE},
-    "competency": {"lines": 40},
+    "competency": {"lines": 60},
+    "jp": {"entries": 100},
+    # the reports show their first `limit` lines and say how many more are in the workbook
+    "report_jp": {"units": 50},
+    "report_events": {"events": 50},
+    "report_gaps": {"units": 50, "competencies": 50, "cells": 2500},
+    "report_needs": {"needs": 50},
+    "report_plan": {"funded": 50, "participants": 500},
 }
-
-
-def long_text(length: int) -> str:
-    """`length` characters, each two UTF-16 units, in words of ten."""
-    word = "𝐀" * 9 + " "
-    return (word * (length // len(word) + 1))[:length]
 
 
 def grow(value: Any, key: str, lengths: Mapping[str, int], sizes: Mapping[str, int]) -> Any:
@@ -236,3 +253,10 @@ def test_a_clipped_value_fits_its_width_as_telegram_counts_it() -> None:
     assert clip("Kupang", 21) == "Kupang"
     assert names(["Dinas Kesehatan"] * 8, "id", 3, 40) == ", ".join(["Dinas Kesehatan"] * 3) + " (+5 lainnya)"
     assert names(["Health Office"] * 2, "en", 3, 40) == "Health Office, Health Office"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("key", sorted(CAPTION_LABELS))
+def test_every_caption_label_with_maximal_data_fits(renderer: Renderer, key: str, lang: str) -> None:
+    text = renderer.label(key, lang, **CAPTION_LABELS[key])
+    assert limits.visible_length(text) <= limits.CAPTION, (key, lang, limits.visible_length(text))
