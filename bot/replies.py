@@ -55,6 +55,11 @@ async def edit_text(update: Update, text: str, /, *, keyboard: InlineKeyboardMar
     try:
         await query.edit_message_text(text, reply_markup=keyboard)
     except BadRequest as exc:
+        if "no text in the message" in exc.message and update.effective_chat is not None:
+            # A press on a photo or a file (a QR code, a chart): its caption is not the
+            # screen's text, so the screen comes as a new message.
+            await update.effective_chat.send_message(text, reply_markup=keyboard)
+            return
         # Same text: Telegram refuses a no-op edit. A toggle may still have changed the
         # buttons; a double tap or a refresh with nothing new changed nothing at all.
         if not _not_modified(exc):
