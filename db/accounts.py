@@ -171,7 +171,12 @@ async def erase(session: AsyncSession, *, telegram_user_id: int, now: datetime) 
                 OutboxMessage.state.in_((OutboxState.PENDING, OutboxState.SENDING)),
             )
         )
-        await session.delete(account)
+        # A statement, not `session.delete`: a second press erasing at the same moment finds
+        # the row already gone, which is no error (erasing is idempotent).
+        session.expunge(account)
+        await session.execute(
+            delete(TelegramAccount).where(TelegramAccount.telegram_user_id == telegram_user_id)
+        )
     await conversation.leave(session, telegram_user_id=telegram_user_id)
     await privacy.forget_chat(session, telegram_user_id=telegram_user_id, chat_id=chat_id)
     audit.record(session, action="account.erased", details={"was_linked": was_linked, "at": now.isoformat()})

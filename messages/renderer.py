@@ -26,6 +26,28 @@ ROOT: Final = Path(__file__).parent
 _ZONE_NAMES: Final = {7: "WIB", 8: "WITA", 9: "WIT"}
 
 
+_MORE: Final = {"id": "lainnya", "en": "more"}
+
+
+def clip(value: object, width: int = 80) -> str:
+    """`value` as text cut to `width` UTF-16 units (as Telegram counts) with "…": a long name in
+    a list, whose whole is one press away (its detail, the export)."""
+    text = str(value)
+    if len(text.encode("utf-16-le")) // 2 <= width:
+        return text
+    while len(text.encode("utf-16-le")) // 2 > width - 1:
+        text = text[: -max(1, (len(text.encode("utf-16-le")) // 2 - width + 1) // 2)]
+    return text.rstrip() + "…"
+
+
+def names(values: object, lang: str, count: int = 5, width: int = 60) -> str:
+    """At most `count` names, each clipped, and how many more: "A, B, C (+12 lainnya)"."""
+    listed = [str(value) for value in values] if isinstance(values, list | tuple) else [str(values)]
+    shown = ", ".join(clip(value, width) for value in listed[:count])
+    rest = len(listed) - count
+    return f"{shown} (+{rest} {_MORE.get(lang, _MORE['en'])})" if rest > 0 else shown
+
+
 class UnknownMessageError(KeyError):
     """A template or label that does not exist in the requested language."""
 
@@ -79,6 +101,8 @@ class Renderer:
             shortdate=lambda v: self.format_date(v, lang, "d MMM y"),
             time=lambda v: self.format_time(v, lang),
             number=lambda v: format_decimal(v, locale=lang),
+            clip=clip,
+            names=lambda values, count=5, width=60: names(values, lang, count, width),
         )
         env.globals["label"] = lambda key, **kw: self.label(key, lang, **kw)
         return env

@@ -41,14 +41,23 @@ def _cut(part: str) -> str:
     return part.rstrip() + "…"
 
 
-def pieces(text: str, *, size: int = MESSAGE - 500) -> list[str]:
-    """`text` in pieces of at most `size` characters, split at line ends or spaces when possible."""
+def units(text: str) -> int:
+    """The length of a plain text as Telegram counts it: UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def pieces(text: str, *, size: int = MESSAGE - 700) -> list[str]:
+    """`text` in pieces of at most `size` UTF-16 units (as Telegram counts), split at line ends
+    or spaces when possible; the room left is for a heading (a title of up to 300 characters)."""
     found: list[str] = []
     rest = text.strip()
-    while len(rest) > size:
+    while units(rest) > size:
         head = rest[:size]
+        while units(head) > size:
+            head = head[: len(head) - (units(head) - size + 1) // 2 - 1]
+        size_here = len(head)
         boundary = max(head.rfind("\n"), head.rfind(" "))
-        end = boundary if boundary > size // 2 else size
+        end = boundary if boundary > size_here // 2 else size_here
         found.append(rest[:end].rstrip())
         rest = rest[end:].lstrip()
     if rest:

@@ -25,8 +25,9 @@ async def create_draft(
     """A draft to `audience` (default: everyone) (commits); `TextTooLong` when Telegram would
     refuse the text."""
     limit = text_limit(with_attachment=photo_file_id is not None or document_file_id is not None)
-    if len(text) > limit:
-        raise TextTooLong(limit=limit, length=len(text))
+    length = len(text.encode("utf-16-le")) // 2  # as Telegram counts: an emoji is two
+    if length > limit:
+        raise TextTooLong(limit=limit, length=length)
     draft = Announcement(
         text=text,
         photo_file_id=photo_file_id,

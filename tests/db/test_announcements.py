@@ -193,6 +193,15 @@ async def test_too_long_texts_and_captions_are_refused_and_nothing_is_stored(ses
     assert await session.scalar(select(func.count()).select_from(Announcement)) == 1
 
 
+async def test_lengths_are_counted_as_telegram_counts_them_in_utf16_units(session: AsyncSession) -> None:
+    """An emoji is one character but two UTF-16 units: 600 of them make a 1,200-unit caption
+    that Telegram would refuse, though `len` says 600."""
+    with pytest.raises(announcements.TextTooLong) as caption:
+        await announcements.create_draft(session, text="🎓" * 600, created_by=HR, photo_file_id="AgAC1")
+    assert (caption.value.limit, caption.value.length) == (1024, 1200)
+    await announcements.create_draft(session, text="🎓" * 512, created_by=HR, photo_file_id="AgAC1")
+
+
 async def test_a_draft_is_its_authors_alone_and_discarding_it_forgets_the_step(session: AsyncSession) -> None:
     draft = await announcements.create_draft(session, text="Rapat", created_by=HR)
     await announcements.wait_for(

@@ -21,7 +21,7 @@ from bot.context import BotApplication
 from bot.local_api import LocalBotApi, Phone
 from bot.ui.router import Buttons
 from db import accounts
-from db.models import Event, Registration, RegistrationStatus, Role
+from db.models import Event, Registration, RegistrationStatus, Role, TelegramAccount
 from tests.utils.employees import make_employee, make_employees
 from tests.utils.events import configure, make_event
 from tests.utils.office_time import wita
@@ -193,3 +193,25 @@ async def test_forged_presses_on_every_prefix_are_answered_calmly_and_change_not
     session.expire_all()
     assert await guarded(session) == before
     assert await session.scalar(select(Event.title).where(Event.id == OTHERS_EVENT)) == "Seminar Orang Lain"
+
+
+async def test_a_double_press_on_erase_erases_once_and_answers_both_calmly(
+    bot: BotApplication,
+    api: LocalBotApi,
+    session: AsyncSession,
+    world: dict[int, Phone],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """`erase:yes` (left out above: it ends the presser's story) pressed twice at once, and
+    again with garbage after it: erasing what is already gone is no error."""
+    phone = world[ASN]
+    await phone.send("/hapus_data")
+    await phone.wait_replies()
+    with caplog.at_level(logging.WARNING):
+        await press_all(api, phone, ["erase:yes", "erase:yes", "erase:yes:1", "erase:yes:²"])
+        await asyncio.sleep(0.2)
+    problems = [record for record in caplog.records if record.levelno >= logging.WARNING]
+    assert not problems, [record.getMessage() for record in problems]
+    assert not [m for m in phone.chat.outbox if "terjadi kesalahan" in m.plain_text]
+    session.expire_all()
+    assert await session.get(TelegramAccount, ASN) is None

@@ -24,6 +24,8 @@ from db.registration import (
 )
 
 GROUP_LIMIT = 10
+#: past registrations (attended, cancelled, rejected) shown: the latest; all are in /data_saya
+PAST_LIMIT = 5
 
 
 Status = RegistrationStatus

@@ -13,6 +13,7 @@ from bot.documents.calendar import CalendarEntry, build_ics, entry_uid
 from bot.handlers.registration.common import (
     GROUP_LIMIT,
     OPENABLE,
+    PAST_LIMIT,
     REGISTRATIONS,
     UPCOMING,
     Own,
@@ -91,7 +92,7 @@ async def _show_list(
     number = 0
     for status in GROUP_ORDER:
         items = grouped.get(status, [])
-        shown = items[:GROUP_LIMIT] if status in UPCOMING else items[-GROUP_LIMIT:]
+        shown = items[:GROUP_LIMIT] if status in UPCOMING else items[-PAST_LIMIT:]
         entries = []
         for item in shown:
             if status in OPENABLE:
