@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import coo_matrix
+
+if TYPE_CHECKING:
+    from scipy.sparse import coo_matrix
 
 #: Stop when the plan is proven within this share of the best possible (HiGHS's default is 1e-4).
 RELATIVE_GAP = 1e-4
@@ -60,6 +62,9 @@ def solve(
     time_limit: float = 120.0,
 ) -> Solution:
     """The plan with the most value within `budget` (see the module's docstring)."""
+    # imported when a plan is asked for: SciPy costs the bot's every process ~60 MB otherwise
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
     n, m = len(pairs), len(offers)
     if n == 0 or budget <= 0:
         return Solution([0] * n, [0] * m, True, 0.0)
@@ -109,4 +114,6 @@ def _constraints(cohorts: int, offers: Sequence[Offer], pairs: Sequence[Pair]) -
         columns += [column, column]
         values += [-offer.seats_per_batch, offer.cost_per_batch]
     shape = (budget_row + 1, len(pairs) + len(offers))
+    from scipy.sparse import coo_matrix  # see `solve`
+
     return coo_matrix((values, (rows, columns)), shape=shape)
