@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.attempts import Policy
 from db.learning import year_summary
 from db.models import Allocation, Employee, Event, LearningRecord, Registration
 from db.models import RegistrationStatus as Status
@@ -38,25 +37,9 @@ from db.registration.ratings import COMMENT_LENGTH, COMMENTS_SHOWN
 from tests.utils.employees import make_employees
 from tests.utils.events import configure, make_event
 from tests.utils.office_time import WITA, wita
+from tests.utils.registrations import CHECKIN, HR, NOW, STARTS
 
-NOW = wita(2026, 3, 2, 9)
-STARTS = wita(2026, 4, 6, 8)
-CUTOFF = timedelta(days=2)
-HR = 7001
 TZ: ZoneInfo = WITA
-CHECKIN = Policy(max_failures=10, window=timedelta(minutes=30))
-
-
-@pytest.fixture
-async def asn(session: AsyncSession) -> list[Employee]:
-    """Eight analysts of the same office."""
-    return await make_employees(session, 8)
-
-
-@pytest.fixture
-async def training(session: AsyncSession) -> Event:
-    """A first-come-first-served training with two seats, 6 April 2026 08.00–16.00 WITA."""
-    return await make_event(session, "PP-01", starts_at=STARTS, quota=2, jp=8)
 
 
 # ---------------------------------------------------------------------------- check-in and JP

@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.attempts import Policy
 from db.models import Allocation, Employee, Event, EventStatus, Registration
 from db.models import RegistrationStatus as Status
 from db.registration import (
@@ -42,26 +41,10 @@ from tests.utils.employees import DEFAULT_POSITION, make_employees, unit_id
 from tests.utils.events import configure, make_event
 from tests.utils.learning import learned
 from tests.utils.office_time import WITA, wita
-from tests.utils.registrations import seats_taken, statuses, waitlist
+from tests.utils.registrations import HR, NOW, STARTS, seats_taken, statuses, waitlist
 
-NOW = wita(2026, 3, 2, 9)
-STARTS = wita(2026, 4, 6, 8)
 CUTOFF = timedelta(days=2)
-HR = 7001
 TZ: ZoneInfo = WITA
-CHECKIN = Policy(max_failures=10, window=timedelta(minutes=30))
-
-
-@pytest.fixture
-async def asn(session: AsyncSession) -> list[Employee]:
-    """Eight analysts of the same office."""
-    return await make_employees(session, 8)
-
-
-@pytest.fixture
-async def training(session: AsyncSession) -> Event:
-    """A first-come-first-served training with two seats, 6 April 2026 08.00–16.00 WITA."""
-    return await make_event(session, "PP-01", starts_at=STARTS, quota=2, jp=8)
 
 
 # ---------------------------------------------------------------------------- register

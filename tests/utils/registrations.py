@@ -1,18 +1,26 @@
-"""Registrations, and quick looks at an event's seats and queue."""
+"""Registrations, quick looks at an event's seats and queue, and the calendar the registration
+engine's tests share (`NOW`, the training `STARTS`, HR's id, the check-in guessing limit)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.attempts import Policy
 from db.models import (
     Employee,
     Event,
     Registration,
     RegistrationStatus,
 )
+from tests.utils.office_time import wita
+
+NOW = wita(2026, 3, 2, 9)
+STARTS = wita(2026, 4, 6, 8)
+HR = 7001
+CHECKIN = Policy(max_failures=10, window=timedelta(minutes=30))
 
 
 async def register(
