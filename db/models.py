@@ -29,6 +29,19 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from db.enums import (
+    ALWAYS_SENT,
+    Allocation,
+    AnnouncementStatus,
+    CompetencyGroup,
+    EmploymentStatus,
+    EventKind,
+    EventStatus,
+    NotificationKind,
+    OutboxState,
+    RegistrationStatus,
+    Role,
+)
 from db.types import UTCDateTime, utcnow
 
 NAMING = {
@@ -54,102 +67,6 @@ class Base(DeclarativeBase):
 def _enum(cls: type[enum.Enum]) -> Enum:
     """Store an enum by its value, as a plain string column (portable, readable)."""
     return Enum(cls, native_enum=False, values_callable=lambda e: [m.value for m in e], length=32)
-
-
-class CompetencyGroup(enum.StrEnum):
-    """The three groups of PermenPANRB 38/2017."""
-
-    TEKNIS = "teknis"
-    MANAJERIAL = "manajerial"
-    SOSIAL_KULTURAL = "sosial_kultural"
-
-
-class EventKind(enum.StrEnum):
-    """What kind of development activity an event is."""
-
-    PELATIHAN = "pelatihan"
-    SEMINAR = "seminar"
-    WORKSHOP = "workshop"
-
-
-class EventStatus(enum.StrEnum):
-    """Lifecycle of an event."""
-
-    PUBLISHED = "published"
-    CANCELLED = "cancelled"
-
-
-class Allocation(enum.StrEnum):
-    """How seats are given: first come, first served, or by merit score at the deadline."""
-
-    FCFS = "fcfs"
-    PRIORITY = "priority"
-
-
-class RegistrationStatus(enum.StrEnum):
-    """Where a registration stands."""
-
-    REGISTERED = "registered"
-    WAITLISTED = "waitlisted"
-    PENDING = "pending"
-    REJECTED = "rejected"
-    CANCELLED = "cancelled"
-    ATTENDED = "attended"
-
-
-class Role(enum.StrEnum):
-    """Roles a Telegram account can hold besides being an ASN."""
-
-    HR = "hr"
-    ORGANIZER = "organizer"
-
-
-class NotificationKind(enum.StrEnum):
-    """Kinds of proactive messages; a user can turn off each one not in `ALWAYS_SENT`."""
-
-    EVENT_REMINDER = "event_reminder"
-    DEADLINE = "deadline"
-    WAITLIST = "waitlist"
-    EVALUATION = "evaluation"
-    JP_NUDGE = "jp_nudge"
-    ANNOUNCEMENT = "announcement"
-    #: An event a user registered for was changed or cancelled (see `db.events`): a service
-    #: message, so it is in `ALWAYS_SENT` and not offered in /settings.
-    EVENT_CHANGE = "event_change"
-    #: A decision about the user's own registration: approved or rejected, a seat allocated or
-    #: not, removed by HR (see `db.notify`).
-    REGISTRATION = "registration"
-    #: The end-of-broadcast report to the HR officer who sent it (see `db.announcements.finish`).
-    ANNOUNCEMENT_REPORT = "announcement_report"
-
-
-#: Kinds nobody can turn off: missing them would send an ASN to a moved or cancelled event or
-#: leave them unaware of a decision on their registration, or leave an HR officer not knowing
-#: how their broadcast ended.
-ALWAYS_SENT = frozenset(
-    {NotificationKind.EVENT_CHANGE, NotificationKind.REGISTRATION, NotificationKind.ANNOUNCEMENT_REPORT}
-)
-
-
-class OutboxState(enum.StrEnum):
-    """Delivery state of one proactive message."""
-
-    PENDING = "pending"
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED = "failed"
-    SKIPPED = "skipped"
-
-
-class AnnouncementStatus(enum.StrEnum):
-    """Lifecycle of an HR broadcast."""
-
-    DRAFT = "draft"
-    SCHEDULED = "scheduled"
-    SENDING = "sending"
-    PAUSED = "paused"
-    CANCELLED = "cancelled"
-    DONE = "done"
 
 
 class Unit(Base):
@@ -186,6 +103,10 @@ class Employee(Base):
     position_type: Mapped[str] = mapped_column(String(40))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     rank: Mapped[str] = mapped_column(String(8))
+    #: CPNS, PNS or PPPK; PPPK hold grades I–XVII (`rank`) and an NI PPPK (`nip`).
+    status: Mapped[EmploymentStatus] = mapped_column(
+        _enum(EmploymentStatus), default=EmploymentStatus.PNS, server_default=EmploymentStatus.PNS.value
+    )
     phone: Mapped[str] = mapped_column(String(20), index=True)
     email: Mapped[str | None] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -303,6 +224,9 @@ class Event(Base):
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
     location: Mapped[str] = mapped_column(String(300))
+    #: Where an online event (or the online part of a hybrid one) is joined.
+    online_url: Mapped[str | None] = mapped_column(String(500))
+    poster_file_id: Mapped[str | None] = mapped_column(String(200))
     quota: Mapped[int]
     seats_taken: Mapped[int] = mapped_column(default=0, server_default="0")
     registration_opens_at: Mapped[datetime | None]
@@ -316,10 +240,16 @@ class Event(Base):
     requires_approval: Mapped[bool] = mapped_column(default=False, server_default="0")
     target_position_types: Mapped[list[Any]] = mapped_column(default=list)
     target_unit_ids: Mapped[list[Any]] = mapped_column(default=list)
+    #: Ranks (golongan / PPPK grades) and employment statuses that may register; empty = all.
+    target_ranks: Mapped[list[Any]] = mapped_column(default=list)
+    target_statuses: Mapped[list[Any]] = mapped_column(default=list)
     status: Mapped[EventStatus] = mapped_column(
         _enum(EventStatus), default=EventStatus.PUBLISHED, server_default=EventStatus.PUBLISHED.value
     )
     checkin_code: Mapped[str | None] = mapped_column(String(16), unique=True)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    #: The Telegram user who created it in the chat (None for imported events).
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -347,6 +277,8 @@ class Registration(Base):
     cancelled_at: Mapped[datetime | None]
     attended_at: Mapped[datetime | None]
     decided_by: Mapped[int | None] = mapped_column(BigInteger)
+    #: The approver's reason for a rejection, as the ASN receives it.
+    decision_reason: Mapped[str | None] = mapped_column(Text)
     priority_score: Mapped[dict[str, Any] | None]
     rating: Mapped[int | None]
     comment: Mapped[str | None] = mapped_column(Text)
@@ -427,6 +359,21 @@ class RoleGrant(Base):
     role: Mapped[Role] = mapped_column(_enum(Role))
     organizer: Mapped[str | None] = mapped_column(String(200))
     granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Organizer(Base):
+    """A university partner or other organizer with its own events; the name is what
+    `RoleGrant.organizer` and `Event.organizer` hold. Its certificates name its signer, and HR
+    can require approval before its events are published."""
+
+    __tablename__ = "organizers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    signer_name: Mapped[str | None] = mapped_column(String(200))
+    signer_title: Mapped[str | None] = mapped_column(String(200))
+    review_required: Mapped[bool] = mapped_column(default=False, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class NotificationPreference(Base):
@@ -556,6 +503,7 @@ class Programme(Base):
 
 
 __all__ = [
+    "ALWAYS_SENT",
     "Allocation",
     "Announcement",
     "AnnouncementStatus",
@@ -566,6 +514,7 @@ __all__ = [
     "CompetencyGroup",
     "ConversationState",
     "Employee",
+    "EmploymentStatus",
     "Event",
     "EventKind",
     "EventStatus",
@@ -574,6 +523,7 @@ __all__ = [
     "LinkCode",
     "NotificationKind",
     "NotificationPreference",
+    "Organizer",
     "OutboxMessage",
     "OutboxState",
     "Position",
