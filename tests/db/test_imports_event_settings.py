@@ -321,7 +321,7 @@ async def test_how_seats_are_given_stays_once_asn_have_registered(
 
     assert where(errors) == [(2, "persetujuan")]
     assert "1 pendaftar" in said(errors[0])
-    assert "1 ASN have registered" in said(errors[0], "en")
+    assert "already has registrants (1)" in said(errors[0], "en")
 
 
 async def test_an_event_on_a_sunday_or_a_national_holiday_is_imported_with_a_warning(
