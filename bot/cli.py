@@ -24,7 +24,8 @@ from db import accounts, announcements, linking, outbox, registration
 from db.admin import HR_SCOPE, event_id_by_code, event_summary, record_export, registrants
 from db.engine import create_engine, session_factory
 from db.identity import parse_nip
-from db.imports import MAX_ERRORS, ImportKind, ImportRejected, import_file
+from db.imports import MAX_ERRORS, ImportKind, ImportRejected, ImportReport, import_file
+from db.imports.schema import upgrade_if_behind
 from db.migrate import upgrade
 from db.models import Role
 from db.seed import seed_demo
@@ -151,6 +152,8 @@ class Cli:
     async def _import(self, kind: str, path: Path) -> int:
         engine = create_engine(self.settings.database_url)
         try:
+            if await upgrade_if_behind(engine):
+                self.say("cli.import_upgraded")
             async with session_factory(engine)() as session:
                 report = await import_file(
                     session, kind=ImportKind(kind), path=path, timezone=self.settings.timezone
@@ -159,19 +162,39 @@ class Cli:
             return self._rejected(rejected)
         finally:
             await engine.dispose()
+        self._imported(report)
+        return 0
+
+    def _imported(self, report: ImportReport) -> None:
+        """A done import: what it did, in words naming the kind, and the events on a day off."""
+        lang = self.settings.cli_language
         self.say(
             "cli.import_ok",
-            kind=kind,
+            kind=self.renderer.label(f"import.kind.{report.kind}", lang),
             rows=report.rows,
             created=report.created,
             updated=report.updated,
             unchanged=report.unchanged,
         )
-        return 0
+        if report.days_off:
+            self.say("cli.import_days_off")
+        for warning in report.days_off[:MAX_ERRORS]:
+            holiday = warning.holiday(lang)
+            day = self.renderer.format_date(warning.day, lang)
+            key = "cli.import_sunday" if holiday is None else "cli.import_holiday"
+            self.say(key, line=warning.line, code=warning.code, day=day, holiday=holiday)
+        if len(report.days_off) > MAX_ERRORS:
+            self.say("cli.import_more_days_off", count=len(report.days_off) - MAX_ERRORS)
 
     def _rejected(self, rejected: ImportRejected) -> int:
         """A refused import: the counts, the first problems by line, and what was left unchecked."""
-        self.fail("cli.import_rejected", problems=rejected.problems, rows=rejected.bad_rows)
+        if not rejected.bad_rows:
+            self.fail("cli.import_rejected_file")
+        elif rejected.bad_rows > 1:
+            self.fail("cli.import_rejected", problems=rejected.problems, rows=rejected.bad_rows)
+        else:
+            single = "cli.import_rejected_one" if rejected.problems == 1 else "cli.import_rejected_one_row"
+            self.fail(single, problems=rejected.problems)
         for error in rejected.errors:
             column = f" ({error.column})" if error.column else ""
             key = "cli.import_row" if error.line > 0 else "cli.import_file_error"

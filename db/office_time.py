@@ -13,7 +13,7 @@ words are allowed: ``pukul``, ``pkl``, ``jam``, ``at``, ``WITA``, and for a rang
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 _DATE = r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{4}"
@@ -41,6 +41,8 @@ _FILLERS = frozenset(
 #: `OfficeTimeError.reason` values.
 FORMAT = "format"
 NO_SUCH_DATE = "no_such_date"
+#: The zone a date alone is read in: only its calendar day is kept.
+_DAY_ONLY = ZoneInfo("UTC")
 
 
 class OfficeTimeError(ValueError):
@@ -85,6 +87,14 @@ def parse_moment(text: str, *, timezone: ZoneInfo, date_alone: time | None = Non
         return _at(parts[0], date_alone)
     if len(parts) == 2:
         return _at(parts[0], parts[1])
+    raise OfficeTimeError(FORMAT)
+
+
+def parse_day(text: str) -> date:
+    """One date alone (``15/01/2027``, ``15-01-2027``, ``2027-01-15``), as in HR's files."""
+    parts = _read(text, _DAY_ONLY)
+    if len(parts) == 1 and isinstance(parts[0], datetime):
+        return parts[0].date()
     raise OfficeTimeError(FORMAT)
 
 

@@ -17,6 +17,7 @@ from db.identity import POSITION_TYPES, nip_digits, normalize_phone, normalize_p
 from db.imports.contract import Values
 from db.imports.reading import ImpreciseNumber
 from db.models import CompetencyGroup, EventKind
+from db.office_time import NO_SUCH_DATE, OfficeTimeError, parse_day, parse_moment
 
 T = TypeVar("T")
 
@@ -221,15 +222,19 @@ def rupiah(raw: str) -> int | None:
 
 
 def day(raw: str) -> date:
-    """A required date written YYYY-MM-DD."""
+    """A required date, written as in the chat: `2026-03-15`, `15/03/2026`, `15-03-2026`."""
     if not raw:
         raise CellError("required")
-    if not _DATE.fullmatch(raw):
-        raise CellError("date_format", raw=raw)
+    if _DATE.fullmatch(raw):  # the common case, and how Excel's date cells read
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            raise CellError("date_impossible", raw=raw) from None
     try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise CellError("date_impossible", raw=raw) from None
+        return parse_day(raw)
+    except OfficeTimeError as refused:
+        reason = "date_impossible" if refused.reason == NO_SUCH_DATE else "date_format"
+        raise CellError(reason, raw=raw) from None
 
 
 def past_day(today: date) -> Callable[[str], date]:
@@ -244,19 +249,24 @@ def past_day(today: date) -> Callable[[str], date]:
     return parse
 
 
-def office_time(timezone: ZoneInfo, *, date_means_end_of_day: bool = False) -> Callable[[str], datetime]:
-    """`YYYY-MM-DD HH:MM` in office time, as a UTC instant; optionally a bare date for 23:59."""
+def office_time(timezone: ZoneInfo, *, date_alone: time | None = None) -> Callable[[str], datetime]:
+    """A date and time in office time, as a UTC instant, written as in the chat: `2027-01-15 08:00`,
+    `15/01/2027 08.00`, `15-01-2027 pukul 08.00`; a date alone means `date_alone` that day, when given."""
+    format_reason = "datetime_format" if date_alone is None else "datetime_or_date_format"
 
     def parse(raw: str) -> datetime:
         if not raw:
             raise CellError("required")
-        if date_means_end_of_day and _DATE.fullmatch(raw):
-            return datetime.combine(day(raw), time(23, 59), tzinfo=timezone).astimezone(UTC)
-        match = _DATETIME.fullmatch(raw)
+        if date_alone is not None and _DATE.fullmatch(raw):
+            return datetime.combine(day(raw), date_alone, tzinfo=timezone).astimezone(UTC)
+        match = _DATETIME.fullmatch(raw)  # the common case, and how Excel's date-time cells read
         if match is None:
-            raise CellError(
-                "datetime_or_date_format" if date_means_end_of_day else "datetime_format", raw=raw
-            )
+            try:
+                return parse_moment(raw, timezone=timezone, date_alone=date_alone)
+            except OfficeTimeError as refused:
+                if refused.reason == NO_SUCH_DATE:
+                    raise CellError("datetime_impossible", raw=raw) from None
+                raise CellError(format_reason, raw=raw) from None
         on = day(match.group(1))
         hour, minute = int(match.group(2)), int(match.group(3))
         if hour > 23 or minute > 59:

@@ -7,9 +7,12 @@ An error carries a reason code and its values, not words: the CLI renders it fro
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
+
+from db.calendar_days import holiday_name
 
 
 class ImportKind(StrEnum):
@@ -44,14 +47,35 @@ REQUIRED_COLUMNS: dict[ImportKind, tuple[str, ...]] = {
 }
 
 OPTIONAL_COLUMNS: dict[ImportKind, tuple[str, ...]] = {
-    ImportKind.EMPLOYEES: ("email",),
+    ImportKind.EMPLOYEES: ("email", "status"),
     ImportKind.STANDARDS: (),
     ImportKind.ASSESSMENTS: ("metode",),
     ImportKind.HISTORY: ("penyelenggara",),
-    ImportKind.EVENTS: ("kompetensi", "sasaran_jabatan", "deskripsi", "biaya"),
+    ImportKind.EVENTS: (
+        "kompetensi",
+        "deskripsi",
+        "biaya",
+        "tautan",
+        "mulai_daftar",
+        "pembagian_kursi",
+        "persetujuan",
+        "sasaran_jabatan",
+        "sasaran_jenis_jabatan",
+        "sasaran_unit_kerja",
+        "sasaran_golongan",
+        "sasaran_status",
+    ),
     # at least one of the two costs on every row
     ImportKind.PROGRAMMES: ("biaya_per_angkatan", "biaya_per_peserta"),
 }
+
+
+def unknown_columns(kind: ImportKind, headers: Iterable[str]) -> list[str]:
+    """The file's columns that this kind of import does not know, in the file's order: such a
+    file is refused, since a misspelt optional column would otherwise be silently ignored."""
+    known = {*REQUIRED_COLUMNS[kind], *OPTIONAL_COLUMNS[kind]}
+    return [column for column in headers if column not in known]
+
 
 #: A refused import lists this many problems; checking stops there, and the rest of the file is
 #: only counted (a 200,000-row file of bad rows would otherwise print a million lines).
@@ -81,7 +105,8 @@ class ImportRejected(Exception):
     """The file has bad rows; nothing was changed.
 
     `errors` lists the first `MAX_ERRORS` problems by line; `problems` counts every problem found
-    and `bad_rows` the rows they are in (a row may have several); `unchecked` counts the rows after
+    and `bad_rows` the data rows they are in (a row may have several; the header row and the file
+    as a whole are not data rows); `unchecked` counts the rows after
     the one where checking stopped, once `MAX_ERRORS` problems had been found.
     """
 
@@ -89,7 +114,7 @@ class ImportRejected(Exception):
         ordered = sorted(errors, key=lambda error: error.line)
         self.errors = ordered[:MAX_ERRORS]
         self.problems = len(ordered)
-        self.bad_rows = len({error.line for error in ordered})
+        self.bad_rows = len({error.line for error in ordered if error.line > 1})
         self.unchecked = unchecked
         first = self.errors[0] if self.errors else None
         summary = f"; baris {first.line}: {first.reason} {first.values}" if first else ""
@@ -107,11 +132,27 @@ class UnreadableFile(ImportRejected):
 
 
 @dataclass(frozen=True, slots=True)
+class DayOff:
+    """A warning, not a refusal: an imported event falls on a Sunday or a national holiday (some
+    trainings do). The file's line, the event's code and the day."""
+
+    line: int
+    code: str
+    day: date
+
+    def holiday(self, lang: str) -> str | None:
+        """The holiday's name in `lang` ("Hari Raya Natal"), or None for a Sunday."""
+        return holiday_name(self.day, lang)
+
+
+@dataclass(frozen=True, slots=True)
 class ImportReport:
-    """What an import did: data rows read, and how many records were new, changed or already so."""
+    """What an import did: data rows read, how many records were new, changed or already so, and
+    the imported events that fall on a day off."""
 
     kind: ImportKind
     rows: int
     created: int
     updated: int
     unchanged: int
+    days_off: tuple[DayOff, ...] = ()

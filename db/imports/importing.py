@@ -14,7 +14,16 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.imports.contract import REQUIRED_COLUMNS, ImportKind, ImportRejected, ImportReport, RowError
+from db.imports.contract import (
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+    ImportKind,
+    ImportRejected,
+    ImportReport,
+    RowError,
+    Values,
+    unknown_columns,
+)
 from db.imports.employees import import_employees
 from db.imports.events import import_events
 from db.imports.lines import Source
@@ -47,21 +56,44 @@ async def import_rows(
     """Import rows already read (as `read_rows` gives them); `today` is the office's date, against
     which assessment and history dates may not lie in the future. Commits, or raises ImportRejected
     having changed nothing."""
-    present = frozenset(headers)
-    missing = [column for column in REQUIRED_COLUMNS[kind] if column not in present]
-    if missing:
-        found = ", ".join(sorted(present)) or "-"
-        raise ImportRejected(
-            [RowError(1, column, "column_missing", {"column": column, "found": found}) for column in missing]
-        )
-    source = Source(present, rows, timezone, today)
+    source = Source(_checked_headers(kind, list(headers)), rows, timezone, today)
     try:
         created, updated, unchanged = await _IMPORTERS[kind](session, source)
     except BaseException:
         await session.rollback()
         raise
     await session.commit()
-    return ImportReport(kind=kind, rows=source.count, created=created, updated=updated, unchanged=unchanged)
+    return ImportReport(
+        kind=kind,
+        rows=source.count,
+        created=created,
+        updated=updated,
+        unchanged=unchanged,
+        days_off=tuple(source.days_off),
+    )
+
+
+def _checked_headers(kind: ImportKind, headers: list[str]) -> frozenset[str]:
+    """The file's columns, if it has every required column and no unknown one; else the import
+    is refused before a row is read, naming the missing and unknown columns and the known ones."""
+    present = frozenset(headers)
+    found = ", ".join(sorted(present)) or "-"
+    errors = [
+        RowError(1, column, "column_missing", {"column": column, "found": found})
+        for column in REQUIRED_COLUMNS[kind]
+        if column not in present
+    ]
+    unknown = unknown_columns(kind, headers)
+    if unknown:
+        values: Values = {
+            "names": ", ".join(f"'{column}'" for column in unknown),
+            "required": ", ".join(REQUIRED_COLUMNS[kind]),
+            "optional": ", ".join(OPTIONAL_COLUMNS[kind]) or "-",
+        }
+        errors.append(RowError(1, None, "columns_unknown", values))
+    if errors:
+        raise ImportRejected(errors)
+    return present
 
 
 async def import_file(

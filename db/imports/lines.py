@@ -11,7 +11,7 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from db.imports.cells import CellError
-from db.imports.contract import MAX_ERRORS, ImportRejected, RowError
+from db.imports.contract import MAX_ERRORS, DayOff, ImportRejected, RowError
 
 T = TypeVar("T")
 
@@ -50,6 +50,8 @@ class Source:
     count: int = 0
     #: rows not checked because `MAX_ERRORS` problems had been found before them
     unchecked: int = 0
+    #: imported events that fall on a Sunday or a national holiday (a warning, not a refusal)
+    days_off: list[DayOff] = field(default_factory=list)
 
     def lines(self) -> Iterator[Line]:
         """The rows to check, until `MAX_ERRORS` problems are found; the rest are only counted."""

@@ -169,7 +169,7 @@ async def test_bad_event_rows_are_reported_by_line(session: AsyncSession, tmp_pa
     bad.append(variant(kompetensi="Pelayanan Publik;Kepemimpinan Digital"))  # 4
     bad.append(variant(kode="PRIMA 2026/05"))  # 5
     bad.append(variant(jenis="kursus"))  # 6
-    bad.append(variant(mulai="07-12-2026 09:00"))  # 7
+    bad.append(variant(mulai="7 Desember 2026 09:00"))  # 7: a month in words
     bad.append(variant(kuota="-1"))  # 8
     bad.append(variant(biaya="1,5 juta"))  # 9
     bad.append(variant(sasaran_jabatan="Camat"))  # 10

@@ -142,7 +142,7 @@ async def test_bad_assessment_rows_are_reported_by_line(session: AsyncSession, t
         [MARIA[0], "Kepemimpinan", "3", "2025-03-14", ""],
         [MARIA[0], "Integritas", "0", "2025-03-14", ""],
         [MARIA[0], "Integritas", "3", "2999-01-01", ""],
-        [MARIA[0], "Integritas", "3", "14/03/2025", ""],
+        [MARIA[0], "Integritas", "3", "14 Maret 2025", ""],
         [MARIA[0], "Pelayanan Publik", "3", "2025-03-14", ""],
         [MARIA[0], "Pelayanan Publik", "2", "2025-03-14", ""],  # the same as line 7
     ]
@@ -160,7 +160,7 @@ async def test_bad_assessment_rows_are_reported_by_line(session: AsyncSession, t
     assert "tidak ada di data pegawai" in reason(errors, 2)
     assert "Kepemimpinan" in reason(errors, 3)
     assert "belum terjadi" in reason(errors, 5)
-    assert "YYYY-MM-DD" in reason(errors, 6)
+    assert "15/01/2027" in reason(errors, 6)
     assert "baris 7" in reason(errors, 8)
     assert await session.scalar(select(Assessment.id)) is None
 

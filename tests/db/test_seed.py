@@ -346,4 +346,4 @@ async def test_seeding_again_the_next_day_keeps_the_codes_and_the_registrations(
     assert await counts(session) == before
     pkp = await session.scalar(select(Event).where(Event.code == "PKP-2026-01"))
     assert pkp is not None
-    assert pkp.starts_at.astimezone(WITA).date() == TODAY + timedelta(days=31)
+    assert pkp.starts_at.astimezone(WITA).date() == TODAY + timedelta(days=28)
