@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.calendar_days import day_off
 from db.identity import nip_digits, normalize_phone
 from db.imports import ImportKind, import_rows, read_rows
 from db.models import CompetencyGroup, Employee, Event, LearningRecord, Registration, RegistrationStatus
@@ -212,11 +213,25 @@ def _tables(today: date) -> dict[ImportKind, list[dict[str, str]]]:
             {
                 **row,
                 "kode": _event_code(row["kode"], today),
-                **{column: _later(row[column], days) for column in ("mulai", "selesai", "batas_daftar")},
+                **{
+                    column: _later(row[column], _to_working_day(row["mulai"], days))
+                    for column in ("mulai", "selesai", "batas_daftar", "mulai_daftar")
+                    if row.get(column)
+                },
             }
             for row in _read(ImportKind.EVENTS)
         ],
     }
+
+
+def _to_working_day(starts: str, days: timedelta) -> timedelta:
+    """`days`, plus what moves an event starting on `starts` + `days` off a Sunday or a national
+    holiday (the files are written for SAMPLE_DAY; on another day the weekdays drift)."""
+    day = date.fromisoformat(starts.partition(" ")[0]) + days
+    while day_off(day) is not None:
+        day += timedelta(days=1)
+        days += timedelta(days=1)
+    return days
 
 
 # Who already signed up (codes as in events.csv): the nearly full training lacks one seat (none of
