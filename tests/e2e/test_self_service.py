@@ -131,7 +131,7 @@ async def test_competency_status_shows_gaps_jpm_chart_and_the_training_that_clos
     assert "Job Person Match: 80%" in text
     assert "Memenuhi Syarat" in text
     assert "Assessment Center" in text
-    assert "menutup gap Pelayanan Publik (1 → 3)" in text
+    assert "mengembangkan Pelayanan Publik (level 1, standar 3)" in text
     assert status.button_texts == ["1. Pelatihan Pelayanan Prima"]
 
     await phone.press("1. Pelatihan Pelayanan Prima")
@@ -290,7 +290,7 @@ async def test_for_me_and_by_competency_filters(
     (mine,) = await phone.wait_replies()
     # The largest gap first (Pelayanan Publik 1 → 3), then Komunikasi (2 → 3), then the rest.
     assert mine.button_texts[:3] == ["1. Pelayanan Prima", "2. Komunikasi Efektif", "3. Pelatihan Umum"]
-    assert "menutup gap Pelayanan Publik (1 → 3)" in mine.plain_text
+    assert "mengembangkan Pelayanan Publik (level 1, standar 3)" in mine.plain_text
 
     await phone.press("🎯 Kompetensi…")
     (choices,) = await phone.wait_replies()

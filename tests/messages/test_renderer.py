@@ -430,7 +430,9 @@ def test_every_rendered_template_is_valid_telegram_html(renderer: Renderer) -> N
             parse_html(renderer.render(name, lang, **(COMMON | CONTEXTS.get(name, {}))))
 
 
-def test_the_competency_screen_says_which_level_is_assessed_and_which_is_the_standard(renderer: Renderer) -> None:
+def test_the_competency_screen_says_which_level_is_assessed_and_which_is_the_standard(
+    renderer: Renderer,
+) -> None:
     text = renderer.render("competency", "id", **(COMMON | CONTEXTS["competency"]))
     assert "Pelayanan Publik: level 2 (standar 3)" in text
     assert "Integritas: belum ada hasil asesmen (standar 3)" in text
