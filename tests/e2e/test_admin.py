@@ -349,7 +349,8 @@ async def test_hr_removing_a_registrant_tells_them_and_promotes_the_first_waitin
     assert "Pilih pendaftar yang akan dihapus" in picker.plain_text
     (after,) = await press(phone, picker.button_texts[0])
     assert "dihapus dari kegiatan ini" in after.plain_text
-    assert "1 orang dari daftar tunggu naik" in after.plain_text
+    assert "1 peserta dari daftar tunggu naik" in after.plain_text
+    assert after.plain_text.endswith("· terdaftar")  # the status in words, not the code's "registered"
     assert await _deliver(bot) == 2
     (removed,) = await maria_phone.wait_replies()
     assert "dibatalkan oleh BKPSDM/penyelenggara" in removed.plain_text
