@@ -3,7 +3,7 @@
 Templates are Telegram HTML (autoescaped, StrictUndefined). Filters format dates in the
 office time zone the Indonesian way ("Senin, 7 Desember 2026, 09.00 WITA"), numbers
 with the language's separators, and address the ASN by the NIP's sex digit:
-`{{ name | addressed(nip) }}` is "Ibu Yosefina Lango", `{{ nip | honorific }}` is "Ibu".
+`{{ name | addressed(nip) }}` is "Ibu Yosefina Lango" (db/address.py).
 """
 
 from __future__ import annotations
@@ -106,19 +106,14 @@ class Renderer:
             number=lambda v: format_decimal(v, locale=lang),
             clip=clip,
             names=lambda values, count=5, width=60: names(values, lang, count, width),
-            honorific=lambda nip: self.honorific(nip, lang),
             addressed=lambda name, nip: self.addressed(name, nip, lang),
         )
         env.globals["label"] = lambda key, **kw: self.label(key, lang, **kw)
         return env
 
-    def honorific(self, nip: str | None, lang: str) -> str:
-        """How to address the ASN with this NIP, alone: "Ibu", "Bapak", "Bapak/Ibu" (unknown)."""
-        return self.label(f"address.{honorific(nip)}", lang)
-
     def addressed(self, name: str, nip: str | None, lang: str) -> str:
         """The ASN's name with the form of address: "Ibu Yosefina Lango" / "Ms Yosefina Lango"."""
-        return self.label(f"address.named.{honorific(nip)}", lang, name=name)
+        return self.label(f"address.{honorific(nip)}", lang, name=name)
 
     def local(self, moment: datetime | str) -> datetime:
         """An aware instant (or its ISO text, as stored in an outbox message's context) in office time."""

@@ -37,19 +37,6 @@ def test_an_asn_who_starts_again_is_greeted_by_title_and_name(
     assert text.startswith(greeting)
 
 
-def test_the_title_alone_reads_in_each_language(renderer: Renderer) -> None:
-    assert [renderer.honorific(nip, "id") for nip in (YOHANES, YOSEFINA, None)] == [
-        "Bapak",
-        "Ibu",
-        "Bapak/Ibu",
-    ]
-    assert [renderer.honorific(nip, "en") for nip in (YOHANES, YOSEFINA, None)] == [
-        "Sir",
-        "Madam",
-        "Sir or Madam",
-    ]
-
-
 def test_a_name_is_escaped_after_its_title(renderer: Renderer) -> None:
     text = renderer.render("already_linked", "id", name="Maria <Bria> & {nip}", nip=YOSEFINA)
     assert text.startswith("Selamat datang kembali, Ibu Maria &lt;Bria&gt; &amp; {nip}.")

@@ -47,6 +47,7 @@ ENGLISH: dict[str, str] = {
     "waitlisted": "daftar tunggu",
     "deadline": "batas waktu",
     "online": "daring",
+    "filter": "saring / pilihan",
     "offline": "luring",
     "chat": "percakapan",
     "link": "tautan",
