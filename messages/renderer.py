@@ -1,8 +1,9 @@
 """The one renderer: Jinja2 templates under `messages/<lang>/`, short labels in `labels.toml`.
 
 Templates are Telegram HTML (autoescaped, StrictUndefined). Filters format dates in the
-office time zone the Indonesian way ("Senin, 7 Desember 2026, 09.00 WITA") and numbers
-with the language's separators.
+office time zone the Indonesian way ("Senin, 7 Desember 2026, 09.00 WITA"), numbers
+with the language's separators, and address the ASN by the NIP's sex digit:
+`{{ name | addressed(nip) }}` is "Ibu Yosefina Lango" (db/address.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from db.address import honorific
 
 LANGUAGES: Final = ("id", "en")
 DEFAULT_LANGUAGE: Final = "id"
@@ -103,9 +106,14 @@ class Renderer:
             number=lambda v: format_decimal(v, locale=lang),
             clip=clip,
             names=lambda values, count=5, width=60: names(values, lang, count, width),
+            addressed=lambda name, nip: self.addressed(name, nip, lang),
         )
         env.globals["label"] = lambda key, **kw: self.label(key, lang, **kw)
         return env
+
+    def addressed(self, name: str, nip: str | None, lang: str) -> str:
+        """The ASN's name with the form of address: "Ibu Yosefina Lango" / "Ms Yosefina Lango"."""
+        return self.label(f"address.{honorific(nip)}", lang, name=name)
 
     def local(self, moment: datetime | str) -> datetime:
         """An aware instant (or its ISO text, as stored in an outbox message's context) in office time."""

@@ -150,6 +150,7 @@ async def _answer(
     elif outcome in (Outcome.LINKED, Outcome.ALREADY_LINKED) and result.employee is not None:
         keyboard = keyboards.main_menu(renderer, lang)
         values["name"] = result.employee.name
+        values["nip"] = result.employee.nip
     elif outcome is Outcome.LOCKED:
         template, keyboard = "locked", ReplyKeyboardRemove()
         values["until"] = result.locked_until

@@ -77,7 +77,7 @@ def test_the_needs_report_prints_the_chats_summary_and_writes_file_and_chart(
 
     printed = capsys.readouterr().out
     assert printed.startswith(chat_summary(database_url, ReportKind.NEEDS))
-    assert "1. Pelayanan Publik: 4 level gap, 2 ASN" in printed
+    assert "1. Pelayanan Publik: 4 level kesenjangan, 2 ASN" in printed
     book = load_workbook(io.BytesIO((env / "out" / "analisis-kebutuhan.xlsx").read_bytes()))
     assert [tuple(row) for row in book["kebutuhan"].iter_rows(values_only=True)][1:] == [
         (1, "Pelayanan Publik", 2, 4)
@@ -95,6 +95,6 @@ def test_the_plan_needs_a_budget_and_then_funds_the_batch(
 
     printed = capsys.readouterr().out
     assert printed.startswith(chat_summary(database_url, ReportKind.PLAN, budget=5_000_000))
-    assert "Bimtek Pelayanan Prima: 1 angkatan, 2 kursi, Rp5.000.000; 4 level gap" in printed
+    assert "Bimtek Pelayanan Prima: 1 angkatan, 2 kursi, Rp5.000.000; 4 level kesenjangan" in printed
     year = utcnow().astimezone(WITA).year
     assert (env / f"rencana-anggaran-{year}.xlsx").is_file()

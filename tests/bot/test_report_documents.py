@@ -89,7 +89,7 @@ async def test_gaps_needs_recap_and_events_open_with_their_rows(session: AsyncSe
     assert described(gaps.chart).endswith("Pelayanan Publik: 2")
     assert sheets(needs)["kebutuhan"][1:] == [(1, "Pelayanan Publik", 1, 2)]
     assert needs.chart is not None
-    assert png_text(needs.chart)["Title"] == "Kompetensi menurut jumlah level gap"
+    assert png_text(needs.chart)["Title"] == "Kompetensi menurut jumlah level kesenjangan"
     assert [row[1] for row in sheets(recap)["rekap_jp"][1:]] == ['\'=HYPERLINK("x")', "Budi"]  # by unit
     assert sheets(events)["acara"] == [sheets(events)["acara"][0]]
     assert "Belum ada kegiatan" in events.summary

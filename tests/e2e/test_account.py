@@ -54,7 +54,7 @@ async def test_text_the_bot_does_not_understand_gets_a_helpful_answer(api: Local
     assert "/start" in after_upload.plain_text
     await phone.send("/tidakada")
     (unknown,) = await phone.wait_replies()
-    assert "/help" in unknown.plain_text
+    assert "/bantuan" in unknown.plain_text
 
 
 async def test_the_command_menu_is_set_in_indonesian_and_english(api: LocalBotApi, bot: object) -> None:
@@ -88,7 +88,7 @@ async def test_a_linked_asn_can_silence_reminders_but_not_service_messages(
         "✅ Pengingat kegiatan (H-7, H-1)",
         "✅ Batas pendaftaran",
         "✅ Daftar tunggu",
-        "✅ Permintaan evaluasi",
+        "✅ Permintaan penilaian kegiatan",
         "✅ Pengingat 20 JP",
         "✅ Pengumuman BKPSDM",
     ]

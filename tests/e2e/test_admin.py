@@ -153,7 +153,7 @@ async def test_hr_lists_registrants_with_full_nip_unit_status_and_waitlist_posit
     assert waiting.nip in text
     assert "Badan Kepegawaian" in text
     assert "registered" in text
-    assert "waitlist number 1" in text
+    assert "Status: waiting list (number 1)" in text
     assert text.index(seated.name) < text.index(waiting.name)
 
 
@@ -220,7 +220,7 @@ async def test_marking_attendance_credits_jp_once_even_when_two_admins_press_it(
         assert f"1. {employee.name} — hadir" in picker.button_texts
 
     (done,) = await press(hr, f"1. {employee.name} — hadir")
-    assert "dicatat hadir; 6 JP dikreditkan" in done.plain_text
+    assert "dicatat hadir; 6 JP ditambahkan ke capaiannya" in done.plain_text
     assert "Tidak ada peserta terdaftar" in done.plain_text
     (again,) = await press(organizer, f"1. {employee.name} — hadir")
     assert "sudah tercatat hadir" in again.plain_text
@@ -349,7 +349,8 @@ async def test_hr_removing_a_registrant_tells_them_and_promotes_the_first_waitin
     assert "Pilih pendaftar yang akan dihapus" in picker.plain_text
     (after,) = await press(phone, picker.button_texts[0])
     assert "dihapus dari kegiatan ini" in after.plain_text
-    assert "1 orang dari daftar tunggu naik" in after.plain_text
+    assert "1 peserta dari daftar tunggu naik" in after.plain_text
+    assert after.plain_text.endswith("· terdaftar")  # the status in words, not the code's "registered"
     assert await _deliver(bot) == 2
     (removed,) = await maria_phone.wait_replies()
     assert "dibatalkan oleh BKPSDM/penyelenggara" in removed.plain_text

@@ -90,6 +90,6 @@ async def test_a_request_queued_before_the_stars_existed_still_says_where_to_rat
     dispatcher = Dispatcher(bot.bot_data[SERVICES_KEY], bot.bot, worker_id="test", rate=30)
     assert await dispatcher.drain() == 1
     (request,) = await api.phone(503).wait_replies()
-    assert "Beri nilai 1–5 (dan saran bila ada) lewat /pendaftaran" in request.plain_text
+    assert "Berikan penilaian 1–5 (dan saran bila ada) lewat /pendaftaran" in request.plain_text
     assert "bintang" not in request.plain_text
     assert request.inline_keyboard is None

@@ -97,7 +97,7 @@ async def test_a_full_event_puts_the_asn_on_the_waiting_list_with_their_number(
     await say(phone, "/pendaftaran")
     listing = phone.history[-1]
     assert "⏳ Daftar tunggu" in listing.plain_text
-    assert "nomor 2" in listing.plain_text
+    assert "urutan ke-2" in listing.plain_text
 
 
 @pytest.mark.parametrize(

@@ -124,14 +124,14 @@ async def test_competency_status_shows_gaps_jpm_chart_and_the_training_that_clos
     )
 
     text = status.plain_text
-    assert "Pelayanan Publik: 1 / 3 (gap 2)" in text
-    assert "Komunikasi: 2 / 3 (gap 1)" in text
-    assert "Perekat Bangsa: 4 / 3" in text
+    assert "Pelayanan Publik: level 1 (standar 3)" in text
+    assert "Komunikasi: level 2 (standar 3)" in text
+    assert "Perekat Bangsa: level 4 (standar 3)" in text
     # min(level, required) summed: 3+3+1+2+3 = 12 of 15
     assert "Job Person Match: 80%" in text
     assert "Memenuhi Syarat" in text
     assert "Assessment Center" in text
-    assert "menutup gap Pelayanan Publik (1 → 3)" in text
+    assert "mengembangkan Pelayanan Publik (level 1, standar 3)" in text
     assert status.button_texts == ["1. Pelatihan Pelayanan Prima"]
 
     await phone.press("1. Pelatihan Pelayanan Prima")
@@ -168,7 +168,7 @@ async def test_a_position_without_a_standard_is_explained(
 ) -> None:
     phone = await _link(session, api, maria, "en")
     (answer,) = await say(phone, "/kompetensi")
-    assert "No competency standard is set" in answer.plain_text
+    assert "no competency standard for your position" in answer.plain_text
 
 
 @pytest.mark.usefixtures("bot")
@@ -290,7 +290,7 @@ async def test_for_me_and_by_competency_filters(
     (mine,) = await phone.wait_replies()
     # The largest gap first (Pelayanan Publik 1 → 3), then Komunikasi (2 → 3), then the rest.
     assert mine.button_texts[:3] == ["1. Pelayanan Prima", "2. Komunikasi Efektif", "3. Pelatihan Umum"]
-    assert "menutup gap Pelayanan Publik (1 → 3)" in mine.plain_text
+    assert "mengembangkan Pelayanan Publik (level 1, standar 3)" in mine.plain_text
 
     await phone.press("🎯 Kompetensi…")
     (choices,) = await phone.wait_replies()

@@ -182,7 +182,7 @@ ANNOUNCEMENT = SimpleNamespace(
 )
 CONTEXTS: dict[str, dict[str, object]] = {
     "linked": {"name": "Maria <Bria> & Co"},
-    "already_linked": {"name": "Maria <Bria> & Co"},
+    "already_linked": {"name": "Maria <Bria> & Co", "nip": "198609262015052001"},
     "locked": {"until": datetime(2026, 12, 7, 1, 30, tzinfo=UTC)},
     "profile": {"employee": EMPLOYEE, "rank_name": "Penata", "linked_at": datetime(2026, 1, 5, tzinfo=UTC)},
     "settings": {"lang": "id"},
@@ -430,12 +430,19 @@ def test_every_rendered_template_is_valid_telegram_html(renderer: Renderer) -> N
             parse_html(renderer.render(name, lang, **(COMMON | CONTEXTS.get(name, {}))))
 
 
-def test_the_competency_screen_shows_gaps_and_the_reason_for_a_recommendation(renderer: Renderer) -> None:
+def test_the_competency_screen_says_which_level_is_assessed_and_which_is_the_standard(
+    renderer: Renderer,
+) -> None:
     text = renderer.render("competency", "id", **(COMMON | CONTEXTS["competency"]))
-    assert "Pelayanan Publik: 2 / 3 (gap 1)" in text
-    assert "Integritas: belum diases / 3" in text
+    assert "Pelayanan Publik: level 2 (standar 3)" in text
+    assert "Integritas: belum ada hasil asesmen (standar 3)" in text
     assert "Kurang Memenuhi Syarat" in text
-    assert "menutup gap Pelayanan Publik (2 → 3)" in text
+    assert "mengembangkan Pelayanan Publik (level 2, standar 3)" in text
+    english = renderer.render("competency", "en", **(COMMON | CONTEXTS["competency"]))
+    assert "Public Service" not in english  # competency names are data, never translated
+    assert "Pelayanan Publik: level 2 (standard 3)" in english
+    assert "Integritas: not assessed yet (standard 3)" in english
+    assert "develops Pelayanan Publik (level 2, standard 3)" in english
 
 
 def test_a_missing_value_is_an_error_not_a_blank(renderer: Renderer) -> None:
