@@ -44,7 +44,7 @@ REQUIRED_COLUMNS: dict[ImportKind, tuple[str, ...]] = {
 }
 
 OPTIONAL_COLUMNS: dict[ImportKind, tuple[str, ...]] = {
-    ImportKind.EMPLOYEES: ("email",),
+    ImportKind.EMPLOYEES: ("email", "status"),
     ImportKind.STANDARDS: (),
     ImportKind.ASSESSMENTS: ("metode",),
     ImportKind.HISTORY: ("penyelenggara",),
