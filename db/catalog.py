@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import ColumnElement, func, literal_column, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.competency import CompetencyLine, CompetencyStatus, JpmThresholds, competency_status
+from db.eligibility import eligible
 from db.learning import JpSummary, year_summary
 from db.models import (
     Allocation,
@@ -235,20 +235,6 @@ async def competencies_in_catalog(
     return [(competency_id, name) for competency_id, name in rows.all()]
 
 
-def unmet_target(event: Event, *, position_type: str, unit_id: int) -> str | None:
-    """Which of the event's JSON targets the employee misses (`position_type`, `unit`), if any.
-
-    Target positions live in a table and are checked with a query by the callers.
-    """
-    types: list[Any] = event.target_position_types or []
-    if types and position_type.casefold() not in {str(t).casefold() for t in types}:
-        return "position_type"
-    units: list[Any] = event.target_unit_ids or []
-    if units and unit_id not in {int(u) for u in units}:
-        return "unit"
-    return None
-
-
 async def recommendations(
     session: AsyncSession,
     *,
@@ -313,29 +299,15 @@ async def _open_to(
         Event.registration_deadline > now,
         or_(Event.registration_opens_at.is_(None), Event.registration_opens_at <= now),
         Event.id.not_in(active),
-        or_(
-            Event.id.not_in(select(event_positions.c.event_id)),
-            Event.id.in_(
-                select(event_positions.c.event_id).where(
-                    event_positions.c.position_id == Employee.position_id
-                )
-            ),
-        ),
+        eligible(),
     ]
     if kinds is not None:
         conditions.append(Event.kind.in_(sorted(kinds)))
     if event_id is not None:
         conditions.append(Event.id == event_id)
-    rows = await session.execute(
-        select(Event, Employee.position_type, Employee.unit_id)
-        .join(Employee, Employee.id == employee_id)
-        .where(*conditions)
+    return list(
+        await session.scalars(select(Event).join(Employee, Employee.id == employee_id).where(*conditions))
     )
-    return [
-        event
-        for event, position_type, unit_id in rows.tuples()
-        if unmet_target(event, position_type=position_type, unit_id=unit_id) is None
-    ]
 
 
 def _recommend(

@@ -5,7 +5,7 @@ Recommended here means, in one set-based query per closing event (never the per-
 `db.catalog.recommendations`, too heavy for a hundred thousand employees): the event is
 published and open for registration; the ASN is linked, has not blocked the bot and has not
 turned deadline reminders off; holds no registration for it (a cancelled one does not
-count); meets its target positions, position types and units; and has a gap in a
+count); meets its targets (`db.eligibility`); and has a gap in a
 competency it targets — their latest assessment below their position's standard.
 
 One digest per ASN per day, listing up to `LIMIT` events closing that day, soonest deadline
@@ -25,11 +25,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy import Select, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import outbox, reminders
 from db.competency import has_gap
+from db.eligibility import eligible
 from db.models import (
     Assessment,
     Employee,
@@ -43,7 +44,6 @@ from db.models import (
     RegistrationStatus,
     TelegramAccount,
     event_competencies,
-    event_positions,
 )
 
 PREFIX = "deadline:"
@@ -84,7 +84,7 @@ def _digest_days(now: datetime, timezone: ZoneInfo) -> list[date]:
     ]
 
 
-def _audience(event: Event, competency_ids: list[int], position_ids: list[int]) -> Select[tuple[int, int]]:
+def _audience(event: Event, competency_ids: list[int]) -> Select[tuple[int, int]]:
     """(employee, chat) of every linked ASN to whom the event is recommended."""
     registered = (
         select(Registration.id)
@@ -104,25 +104,18 @@ def _audience(event: Event, competency_ids: list[int], position_ids: list[int]) 
         )
         .exists()
     )
-    query = (
+    return (
         select(Employee.id, TelegramAccount.chat_id)
         .join(TelegramAccount, TelegramAccount.employee_id == Employee.id)
+        .join(Event, Event.id == event.id)
         .where(
             TelegramAccount.blocked_at.is_(None),
             ~registered,
             ~silenced,
             has_gap(Assessment.competency_id.in_(competency_ids)),
+            eligible(),
         )
     )
-    if position_ids:
-        query = query.where(Employee.position_id.in_(position_ids))
-    types = sorted({str(t).casefold() for t in event.target_position_types or []})
-    if types:
-        query = query.where(func.lower(Employee.position_type).in_(types))
-    units = sorted({int(u) for u in event.target_unit_ids or []})
-    if units:
-        query = query.where(Employee.unit_id.in_(units))
-    return query
 
 
 async def derive(session: AsyncSession, *, now: datetime, timezone: ZoneInfo) -> reminders.Derived:
@@ -178,7 +171,7 @@ async def _wanted(
     events = await _closing(session, days=days, now=now, timezone=timezone)
     if not events:
         return {}
-    competencies, positions = await _targets(session, [event.id for event in events])
+    competencies = await _competencies(session, [event.id for event in events])
     digests: dict[tuple[int, date], list[_Closing]] = defaultdict(list)
     chats: dict[int, int] = {}
     for event in events:
@@ -186,7 +179,7 @@ async def _wanted(
             continue
         day = digest_at(event.registration_deadline, timezone=timezone).date()
         closing = _Closing(event.id, event.code, event.title, event.registration_deadline, event.starts_at)
-        rows = await session.execute(_audience(event, competencies[event.id], positions[event.id]))
+        rows = await session.execute(_audience(event, competencies[event.id]))
         for employee_id, chat_id in rows.tuples():
             digests[(employee_id, day)].append(closing)
             chats[employee_id] = chat_id
@@ -240,10 +233,8 @@ async def _closing(
     )
 
 
-async def _targets(
-    session: AsyncSession, ids: list[int]
-) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
-    """The competencies and the target positions of these events, by event (two queries)."""
+async def _competencies(session: AsyncSession, ids: list[int]) -> dict[int, list[int]]:
+    """The competencies of these events, by event (one query)."""
     competencies: dict[int, list[int]] = defaultdict(list)
     for event_id, competency_id in (
         await session.execute(
@@ -253,16 +244,7 @@ async def _targets(
         )
     ).tuples():
         competencies[event_id].append(competency_id)
-    positions: dict[int, list[int]] = defaultdict(list)
-    for event_id, position_id in (
-        await session.execute(
-            select(event_positions.c.event_id, event_positions.c.position_id).where(
-                event_positions.c.event_id.in_(ids)
-            )
-        )
-    ).tuples():
-        positions[event_id].append(position_id)
-    return competencies, positions
+    return competencies
 
 
 def _listed(found: list[_Closing], *, waiting: str | None) -> list[_Closing] | None:

@@ -7,7 +7,7 @@ from telegram import Update
 from bot.context import Context
 from bot.replies import reply
 from bot.ui.caller import who
-from db.identity import RANK_NAMES
+from db.identity import rank_name
 
 
 async def show_profile(update: Update, context: Context) -> None:
@@ -23,6 +23,6 @@ async def show_profile(update: Update, context: Context) -> None:
         "profile",
         me.language,
         employee=me.employee,
-        rank_name=RANK_NAMES.get(me.employee.rank),
+        rank_name=rank_name(me.employee.rank, me.employee.status),
         linked_at=me.linked_at,
     )

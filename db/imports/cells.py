@@ -110,7 +110,7 @@ QUOTA = integer(0, 1_000_000)
 
 
 def nip(raw: str) -> str:
-    """An 18-digit NIP as written on an SK, spaces and dots allowed."""
+    """An 18-digit NIP or NI PPPK as written on an SK or a contract, spaces and dots allowed."""
     if isinstance(raw, ImpreciseNumber):
         raise CellError("nip_rounded")
     if not raw:
@@ -136,9 +136,8 @@ def _why_nip_invalid(raw: str) -> tuple[str, Values]:
         return "nip_birth_date", {"birth": f"{digits[0:4]}-{digits[4:6]}-{digits[6:8]}"}
     if birth_year < 1900:
         return "nip_birth_year", {"year": birth_year}
-    start_year, start_month = int(digits[8:12]), int(digits[12:14])
-    if not 1 <= start_month <= 12:
-        return "nip_start_month", {"start": f"{digits[8:12]}-{digits[12:14]}"}
+    # Digits 13–14 are either a TMT month (a NIP) or not (an NI PPPK): both are numbers.
+    start_year = int(digits[8:12])
     if digits[14] not in "12":
         return "nip_sex", {"digit": digits[14]}
     if start_year < birth_year + 14 or start_year > 2100:

@@ -79,13 +79,15 @@ class RegistrationClosed(RegistrationRefused):
 
 
 class NotEligible(RegistrationRefused):
-    """The event targets other positions, position types or units (`criterion` says which)."""
+    """The event targets other positions, position types, units, employment statuses or ranks
+    (`criterion` says which; `allowed`, for a status or rank, the ones it is for)."""
 
     reason = "not_eligible"
 
-    def __init__(self, criterion: str) -> None:
+    def __init__(self, criterion: str, allowed: tuple[str, ...] = ()) -> None:
         super().__init__(criterion)
         self.criterion = criterion
+        self.allowed = allowed
 
 
 class ScheduleClash(RegistrationRefused):

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import audit, notify
-from db.catalog import unmet_target
+from db.eligibility import Criterion, unmet_for
 from db.models import (
     Allocation,
     Employee,
@@ -21,7 +21,6 @@ from db.models import (
     EventStatus,
     Registration,
     RegistrationStatus,
-    event_positions,
 )
 from db.registration._shared import (
     ACTIVE,
@@ -151,14 +150,11 @@ async def _check_may_register(
 
 
 async def _check_eligible(session: AsyncSession, event: Event, employee: Employee) -> None:
-    targets = set(
-        await session.scalars(
-            select(event_positions.c.position_id).where(event_positions.c.event_id == event.id)
-        )
-    )
-    if targets and employee.position_id not in targets:
-        raise NotEligible("position")
-    unmet = unmet_target(event, position_type=employee.position_type, unit_id=employee.unit_id)
+    unmet = await unmet_for(session, event=event, employee=employee)
+    if unmet is Criterion.STATUS:
+        raise NotEligible(unmet, tuple(str(status).upper() for status in event.target_statuses))
+    if unmet is Criterion.RANK:
+        raise NotEligible(unmet, tuple(str(rank) for rank in event.target_ranks))
     if unmet is not None:
         raise NotEligible(unmet)
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.identity import RANK_NAMES, parse_nip
+from db.identity import PPPK_GRADES, RANK_NAMES, kind_for, parse_nip
 from db.imports import ImportKind, import_file
 from db.models import (
     Assessment,
@@ -20,6 +20,7 @@ from db.models import (
     Competency,
     CompetencyGroup,
     Employee,
+    EmploymentStatus,
     Event,
     LearningRecord,
     Position,
@@ -121,7 +122,7 @@ async def test_the_summary_counts_what_is_in_the_database(session: AsyncSession)
     )
 
 
-async def test_every_sample_asn_has_a_valid_nip_matching_their_name_and_a_phone_of_their_own(
+async def test_every_sample_asn_has_a_valid_nip_or_ni_pppk_matching_their_name_and_own_phone(
     session: AsyncSession,
 ) -> None:
     await seed(session)
@@ -130,15 +131,17 @@ async def test_every_sample_asn_has_a_valid_nip_matching_their_name_and_a_phone_
     phones = Counter(employee.phone for employee in employees)
     assert max(phones.values()) == 1
     for employee in employees:
-        nip = parse_nip(employee.nip)
+        nip = parse_nip(employee.nip, kind_for(employee.status))
         assert nip is not None, employee.nip
         female = employee.name.split()[0] in FEMALE_NAMES
         assert nip.gender == (2 if female else 1), employee.name
         assert 20 <= nip.service_start[0] - nip.birth_date.year <= 35, employee.name
         assert employee.phone.startswith("628"), employee.phone
         assert len(employee.phone) in range(11, 15), employee.phone
-        assert employee.rank in RANKS[employee.position_type], (employee.name, employee.rank)
+        grades = PPPK_GRADES if employee.status is EmploymentStatus.PPPK else RANKS[employee.position_type]
+        assert employee.rank in grades, (employee.name, employee.rank)
     assert {employee.position_type for employee in employees} == set(RANKS)
+    assert {employee.status for employee in employees} == set(EmploymentStatus)
 
 
 async def test_the_competencies_are_the_standard_ones(session: AsyncSession) -> None:

@@ -37,7 +37,7 @@ async def test_a_failing_handler_apologises_and_logs_without_personal_data(
     def explode(*_args: object, **_kwargs: object) -> None:
         raise BrokenError("the rank table is gone")
 
-    monkeypatch.setattr(profile, "RANK_NAMES", type("Exploding", (), {"get": explode})())
+    monkeypatch.setattr(profile, "rank_name", explode)
     phone = api.user(user_id=ME, first_name="Maria", last_name="Bria", language_code="id")
     with caplog.at_level(logging.INFO):  # the level `asn-bot run` logs at
         await phone.send("/profil")

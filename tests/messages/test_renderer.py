@@ -29,6 +29,7 @@ EMPLOYEE = SimpleNamespace(
     unit=SimpleNamespace(name="BKPSDM Kota Kupang"),
     position_type="Fungsional",
     rank="III/c",
+    status="pns",
 )
 EVENT = EventCard(
     id=7,

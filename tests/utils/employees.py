@@ -10,11 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
     Employee,
+    EmploymentStatus,
     Position,
     Unit,
 )
 
 MARIA_NIP = "198609262015052001"
+
+#: An NI PPPK: born 15 March 1995, appointed 2023, `21` where a NIP has its TMT month, a woman.
+VERONIKA_NI_PPPK = "199503152023212013"
 
 
 MARIA_PHONE = "6281234567890"
@@ -54,8 +58,9 @@ async def make_employee(
     position_type: str = "Fungsional",
     unit: str = "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
     rank: str = "III/c",
+    status: EmploymentStatus = EmploymentStatus.PNS,
 ) -> Employee:
-    """An employee on the roster (committed)."""
+    """An employee on the roster (committed); a PPPK needs an NI PPPK `nip` and a grade `rank`."""
     employee = Employee(
         nip=nip,
         name=name,
@@ -64,15 +69,26 @@ async def make_employee(
         position_type=position_type,
         unit=await named(session, Unit, unit),
         rank=rank,
+        status=status,
     )
     session.add(employee)
     await session.commit()
     return employee
 
 
-def nip_for(number: int) -> str:
-    """A well-formed NIP for the n-th test employee (0–999; born 1990-01-01, started 2015-05)."""
-    return f"19900101201505{1 + number % 2}{number:03d}"
+def nip_for(number: int, status: EmploymentStatus = EmploymentStatus.PNS) -> str:
+    """A well-formed NIP for the n-th test employee (0–999; born 1990-01-01, started 2015-05),
+    or an NI PPPK for a PPPK (appointed 2015, `21` for the month)."""
+    middle = "21" if status is EmploymentStatus.PPPK else "05"
+    return f"199001012015{middle}{1 + number % 2}{number:03d}"
+
+
+#: The golongan a factory employee of each status holds.
+RANK_OF: dict[EmploymentStatus, str] = {
+    EmploymentStatus.PNS: "III/a",
+    EmploymentStatus.CPNS: "III/a",
+    EmploymentStatus.PPPK: "IX",
+}
 
 
 async def make_employees(
@@ -83,19 +99,22 @@ async def make_employees(
     position_type: str = "Fungsional",
     unit: str = DEFAULT_UNIT,
     first: int = 0,
+    status: EmploymentStatus = EmploymentStatus.PNS,
 ) -> list[Employee]:
-    """`count` employees of the same position and unit, numbered from `first` (committed)."""
+    """`count` employees of the same position, unit and status, numbered from `first`
+    (committed). A PPPK's NI PPPK never equals a NIP; CPNS and PNS need different `first`."""
     position_id = (await named(session, Position, position)).id
     unit_id = (await named(session, Unit, unit)).id
     employees = [
         Employee(
-            nip=nip_for(number),
+            nip=nip_for(number, status),
             name=f"ASN Kupang {number:03d}",
             phone=f"62812{number:07d}",
             position_id=position_id,
             position_type=position_type,
             unit_id=unit_id,
-            rank="III/a",
+            rank=RANK_OF[status],
+            status=status,
         )
         for number in range(first, first + count)
     ]

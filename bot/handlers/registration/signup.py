@@ -66,7 +66,7 @@ def _refusal_values(refusal: RegistrationError) -> dict[str, Any]:
     if isinstance(refusal, RegistrationClosed):
         return {"deadline": refusal.deadline}
     if isinstance(refusal, NotEligible):
-        return {"criterion": refusal.criterion}
+        return {"criterion": refusal.criterion, "allowed": list(refusal.allowed)}
     if isinstance(refusal, ScheduleClash):
         return {"clash": refusal}
     if isinstance(refusal, AlreadyRegistered):
