@@ -8,7 +8,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from db.identity import POSITION_TYPES, RANK_NAMES, normalize_position_type, normalize_rank
+from db.identity import (
+    POSITION_TYPES,
+    PPPK_GRADES,
+    RANK_NAMES,
+    normalize_position_type,
+    normalize_pppk_grade,
+    normalize_rank,
+)
 from db.imports.cells import CellError
 from db.models import Allocation, EmploymentStatus
 
@@ -22,26 +29,6 @@ _YES = frozenset({"ya", "y", "yes", "true", "1"})
 _NO = frozenset({"tidak", "no", "n", "false", "0"})
 _URL = re.compile(r"https?://[^\s/]+\.[^\s]+", re.IGNORECASE)
 URL_LIMIT = 500
-#: PPPK grades (golongan PPPK), I to XVII.
-PPPK_GRADES: tuple[str, ...] = (
-    "I",
-    "II",
-    "III",
-    "IV",
-    "V",
-    "VI",
-    "VII",
-    "VIII",
-    "IX",
-    "X",
-    "XI",
-    "XII",
-    "XIII",
-    "XIV",
-    "XV",
-    "XVI",
-    "XVII",
-)
 _RANK_ORDER = (*RANK_NAMES, *PPPK_GRADES)
 _STATUS_ORDER = tuple(member.value for member in EmploymentStatus)
 
@@ -101,8 +88,7 @@ def _listed(
 
 
 def _rank_or_grade(raw: str) -> str | None:
-    grade = raw.strip().upper()
-    return normalize_rank(raw) or (grade if grade in PPPK_GRADES else None)
+    return normalize_rank(raw) or normalize_pppk_grade(raw)
 
 
 def _status(raw: str) -> str | None:
