@@ -99,9 +99,7 @@ def mask_name(name: str) -> str:
     return " ".join(word[0] + "***" for word in name.split())
 
 
-def shown_to(
-    certificate: Certificate, *, employee_id: int | None, scope: Scope | None
-) -> Shown:
+def shown_to(certificate: Certificate, *, employee_id: int | None, scope: Scope | None) -> Shown:
     """The certificate as this checker may see it (their linked employee and admin scope)."""
     if employee_id == certificate.employee_id:
         return Shown(certificate, Viewer.HOLDER, certificate.employee_name, certificate.nip)
