@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from sqlalchemy import select
 
 from bot.cli import main
 from db.engine import create_engine, session_factory
-from db.models import AuditLog, Organizer, RoleGrant
+from db.models import AuditLog, Base, Organizer, RoleGrant
+
+M = TypeVar("M", bound=Base)
 
 UNDANA = "Universitas Nusa Cendana"
 
@@ -27,8 +30,8 @@ def env(monkeypatch: pytest.MonkeyPatch, database_url: str, tmp_path: Path) -> P
     return tmp_path
 
 
-def _rows(database_url: str, model: type[RoleGrant] | type[Organizer] | type[AuditLog]) -> list[object]:
-    async def read() -> list[object]:
+def _rows(database_url: str, model: type[M]) -> list[M]:
+    async def read() -> list[M]:
         engine = create_engine(database_url)
         async with session_factory(engine)() as session:
             found = list(await session.scalars(select(model)))
@@ -50,9 +53,8 @@ def test_an_organizer_role_without_its_organizer_is_refused(
 def test_granting_an_organizer_registers_the_organizer(env: Path, database_url: str) -> None:
     assert main(["admin", "grant", "5151", "organizer", "--organizer", f"  {UNDANA} "]) == 0
     (grant,) = _rows(database_url, RoleGrant)
-    assert isinstance(grant, RoleGrant)
     assert grant.organizer == UNDANA
-    assert [o.name for o in _rows(database_url, Organizer) if isinstance(o, Organizer)] == [UNDANA]
+    assert [o.name for o in _rows(database_url, Organizer)] == [UNDANA]
 
 
 def test_the_list_shows_who_holds_which_role_with_organizer_names(
@@ -89,12 +91,12 @@ def test_revoking_takes_one_role_or_all_and_is_audited(
     assert main(["admin", "grant", "4242", "organizer", "--organizer", UNDANA]) == 0
     assert main(["admin", "revoke", "4242", "organizer"]) == 0
     assert "Peran Penyelenggara dicabut dari pengguna Telegram 4242" in capsys.readouterr().out
-    assert [g.role.value for g in _rows(database_url, RoleGrant) if isinstance(g, RoleGrant)] == ["hr"]
+    assert [g.role.value for g in _rows(database_url, RoleGrant)] == ["hr"]
     assert main(["admin", "revoke", "4242"]) == 0
     assert _rows(database_url, RoleGrant) == []
     assert main(["admin", "revoke", "4242"]) == 1
     assert "tidak memegang peran" in capsys.readouterr().err
-    audited = [a for a in _rows(database_url, AuditLog) if isinstance(a, AuditLog)]
+    audited = _rows(database_url, AuditLog)
     assert [a.subject for a in audited if a.action == "role.revoked"] == ["tg:4242", "tg:4242"]
 
 
@@ -122,13 +124,12 @@ def test_organizer_settings_are_set_shown_and_audited(
     assert "tidak, kegiatannya langsung diterbitkan" in out
     assert "Dekan FISIP" in out  # what was not given stays
     (organizer,) = _rows(database_url, Organizer)
-    assert isinstance(organizer, Organizer)
     assert (organizer.signer_name, organizer.signer_title, organizer.review_required) == (
         "Dr. Agustina Seran, M.Si.",
         "Dekan FISIP",
         False,
     )
-    audited = [a for a in _rows(database_url, AuditLog) if isinstance(a, AuditLog)]
+    audited = _rows(database_url, AuditLog)
     changes = [a.details for a in audited if a.action == "organizer.configured"]
     assert changes == [
         {"changed": ["review_required", "signer_name", "signer_title"], "review_required": True},
