@@ -19,7 +19,7 @@ from db.models import Allocation, AnnouncementStatus, CompetencyGroup, EventKind
 from db.registration import MyRegistration, PriorityScore, Standing
 from messages import LANGUAGES, Renderer
 from messages.renderer import ROOT, label_keys, template_names
-from tests.utils import certificates, reports
+from tests.utils import certificates, reports, roles
 
 WITA = ZoneInfo("Asia/Makassar")
 EMPLOYEE = SimpleNamespace(
@@ -385,6 +385,7 @@ CONTEXTS: dict[str, dict[str, object]] = {
 }
 CONTEXTS |= reports.CONTEXTS
 CONTEXTS |= certificates.CONTEXTS
+CONTEXTS |= roles.CONTEXTS
 
 
 @pytest.fixture

@@ -54,6 +54,7 @@ CONTEXTS: dict[str, dict[str, object]] = {
     "certificate_check": {
         "outcome": "genuine",
         "code": "ABCD2345EFGH6789",
+        "until": datetime(2026, 12, 7, 2, 0, tzinfo=UTC),
         "shown": SimpleNamespace(certificate=_CERTIFICATE, viewer="stranger", name="M*** B***", nip=None),
     },
 }
