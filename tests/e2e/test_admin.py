@@ -102,7 +102,12 @@ async def test_hr_sees_every_event_and_its_counts(api: LocalBotApi, session: Asy
     await phone.send("/admin")
     (menu,) = await phone.wait_replies()
     assert "semua kegiatan" in menu.plain_text
-    assert menu.button_texts == ["1. Pelatihan Pelayanan Prima", "2. Seminar Kebijakan", "📣 Pengumuman"]
+    assert menu.button_texts == [
+        "1. Pelatihan Pelayanan Prima",
+        "2. Seminar Kebijakan",
+        "📣 Pengumuman",
+        "👥 Peran dan penyelenggara",
+    ]
     await phone.press("1. Pelatihan Pelayanan Prima")
     (screen,) = await phone.wait_replies()
     text = screen.plain_text
