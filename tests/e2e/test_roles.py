@@ -93,7 +93,7 @@ async def test_an_organizer_sees_no_roles_button_and_is_refused_a_forged_one(
     (menu,) = await say(organizer, "/admin")
     assert not any("Peran" in b for b in menu.button_texts)
     hr_grant = await session.scalar(select(RoleGrant.id).where(RoleGrant.telegram_user_id == HR))
-    for data in ("rol:ls:0", "rol:org:0", f"rol:ask:{hr_grant}", f"rol:yes:{hr_grant}"):
+    for data in ("rol:ls:0", "rol:org:0", f"rol:ask:{hr_grant}", f"rol:yes:{hr_grant}:{HR}"):
         await say(organizer, "/admin")  # a fresh message for each forged press to rewrite
         forge(api, organizer, data)
         (answer,) = await organizer.wait_replies()
@@ -105,7 +105,7 @@ async def test_hr_cannot_revoke_their_own_role_in_the_chat(api: LocalBotApi, ses
     hr, _ = await _staff(session, api)
     await say(hr, "/admin")
     own = await session.scalar(select(RoleGrant.id).where(RoleGrant.telegram_user_id == HR))
-    forge(api, hr, f"rol:yes:{own}")
+    forge(api, hr, f"rol:yes:{own}:{HR}")
     (answer,) = await hr.wait_replies()
     assert "tidak dapat mencabut peran Anda sendiri" in answer.plain_text
     assert (HR, Role.HR) in await _grants(session)

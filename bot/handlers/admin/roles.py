@@ -3,8 +3,10 @@ confirmation (audited), and each organizer's certificate signer and review setti
 set with `asn-bot admin organizer`). Granting stays on the server (`asn-bot admin grant`), for
 the id the person reads with `/id_saya`.
 
-Callback data is `rol:<action>:<id>`: `ls` and `org` take a page, `ask` and `yes` a grant id.
-Anyone else's press is refused; a grant that is gone reads as gone.
+Callback data is `rol:<action>:<id>`: `ls` and `org` take a page, `ask` a grant id, and `yes`
+the grant id and its holder's Telegram id, so that a stale or forged press never revokes
+anyone but the person the confirmation named. Anyone but HR is refused; a grant that is gone
+reads as gone.
 """
 
 from __future__ import annotations
@@ -100,7 +102,14 @@ async def _ask(press: Press) -> None:
         return
     context, lang = press.context, press.lang
     rows = [
-        [button(context, lang, "roles.button.confirm", encode(PREFIX, "yes", holder.grant_id))],
+        [
+            button(
+                context,
+                lang,
+                "roles.button.confirm",
+                encode(PREFIX, "yes", holder.grant_id, holder.telegram_user_id),
+            )
+        ],
         [button(context, lang, "roles.button.cancel", encode(PREFIX, "ls", 0))],
     ]
     await edit(
@@ -110,9 +119,9 @@ async def _ask(press: Press) -> None:
 
 @ROLES.on("yes")
 async def _revoke(press: Press) -> None:
-    """✅ Revoke the grant (audited with the HR officer's id), then the list again."""
+    """✅ Revoke the grant named with its holder (audited with the HR officer's id), then the list."""
     holder = await roles.holder(press.session, grant_id=press.number(0))
-    if holder is None:
+    if holder is None or holder.telegram_user_id != press.number(1):
         await _show_list(press, 0, notice="gone")
         return
     if holder.telegram_user_id == press.me.telegram_user_id:
