@@ -14,13 +14,13 @@ from pathlib import Path
 from telegram import Bot
 from tqdm import tqdm
 
-from bot import logs, report_command, webhook
+from bot import admin_command, logs, report_command, webhook
 from bot.app import ALLOWED_UPDATES, build_application, build_services, file_url
 from bot.context import Services
 from bot.dispatcher import Dispatcher
 from bot.documents import exports
 from bot.settings import Settings, SettingsError, load_settings
-from db import accounts, announcements, linking, outbox, registration
+from db import announcements, linking, outbox, registration, roles
 from db.admin import HR_SCOPE, event_id_by_code, event_summary, record_export, registrants
 from db.engine import create_engine, session_factory
 from db.identity import parse_nip
@@ -63,9 +63,12 @@ def _parser() -> argparse.ArgumentParser:
     grant = admin.add_parser("grant", help="give a Telegram user a role")
     grant.add_argument("telegram_id", type=int)
     grant.add_argument("role", choices=[r.value for r in Role])
-    grant.add_argument("--organizer", help="for organizers: the organizer name as it appears on events")
+    grant.add_argument(
+        "--organizer", help="required for organizers: the organizer name as it appears on events"
+    )
     code = admin.add_parser("link-code", help="a one-time code with which that ASN links by /start CODE")
     code.add_argument("nip")
+    admin_command.add_parsers(admin)
     export = commands.add_parser("export", help="export data for HR").add_subparsers(
         dest="export_command", required=True, metavar="WHAT"
     )
@@ -207,13 +210,15 @@ class Cli:
         return 1
 
     async def grant(self, telegram_id: int, role: str, organizer: str | None) -> int:
-        """`asn-bot admin grant TELEGRAM_ID ROLE`."""
+        """`asn-bot admin grant TELEGRAM_ID ROLE [--organizer NAME]` (organizers need the name)."""
         engine = create_engine(self.settings.database_url)
         try:
             async with session_factory(engine)() as session:
-                created = await accounts.grant_role(
+                created = await roles.grant(
                     session, telegram_user_id=telegram_id, role=Role(role), organizer=organizer
                 )
+        except roles.OrganizerMissing:
+            return self.fail("cli.organizer_required")
         finally:
             await engine.dispose()
         self.say("cli.granted" if created else "cli.already_granted", role=role, telegram_id=telegram_id)
@@ -423,8 +428,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli.import_(args.kind, args.file)
         case "admin" if args.admin_command == "grant":
             return asyncio.run(cli.grant(args.telegram_id, args.role, args.organizer))
-        case "admin":
+        case "admin" if args.admin_command == "link-code":
             return asyncio.run(cli.link_code(args.nip))
+        case "admin":
+            return asyncio.run(admin_command.AdminCommand(settings).run(args))
         case "export":
             return asyncio.run(cli.export_registrations(args.event_code, args.file_format, args.output))
         case "verify":

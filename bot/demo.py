@@ -1,6 +1,12 @@
 """`asn-bot demo`: the real bot, offline. It starts the local Bot API server, the bot
 against it over HTTP (exactly as in production, through `TELEGRAM_API_BASE_URL`), loads
-the Kupang sample data, and turns this terminal into a phone."""
+the Kupang sample data, and turns this terminal into a phone.
+
+The person at the terminal is one of several personas, each its own Telegram user: a sample
+ASN (who links with their NIP and phone, as a real one would), the HR officer of BKPSDM Kota
+Kupang, or the organizer of Universitas Nusa Cendana's seminars (both granted their role in
+the demo database, the university with a certificate signer). `/as hr`, `/as organizer` and
+`/as asn [n]` switch between them; each keeps its own chat."""
 
 from __future__ import annotations
 
@@ -13,11 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.app import build_application, build_services, start_polling, stop
 from bot.local_api import BotMessage, LocalBotApi, Phone
 from bot.settings import Settings
+from db import organizer_settings, roles
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade
+from db.models import Role
 from db.seed import DEMO_ACCOUNTS, DemoAccount, seed_demo
 from db.types import utcnow
 from messages import Renderer
@@ -25,6 +35,31 @@ from messages import Renderer
 DEMO_TOKEN = "700000001:DEMO-offline-token"
 REPLY_TIMEOUT = 15.0
 SETTLE = 0.4
+DEMO_ORGANIZER = "Universitas Nusa Cendana"
+DEMO_SIGNER = ("Dr. Fransiska Lay, M.Si.", "Dekan FISIP Universitas Nusa Cendana")
+SWITCH_COMMANDS = ("/as", "/sebagai")
+
+
+@dataclass(frozen=True, slots=True)
+class Persona:
+    """Someone to be at the terminal: `kind` is asn, hr or organizer; an ASN has a sample account."""
+
+    kind: str
+    telegram_user_id: int
+    first_name: str
+    last_name: str | None
+    account: DemoAccount | None = None
+
+
+def _asn(account: DemoAccount) -> Persona:
+    first_name, _, last_name = account.name.partition(" ")
+    return Persona("asn", account.telegram_user_id, first_name, last_name or None, account)
+
+
+ASN_PERSONAS = [_asn(account) for account in DEMO_ACCOUNTS]
+HR_PERSONA = Persona("hr", 880_101, "Yuliana", "Manafe")
+ORGANIZER_PERSONA = Persona("organizer", 880_201, "Panitia", "FISIP Undana")
+PERSONAS = [*ASN_PERSONAS, HR_PERSONA, ORGANIZER_PERSONA]
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,9 +143,9 @@ async def _demo(settings: Settings, path: Path) -> None:
         await start_polling(application)
         terminal.attach()
         try:
-            account = await _choose_account(terminal)
-            if account is not None:
-                await _chat(terminal, server, account)
+            persona = await _choose_persona(terminal)
+            if persona is not None:
+                await DemoChat(terminal, server, persona).run()
         finally:
             terminal.detach()
             await stop(application)
@@ -124,11 +159,27 @@ async def _prepare_database(url: str, settings: Settings) -> None:
         async with session_factory(engine)() as session:
             today = utcnow().astimezone(settings.timezone).date()
             await seed_demo(session, today=today, timezone=settings.timezone)
+            await _staff(session)
     finally:
         await engine.dispose()
 
 
-async def _choose_account(terminal: Terminal) -> DemoAccount | None:
+async def _staff(session: AsyncSession) -> None:
+    """The HR officer's and the organizer's roles, and the university's certificate signer."""
+    await roles.grant(session, telegram_user_id=HR_PERSONA.telegram_user_id, role=Role.HR)
+    await roles.grant(
+        session,
+        telegram_user_id=ORGANIZER_PERSONA.telegram_user_id,
+        role=Role.ORGANIZER,
+        organizer=DEMO_ORGANIZER,
+    )
+    signer_name, signer_title = DEMO_SIGNER
+    await organizer_settings.configure(
+        session, name=DEMO_ORGANIZER, signer_name=signer_name, signer_title=signer_title
+    )
+
+
+async def _choose_persona(terminal: Terminal) -> Persona | None:
     terminal.say("demo.intro")
     for number, account in enumerate(DEMO_ACCOUNTS, start=1):
         terminal.say(
@@ -141,14 +192,18 @@ async def _choose_account(terminal: Terminal) -> DemoAccount | None:
             phone="0" + account.phone[2:],
             note=f"\n      {account.note}" if account.note else "",
         )
+    terminal.say("demo.staff_intro")
+    for number, persona in enumerate((HR_PERSONA, ORGANIZER_PERSONA), start=len(DEMO_ACCOUNTS) + 1):
+        terminal.say(f"demo.persona_{persona.kind}", number=number, organizer=DEMO_ORGANIZER)
     while True:
-        terminal.prompt(terminal.renderer.label("demo.choose", terminal.lang, count=len(DEMO_ACCOUNTS)))
+        terminal.prompt(terminal.renderer.label("demo.choose", terminal.lang, count=len(PERSONAS)))
         line = await terminal.lines.get()
         if line is None:
             return None
-        if line.strip().isdigit() and 1 <= int(line) <= len(DEMO_ACCOUNTS):
+        if line.strip().isdigit() and 1 <= int(line) <= len(PERSONAS):
             terminal.say("demo.help")
-            return DEMO_ACCOUNTS[int(line) - 1]
+            terminal.say("demo.switch_help")
+            return PERSONAS[int(line) - 1]
 
 
 class Buttons:
@@ -185,42 +240,93 @@ class Buttons:
             self.keyboard = []
 
 
-async def _chat(terminal: Terminal, server: LocalBotApi, account: DemoAccount) -> None:
-    first_name, _, last_name = account.name.partition(" ")
-    phone = server.user(
-        user_id=account.telegram_user_id,
-        first_name=first_name,
-        last_name=last_name or None,
-        language_code=terminal.lang,
-    )
-    buttons = Buttons()
-    you = terminal.renderer.label("demo.you", terminal.lang)
-    while True:
-        terminal.prompt(f"\n{you} › ")
-        line = await terminal.lines.get()
-        if line is None or line.strip() in ("/keluar", "/quit", "/exit"):
-            return
-        text = line.strip()
-        if not text:
-            continue
+class DemoChat:
+    """The terminal as the phone of the current persona; `/as …` switches to another one."""
+
+    def __init__(self, terminal: Terminal, server: LocalBotApi, persona: Persona) -> None:
+        self.terminal = terminal
+        self.server = server
+        self.persona = persona
+        self.asn = persona if persona.kind == "asn" else ASN_PERSONAS[0]
+        self.buttons = Buttons()
+
+    @property
+    def phone(self) -> Phone:
+        """The current persona's phone (the server keeps each user's chat)."""
+        persona = self.persona
+        return self.server.user(
+            user_id=persona.telegram_user_id,
+            first_name=persona.first_name,
+            last_name=persona.last_name,
+            language_code=self.terminal.lang,
+        )
+
+    async def run(self) -> None:
+        """Read lines until /keluar or the end of input; send, press or switch."""
+        you = self.terminal.renderer.label("demo.you", self.terminal.lang)
+        while True:
+            self.terminal.prompt(f"\n{you} ({self.persona.first_name}) › ")
+            line = await self.terminal.lines.get()
+            if line is None or line.strip() in ("/keluar", "/quit", "/exit"):
+                return
+            text = line.strip()
+            if not text:
+                continue
+            if text.split()[0] in SWITCH_COMMANDS:
+                self.switch(text.split()[1:])
+                continue
+            if await self.act(text):
+                await _show_replies(self.terminal, self.phone, self.buttons)
+
+    async def act(self, text: str) -> bool:
+        """Press a numbered button, share the contact, or send the text; False when nothing was sent."""
+        phone = self.phone
         if text.isdigit() and len(text) <= 2:
             number = int(text)
-            if not 1 <= number <= len(buttons.numbered):
-                terminal.say("demo.no_button", number=number)
-                continue
-            await _press(phone, buttons.numbered[number - 1], account)
+            if not 1 <= number <= len(self.buttons.numbered):
+                self.terminal.say("demo.no_button", number=number)
+                return False
+            await _press(phone, self.buttons.numbered[number - 1], self.persona.account)
         elif text.split()[0] == "/kontak":
-            shared = text.split(maxsplit=1)[1] if " " in text else account.phone
+            account = self.persona.account
+            shared = text.split(maxsplit=1)[1] if " " in text else account.phone if account else ""
+            if not shared:
+                self.terminal.say("demo.no_phone")
+                return False
             await phone.share_contact(shared)
         else:
             await phone.send(text)
-        await _show_replies(terminal, phone, buttons)
+        return True
+
+    def switch(self, words: list[str]) -> None:
+        """`/as asn [n]`, `/as hr`, `/as organizer`: become another persona (a fresh set of buttons)."""
+        kind = _KINDS.get(words[0].lower()) if words else None
+        number = words[1] if len(words) > 1 else None
+        if kind is None or (number is not None and not (kind == "asn" and _asn_number(number))):
+            self.terminal.say("demo.switch_help")
+            return
+        if number is not None:
+            self.asn = ASN_PERSONAS[int(number) - 1]
+        self.persona = {"asn": self.asn, "hr": HR_PERSONA, "organizer": ORGANIZER_PERSONA}[kind]
+        self.buttons = Buttons()
+        name = f"{self.persona.first_name} {self.persona.last_name or ''}".strip()
+        self.terminal.say(
+            f"demo.now_{kind}", name=name, telegram_id=self.persona.telegram_user_id, organizer=DEMO_ORGANIZER
+        )
 
 
-async def _press(phone: Phone, button: Button, account: DemoAccount) -> None:
+#: What `/as` understands (both languages' words for the organizer).
+_KINDS = {"asn": "asn", "hr": "hr", "organizer": "organizer", "penyelenggara": "organizer"}
+
+
+def _asn_number(text: str) -> bool:
+    return text.isdigit() and 1 <= int(text) <= len(ASN_PERSONAS)
+
+
+async def _press(phone: Phone, button: Button, account: DemoAccount | None) -> None:
     if button.callback_data is not None:
         await phone.press(data=button.callback_data, message_id=button.message_id)
-    elif button.request_contact:
+    elif button.request_contact and account is not None:
         await phone.share_contact(account.phone)
     else:
         await phone.send(button.text)

@@ -1,5 +1,5 @@
 """Guess limits: how many guesses at something secret (a NIP or link code while linking, an
-event's check-in code) one Telegram user may make in a window, per purpose.
+event's check-in code, a certificate number) one Telegram user may make in a window, per purpose.
 
 The check and the count are one step even when many requests arrive at once: a guess is
 first recorded in a transaction of its own and committed, and only then are the guesses in
@@ -29,6 +29,7 @@ class Purpose(enum.StrEnum):
 
     LINK = "link"
     CHECKIN = "checkin"
+    CERTIFICATE = "certificate"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,7 @@
-"""The check-in QR code: a PNG of the `t.me/<bot>?start=hadir_<code>` deep link, to show
-on a projector at the event (the ASN's `/start hadir_<code>` checks them in)."""
+"""QR codes of the bot's deep links: the check-in code (`t.me/<bot>?start=hadir_<code>`, shown
+on a projector at the event; the ASN's `/start hadir_<code>` checks them in) and a certificate's
+number (`t.me/<bot>?start=cek_<code>`, printed on it; anyone opening it sees whether it is
+genuine)."""
 
 from __future__ import annotations
 
@@ -9,11 +11,18 @@ import segno
 
 #: The `/start` payload prefix `bot.handlers.onboarding` treats as a check-in (same value).
 CHECK_IN_PREFIX = "hadir_"
+#: The `/start` payload prefix `bot.handlers.onboarding` treats as a certificate check.
+CERTIFICATE_PREFIX = "cek_"
 
 
 def checkin_link(bot_username: str, code: str) -> str:
     """The deep link that checks the ASN in with `code`."""
     return f"https://t.me/{bot_username}?start={CHECK_IN_PREFIX}{code}"
+
+
+def certificate_link(bot_username: str, code: str) -> str:
+    """The deep link with which anyone checks the certificate numbered `code`."""
+    return f"https://t.me/{bot_username}?start={CERTIFICATE_PREFIX}{code}"
 
 
 def qr_png(text: str, *, scale: int = 10) -> bytes:

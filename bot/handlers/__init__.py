@@ -29,6 +29,7 @@ def register(application: BotApplication) -> None:
         CommandHandler(["settings", "pengaturan"], account.show_settings, filters=private)
     )
     application.add_handler(CommandHandler("hapus_data", account.ask_erase, filters=private))
+    application.add_handler(CommandHandler(["id_saya", "myid"], account.show_my_id, filters=private))
     application.add_handler(CommandHandler("data_saya", privacy.send_my_data, filters=private))
     application.add_handler(CommandHandler("profil", profile.show_profile, filters=private))
     application.add_handler(CommandHandler("kompetensi", development.show_competency, filters=private))

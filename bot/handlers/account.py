@@ -23,6 +23,15 @@ async def show_help(update: Update, context: Context) -> None:
     await reply(update, context, "help", me.language, linked=me.is_linked, staff=bool(me.roles))
 
 
+async def show_my_id(update: Update, context: Context) -> None:
+    """/id_saya, /myid — the caller's own Telegram id, to give HR when asking for a role."""
+    async with context.db() as session:
+        me = await who(session, update, context)
+    await reply(
+        update, context, "my_id", me.language, telegram_id=me.telegram_user_id, roles=sorted(me.roles)
+    )
+
+
 async def show_settings(update: Update, context: Context) -> None:
     """/settings, /pengaturan — language, and notifications for linked users."""
     user = update.effective_user

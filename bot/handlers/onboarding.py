@@ -7,7 +7,9 @@ from typing import Any
 from telegram import ReplyKeyboardRemove, Update
 
 from bot.context import Context
+from bot.documents import qr
 from bot.handlers import account, catalog, development, profile, registration
+from bot.handlers.admin import verify
 from bot.replies import Markup, reply
 from bot.ui import flows, keyboards
 from bot.ui.caller import who
@@ -29,6 +31,9 @@ async def start(update: Update, context: Context) -> None:
     payload = context.args[0] if context.args else None
     if payload is not None and payload.startswith(CHECK_IN_PREFIX):
         await registration.check_in_code(update, context, payload.removeprefix(CHECK_IN_PREFIX))
+        return
+    if payload is not None and payload.startswith(qr.CERTIFICATE_PREFIX):
+        await verify.check_code(update, context, payload.removeprefix(qr.CERTIFICATE_PREFIX))
         return
     async with context.db() as session:
         me = await who(session, update, context)

@@ -53,3 +53,27 @@ async def test_ctrl_c_ends_the_demo_without_a_traceback(tmp_path: Path) -> None:
     _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
     assert process.returncode == 0
     assert "Traceback" not in stderr.decode()
+
+
+async def test_the_hr_officer_and_the_organizer_each_see_their_admin_menu(tmp_path: Path) -> None:
+    script = "5\n/admin\n/as organizer\n/admin\n/as asn 2\n/start\n/as penjual\n/keluar\n"
+    process = await _demo(tmp_path)
+    stdout, stderr = await asyncio.wait_for(process.communicate(script.encode()), timeout=90)
+    output = stdout.decode()
+    assert process.returncode == 0, stderr.decode()
+    assert "Traceback" not in stderr.decode()
+    hr_part, _, rest = output.partition("Anda sekarang penyelenggara")
+    organizer_part, _, asn_part = rest.partition("Anda sekarang ASN")
+    # the HR officer: every event, and the roles screen besides the announcements
+    assert "Menu admin</b>" not in hr_part  # the terminal shows the chat as plain text
+    assert "Menu admin — semua kegiatan" in hr_part
+    assert "Peran dan penyelenggara" in hr_part
+    assert "Pengumuman" in hr_part
+    # the organizer: the university's events only, and none of HR's tools
+    assert "Menu admin — kegiatan Universitas Nusa Cendana" in organizer_part
+    assert "Peran dan penyelenggara" not in organizer_part
+    assert "BPSDM Provinsi NTT" not in organizer_part
+    # back as a sample ASN, who links with /start
+    assert DEMO_ACCOUNTS[1].name.split()[0] in asn_part
+    assert "Selamat datang di ASN Karier" in asn_part
+    assert "Berganti peran kapan saja" in asn_part  # an unknown persona shows how to switch

@@ -28,11 +28,11 @@ STRANGER, ASN, HR = 971, 972, 973
 COMMANDS = (
     "/start", "/help", "/bantuan", "/settings", "/pengaturan", "/profil", "/kompetensi", "/jp",
     "/pelatihan", "/seminar", "/pendaftaran", "/hadir", "/admin", "/laporan", "/verifikasi",
-    "/hapus_data", "/batal", "/cancel", "/tidak_ada",
+    "/hapus_data", "/batal", "/cancel", "/tidak_ada", "/id_saya",
 )  # fmt: skip
 #: who holds the role a prefix needs
 HOLDER = {"reg": ASN, "adm": HR, "ann": HR, "eva": HR}
-PREFIXES = ("reg", "ev", "cat", "cf", "adm", "ann", "eva", "set", "erase", "lap")
+PREFIXES = ("reg", "ev", "cat", "cf", "adm", "ann", "eva", "set", "erase", "lap", "rol")
 
 
 @dataclass(frozen=True)

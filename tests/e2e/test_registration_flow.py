@@ -417,7 +417,7 @@ async def test_an_attendee_rates_the_event_and_adds_a_comment(
 
 @pytest.mark.usefixtures("bot")
 @pytest.mark.parametrize(("lang", "button"), [("id", "📄 Sertifikat"), ("en", "📄 Certificate")])
-async def test_an_attendee_gets_a_certificate_pdf_with_its_verification_code(
+async def test_an_attendee_gets_a_certificate_pdf_with_the_link_that_checks_it(
     api: LocalBotApi, session: AsyncSession, maria: Employee, clock: Clock, lang: str, button: str
 ) -> None:
     await _attended(session, maria, clock)
@@ -434,7 +434,7 @@ async def test_an_attendee_gets_a_certificate_pdf_with_its_verification_code(
     assert code is not None
     assert code in (sent.caption or "")
     text = _pdf_text(pdf)
-    assert f"asn-bot verify {code}" in text
+    assert f"https://t.me/asn_karier_bot?start=cek_{code}" in text  # the bot's username from getMe
     assert maria.nip in text
     assert (await registration.verify_certificate(session, code=code)) is not None
 

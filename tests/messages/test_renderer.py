@@ -19,7 +19,7 @@ from db.models import Allocation, AnnouncementStatus, CompetencyGroup, EventKind
 from db.registration import MyRegistration, PriorityScore, Standing
 from messages import LANGUAGES, Renderer
 from messages.renderer import ROOT, label_keys, template_names
-from tests.utils import reports
+from tests.utils import certificates, reports, roles
 
 WITA = ZoneInfo("Asia/Makassar")
 EMPLOYEE = SimpleNamespace(
@@ -275,21 +275,6 @@ CONTEXTS: dict[str, dict[str, object]] = {
         ),
     },
     "admin_notice": {"outcome": "waitlisted", "event": NOTICE_EVENT, "position": 3},
-    "admin_verify": {
-        "outcome": "genuine",
-        "certificate": SimpleNamespace(
-            code="ABCD2345EFGH6789",
-            employee_name="Maria <Bria>",
-            event_code="PKP-2026-01",
-            event_title="Pelatihan <Angkatan I>",
-            organizer="BPSDM Provinsi NTT",
-            starts_at=datetime(2026, 12, 7, 0, 0, tzinfo=UTC),
-            ends_at=datetime(2026, 12, 7, 8, 0, tzinfo=UTC),
-            jp=8,
-        ),
-        "nip": "198609262015052001",
-        "code": "ABCD2345EFGH6789",
-    },
     "event_changed": {
         "title": "Pelatihan <Angkatan I>",
         "code": "PKP-2026-01",
@@ -400,6 +385,8 @@ CONTEXTS: dict[str, dict[str, object]] = {
     },
 }
 CONTEXTS |= reports.CONTEXTS
+CONTEXTS |= certificates.CONTEXTS
+CONTEXTS |= roles.CONTEXTS
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@
 - `registrants`: the registrant list, the exports and the check-in code with its QR image;
 - `pickers`: pick a registrant to mark attended, approve or reject, or remove;
 - `changes`: HR changes an event (schedule, place, deadline) or cancels it (`eva:`);
-- `verify`: `/verifikasi KODE` for certificates.
+- `roles`: HR's roles screen (`rol:`): who holds which role, revoking, organizer settings;
+- `verify`: `/verifikasi KODE` and the certificate QR link, for anyone.
 
 Callback data is `adm:<action>:<id>[:<page>]`: `ls:<page>` the event list; `ev`, `rg`
 (registrants), `ex` (export), `ci` (check-in code), `at` (attendance picker), `pd`
@@ -21,7 +22,7 @@ from __future__ import annotations
 from telegram.ext import CommandHandler, filters
 
 from bot.context import BotApplication
-from bot.handlers.admin import changes, events, pickers, registrants, verify
+from bot.handlers.admin import changes, events, pickers, registrants, roles, verify
 from bot.handlers.admin.common import ADMIN
 
 
@@ -31,7 +32,8 @@ def add_handlers(application: BotApplication) -> None:
     application.add_handler(CommandHandler("admin", events.show_admin, filters=private))
     application.add_handler(CommandHandler("verifikasi", verify.verify, filters=private))
     application.add_handler(ADMIN.handler())
+    application.add_handler(roles.ROLES.handler())
     changes.add_handlers(application)
 
 
-__all__ = ["add_handlers", "changes", "events", "pickers", "registrants", "verify"]
+__all__ = ["add_handlers", "changes", "events", "pickers", "registrants", "roles", "verify"]

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.context import Context
-from bot.handlers.admin import changes
+from bot.handlers.admin import changes, roles
 from bot.handlers.admin.common import ADMIN, back_to_event, data, gone, page_of, short, summary
 from bot.replies import edit, reply
 from bot.ui.callbacks import encode
@@ -80,6 +80,7 @@ async def _event_list(
     rows.append(shown.navigation(context, lang, lambda number: encode("adm", "ls", number)))
     if scope.hr:
         rows.append([button(context, lang, "announce.button.open", encode("ann", "menu"))])
+        rows.append(roles.entry_button(context, lang))
     values: dict[str, Any] = {
         "items": listing.items,
         "page": shown.number,

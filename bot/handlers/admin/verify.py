@@ -1,34 +1,46 @@
-"""`/verifikasi KODE`: is this certificate genuine? (HR and organizers; the NIP is masked for
-organizers.)"""
+"""Is this certificate genuine? `/verifikasi KODE` and the `/start cek_KODE` deep link of the QR
+code printed on it, for anyone, linked or not: the holder and HR see the full name and NIP, the
+event's organizer a masked NIP, everyone else a masked name (`db.registration.certificates`)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from telegram import Update
 
 from bot.context import Context
 from bot.replies import reply
 from bot.ui.caller import who
-from db import admin, registration
-from db.identity import mask_nip
+from db import admin
+from db.registration.certificates import check_certificate
 
 
 async def verify(update: Update, context: Context) -> None:
-    """/verifikasi KODE — is this certificate genuine? (HR and organizers)"""
+    """/verifikasi KODE — is this certificate genuine? (anyone)"""
+    await check_code(update, context, " ".join(context.args or ()))
+
+
+async def check_code(update: Update, context: Context, code: str) -> None:
+    """Check the certificate numbered `code` (from `/verifikasi` or the QR code's deep link)."""
+    values: dict[str, Any] = {"code": code.strip()}
     async with context.db() as session:
         me = await who(session, update, context)
-        scope = await admin.scope_for(session, telegram_user_id=me.telegram_user_id, roles=me.roles)
-        if scope is None:
-            await reply(update, context, "admin_refused", me.language)
+        if not code.strip():
+            await reply(update, context, "certificate_check", me.language, outcome="usage", **values)
             return
-        code = "".join(context.args or ())
-        found = await registration.verify_certificate(session, code=code) if code else None
-    if not code:
-        outcome = "usage"
-    elif found is None:
-        outcome = "not_genuine"
+        scope = await admin.scope_for(session, telegram_user_id=me.telegram_user_id, roles=me.roles)
+        check = await check_certificate(
+            session,
+            code=code,
+            telegram_user_id=me.telegram_user_id,
+            employee_id=me.employee.id if me.employee is not None else None,
+            scope=scope,
+            now=context.now(),
+        )
+    if check.found is not None:
+        values |= {"outcome": "genuine", "shown": check.found}
+    elif check.locked:
+        values |= {"outcome": "locked", "until": check.locked_until}
     else:
-        outcome, code = "genuine", found.code
-    nip = None if found is None else found.nip if scope.full_nip else mask_nip(found.nip)
-    await reply(
-        update, context, "admin_verify", me.language, outcome=outcome, certificate=found, nip=nip, code=code
-    )
+        values |= {"outcome": "not_found", "attempts_left": check.attempts_left}
+    await reply(update, context, "certificate_check", me.language, **values)

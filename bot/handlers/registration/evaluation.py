@@ -3,7 +3,8 @@ and the certificate of attendance as a PDF."""
 
 from __future__ import annotations
 
-from bot.documents.certificates import CertificateText, build_certificate
+from bot.documents import qr
+from bot.documents.certificates import build_certificate, certificate_text
 from bot.handlers.registration.common import (
     Own,
     back_to_list,
@@ -123,31 +124,8 @@ async def _send_certificate(own: Own) -> None:
         await reply(update, context, "reg_gone", me.language)
         return
     renderer, lang = context.services.renderer, me.language
-    dates = (
-        renderer.format_date(found.starts_at, lang)
-        if renderer.local(found.starts_at).date() == renderer.local(found.ends_at).date()
-        else f"{renderer.format_date(found.starts_at, lang)} – {renderer.format_date(found.ends_at, lang)}"
-    )
-    text = CertificateText(
-        heading=renderer.label("cert.heading", lang),
-        subheading=renderer.label("cert.subheading", lang),
-        given_to=renderer.label("cert.given_to", lang),
-        name=found.employee_name,
-        nip=renderer.label("cert.nip", lang, nip=found.nip),
-        for_attending=renderer.label("cert.for_attending", lang),
-        event_title=found.event_title,
-        dates=renderer.label(
-            "cert.dates",
-            lang,
-            dates=dates,
-            start=renderer.format_time(found.starts_at, lang),
-            end=renderer.format_time(found.ends_at, lang),
-        ),
-        jp=renderer.label("cert.jp", lang, jp=found.jp),
-        organizer=renderer.label("cert.organizer", lang, organizer=found.organizer),
-        code=renderer.label("cert.code", lang, code=found.code),
-        verify=renderer.label("cert.verify", lang, code=found.code),
-    )
+    link = qr.certificate_link(context.bot.username, found.code)
+    text = certificate_text(found, renderer, lang, link=link)
     pdf = build_certificate(text)
     caption = renderer.label("reg.certificate_caption", lang, title=found.event_title, code=found.code)
     await send_document(update, context, pdf, f"sertifikat-{found.event_code}.pdf", caption)
