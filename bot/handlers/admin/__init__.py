@@ -21,8 +21,12 @@ from __future__ import annotations
 from telegram.ext import CommandHandler, filters
 
 from bot.context import BotApplication
-from bot.handlers.admin import changes, events, pickers, registrants, verify
+from bot.handlers.admin import changes, events, pickers, reach, registrants, rejections, verify
 from bot.handlers.admin.common import ADMIN
+from bot.ui import flows
+from bot.ui.router import Role
+from db.announcements import registrants as registrants_message
+from db.registration import approval
 
 
 def add_handlers(application: BotApplication) -> None:
@@ -31,7 +35,11 @@ def add_handlers(application: BotApplication) -> None:
     application.add_handler(CommandHandler("admin", events.show_admin, filters=private))
     application.add_handler(CommandHandler("verifikasi", verify.verify, filters=private))
     application.add_handler(ADMIN.handler())
+    application.add_handler(reach.REACH.handler())
+    # staff flows: the handlers re-read the caller's scope (flows know no STAFF role)
+    flows.register(registrants_message.FLOW, reach.typed, role=Role.ANYONE)
+    flows.register(approval.FLOW, rejections.typed, role=Role.ANYONE)
     changes.add_handlers(application)
 
 
-__all__ = ["add_handlers", "changes", "events", "pickers", "registrants", "verify"]
+__all__ = ["add_handlers", "changes", "events", "pickers", "reach", "registrants", "rejections", "verify"]
