@@ -193,7 +193,9 @@ async def count(session: AsyncSession, *, audience: Audience, year: int, target:
 
 async def unlinked(session: AsyncSession, *, event_code: str) -> int:
     """How many ASN the event targets have no linked account yet (they cannot be told)."""
-    linked = select(TelegramAccount.telegram_user_id).where(TelegramAccount.employee_id == Employee.id).exists()
+    linked = (
+        select(TelegramAccount.telegram_user_id).where(TelegramAccount.employee_id == Employee.id).exists()
+    )
     condition = (await targeting(session, event_code=event_code)).condition()
     return int(
         await session.scalar(select(func.count()).select_from(Employee).where(condition, ~linked)) or 0
