@@ -179,7 +179,7 @@ async def test_hr_announces_an_event_to_exactly_its_targets_once(
 ) -> None:
     event = await make_event(session, "PKP-07", starts_at=wita(2026, 12, 14), title="Pelatihan Pengawas")
     await configure(session, event, target_ranks=["III/a"], target_statuses=["pns"])
-    targeted, pppk, other_rank, unlinked = await make_employees(session, 4)
+    targeted, pppk, other_rank, _unlinked = await make_employees(session, 4)
     pppk.status = EmploymentStatus.PPPK
     other_rank.rank = "IV/a"
     await session.commit()
@@ -202,7 +202,8 @@ async def test_hr_announces_an_event_to_exactly_its_targets_once(
     (announced,) = await targeted_phone.wait_replies()
     assert "You are in this event's target group" in announced.plain_text
     assert announced.button_texts == ["🔎 View the event"]
-    assert pppk_phone.chat.outbox == [] and other_phone.chat.outbox == []
+    assert pppk_phone.chat.outbox == []
+    assert other_phone.chat.outbox == []
     await targeted_phone.press("🔎 View the event")
     (detail,) = await targeted_phone.wait_replies()
     assert "Pelatihan Pengawas" in detail.plain_text

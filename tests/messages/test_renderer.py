@@ -19,7 +19,7 @@ from db.models import Allocation, AnnouncementStatus, CompetencyGroup, EventKind
 from db.registration import MyRegistration, PriorityScore, Standing
 from messages import LANGUAGES, Renderer
 from messages.renderer import ROOT, label_keys, template_names
-from tests.utils import reports
+from tests.utils import reach, reports
 
 WITA = ZoneInfo("Asia/Makassar")
 EMPLOYEE = SimpleNamespace(
@@ -399,6 +399,7 @@ CONTEXTS: dict[str, dict[str, object]] = {
     },
 }
 CONTEXTS |= reports.CONTEXTS
+CONTEXTS |= reach.CONTEXTS
 
 
 @pytest.fixture
