@@ -60,8 +60,8 @@ async def _reasons(press: Press) -> None:
 @REACH.on("rr")
 async def _reason_picked(press: Press) -> None:
     """A reason pressed: reject with it, and the ASN is told."""
+    key = press.word(1)  # read first: a forged press without one is answered only once
     found = await _registrant(press)
-    key = press.word(1)
     if found is None:
         return
     if key not in REASONS:
