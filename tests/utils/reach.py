@@ -36,7 +36,7 @@ CONTEXTS: dict[str, dict[str, object]] = {
     "announce_event": {"event": ANNOUNCED, "open_event": {"id": 7, "list": "s"}},
     "reach_publish": {"preview": PREVIEW, "sample": "📣 <b>Pelatihan &lt;Angkatan I&gt;</b>"},
     "reach_published": {"count": 120},
-    "reach_refused": {"reason": "too_long", "limit": 4096},
+    "reach_refused": {"reason": "too_long", "limit": 4096, "per_day": 3},
     "reach_write": {"title": "Seminar <Undana>", "code": "SEM-01", "limit": 4096},
     "reach_discarded": {},
     "reach_write_summary": {"ready": READY},

@@ -57,7 +57,15 @@ def _back(context: Context, lang: str, event_id: int) -> InlineKeyboardMarkup:
 
 async def _refusal(press: Press, event_id: int, reason: str) -> None:
     keyboard = _back(press.context, press.lang, event_id)
-    await edit(press.update, press.context, "reach_refused", press.lang, keyboard=keyboard, reason=reason)
+    await edit(
+        press.update,
+        press.context,
+        "reach_refused",
+        press.lang,
+        keyboard=keyboard,
+        reason=reason,
+        per_day=registrants.PER_DAY,
+    )
 
 
 # ---------------------------------------------------------------------------- announce
@@ -162,10 +170,14 @@ async def typed(typed: Typed) -> None:
         )
     except registrants.MessageRefused as refusal:
         await registrants.stop(session, telegram_user_id=me.telegram_user_id)
-        await reply(update, context, "reach_refused", typed.lang, reason=refusal.reason)
+        await reply(
+            update, context, "reach_refused", typed.lang, reason=refusal.reason, per_day=registrants.PER_DAY
+        )
         return
     except announcements.TextTooLong as refusal:
-        await reply(update, context, "reach_refused", typed.lang, reason="too_long", limit=refusal.limit)
+        await reply(
+            update, context, "reach_refused", typed.lang, reason="too_long", limit=refusal.limit, per_day=0
+        )
         return
     chat = update.effective_chat
     if chat is not None:
@@ -203,10 +215,17 @@ async def _send(press: Press) -> None:
             **_year_target(context),
         )
     except registrants.MessageRefused as refusal:
-        await edit(press.update, context, "reach_refused", press.lang, reason=refusal.reason)
+        await edit(
+            press.update,
+            context,
+            "reach_refused",
+            press.lang,
+            reason=refusal.reason,
+            per_day=registrants.PER_DAY,
+        )
         return
     if sent is None:
-        await edit(press.update, context, "reach_refused", press.lang, reason="gone")
+        await edit(press.update, context, "reach_refused", press.lang, reason="gone", per_day=0)
         return
     await edit(press.update, context, "reach_write_sent", press.lang, count=sent.recipient_count)
 
