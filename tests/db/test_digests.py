@@ -3,12 +3,14 @@ and only about the events the recipient manages."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import accounts, digests
+from db.engine import SessionFactory
 from db.models import Allocation, NotificationKind, OutboxMessage, RegistrationStatus, Role
 from tests.utils.employees import make_employees
 from tests.utils.events import configure, make_event
@@ -90,3 +92,18 @@ async def test_an_organizer_hears_of_yesterdays_registrations_for_its_own_events
     ((chat, template, context),) = await _digests(session)
     assert (chat, template, context["total"]) == (2, digests.REGISTRATIONS, 2)
     assert context["events"] == [{"code": "SEM-01", "title": own.title, "count": 2}]
+
+
+async def test_two_bot_processes_deriving_at_once_write_each_digest_once(
+    session: AsyncSession, sessions: SessionFactory
+) -> None:
+    await _pending_event(session, "SEM-01", UNDANA, 2, 0)
+    await accounts.grant_role(session, telegram_user_id=1, role=Role.HR)
+
+    async def one_process(minutes: int) -> None:
+        async with sessions() as own:
+            await digests.derive(own, now=MORNING + timedelta(minutes=minutes), timezone=WITA)
+
+    await asyncio.gather(one_process(0), one_process(1))
+
+    assert [(chat, template) for chat, template, _ in await _digests(session)] == [(1, digests.APPROVALS)]
