@@ -40,6 +40,11 @@ def reason_parts(stored: str | None) -> tuple[str | None, str | None]:
     return (stored, None) if stored in REASONS else ("typed", stored)
 
 
+def _kept(reason: str | None) -> str | None:
+    """A rejection's reason as kept: trimmed to `REASON_LIMIT`; None when there is none."""
+    return (reason or "").strip()[:REASON_LIMIT] or None
+
+
 #: What the ASN is told of a decision that left their registration in this status.
 _DECIDED: dict[RegistrationStatus, notify.Outcome] = {
     Status.REGISTERED: "approved",
@@ -71,10 +76,7 @@ async def decide(
     """HR or the organizer approves (a seat, or the waitlist when full) or rejects a pending
     registration, and the ASN is told; a rejection's `reason` (a key of `REASONS` or the
     approver's words) is kept and told to the ASN, and only its key reaches the audit log."""
-    if approve:
-        reason = None
-    elif reason is not None:
-        reason = reason.strip()[:REASON_LIMIT] or None
+    reason = None if approve else _kept(reason)
     registration = await any_registration(session, registration_id)
     event = await fresh_event(session, registration.event_id)
     if registration.status is not Status.PENDING or awaiting_allocation(event):
