@@ -6,6 +6,8 @@
 - `registrants`: the registrant list, the exports and the check-in code with its QR image;
 - `pickers`: pick a registrant to mark attended, approve or reject, or remove;
 - `changes`: HR changes an event (schedule, place, deadline) or cancels it (`eva:`);
+- `reach`: announce an event to its targets, write to its registrants (`rch:`);
+- `rejections`: a rejection's reason, picked or typed (`adm:nr`, then `rch:rr` / `rch:rt`);
 - `verify`: `/verifikasi KODE` for certificates.
 
 Callback data is `adm:<action>:<id>[:<page>]`: `ls:<page>` the event list; `ev`, `rg`
