@@ -31,8 +31,8 @@ COMMANDS = (
     "/hapus_data", "/batal", "/cancel", "/tidak_ada",
 )  # fmt: skip
 #: who holds the role a prefix needs
-HOLDER = {"reg": ASN, "adm": HR, "ann": HR, "eva": HR}
-PREFIXES = ("reg", "ev", "cat", "cf", "adm", "ann", "eva", "set", "erase", "lap")
+HOLDER = {"reg": ASN, "adm": HR, "ann": HR, "eva": HR, "rch": HR}
+PREFIXES = ("reg", "ev", "cat", "cf", "adm", "ann", "eva", "set", "erase", "lap", "rch")
 
 
 @dataclass(frozen=True)
