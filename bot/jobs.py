@@ -1,16 +1,18 @@
 """Scheduled jobs on python-telegram-bot's JobQueue (APScheduler underneath), derived from the
 database at every run so a restart loses nothing: the outbox dispatcher, giving the seats
 of priority events by merit when their registration deadline passes, and deriving event
-reminders (H-7, H-1, on the day) and registration-deadline digests into the outbox."""
+reminders (H-7, H-1, on the day) and registration-deadline digests into the outbox, and the
+daily digests to HR and organizers (requests awaiting approval, new registrations)."""
 
 from __future__ import annotations
 
 from bot import dispatcher
 from bot.context import BotApplication, Context
-from db import deadlines, registration, reminders
+from db import deadlines, digests, registration, reminders
 
 ALLOCATION_INTERVAL = 60.0
 REMINDER_INTERVAL = 600.0
+DIGEST_INTERVAL = 600.0
 #: APScheduler counts an interval job's runs from when it was added (build time), not from when
 #: the application starts: a first run a moment after building lands just after start-up.
 FIRST_RUN = 1.0
@@ -36,6 +38,15 @@ async def derive_reminders(context: Context) -> None:
         )
 
 
+async def derive_digests(context: Context) -> None:
+    """Write the day's approval and registration digests to HR and organizers, once a day each."""
+    settings = context.services.settings
+    async with context.db() as session:
+        await digests.derive(
+            session, now=context.now(), timezone=settings.timezone, hr_ids=settings.bot_admin_ids
+        )
+
+
 def schedule(application: BotApplication) -> None:
     """Register every job (each runs right after start-up, then on its interval)."""
     dispatcher.schedule(application)
@@ -53,5 +64,12 @@ def schedule(application: BotApplication) -> None:
         interval=REMINDER_INTERVAL,
         first=FIRST_RUN,
         name="event-reminders",
+        job_kwargs={"max_instances": 1, "coalesce": True},
+    )
+    application.job_queue.run_repeating(
+        derive_digests,
+        interval=DIGEST_INTERVAL,
+        first=FIRST_RUN,
+        name="staff-digests",
         job_kwargs={"max_instances": 1, "coalesce": True},
     )

@@ -84,13 +84,21 @@ class NotificationKind(enum.StrEnum):
     REGISTRATION = "registration"
     #: The end-of-broadcast report to the HR officer who sent it (see `db.announcements.finish`).
     ANNOUNCEMENT_REPORT = "announcement_report"
+    #: A digest to HR or an organizer: requests awaiting their approval, or yesterday's new
+    #: registrations for their events (see `db.digests`).
+    STAFF_DIGEST = "staff_digest"
 
 
 #: Kinds nobody can turn off: missing them would send an ASN to a moved or cancelled event or
 #: leave them unaware of a decision on their registration, or leave an HR officer not knowing
 #: how their broadcast ended.
 ALWAYS_SENT = frozenset(
-    {NotificationKind.EVENT_CHANGE, NotificationKind.REGISTRATION, NotificationKind.ANNOUNCEMENT_REPORT}
+    {
+        NotificationKind.EVENT_CHANGE,
+        NotificationKind.REGISTRATION,
+        NotificationKind.ANNOUNCEMENT_REPORT,
+        NotificationKind.STAFF_DIGEST,
+    }
 )
 
 

@@ -68,13 +68,15 @@ def decision(
     outcome: Outcome,
     now: datetime,
     position: int | None = None,
+    reason: str | None = None,
 ) -> Notice:
-    """A decision about the registration made at `now`; `position` on the waitlist when placed there."""
+    """A decision about the registration made at `now`; `position` on the waitlist when placed
+    there; `reason` of a rejection as stored (`db.registration.approval.reason_parts` reads it)."""
     return Notice(
         employee_id,
         NotificationKind.REGISTRATION,
         "admin_notice",
-        {"outcome": outcome, "event": event_context(event), "position": position},
+        {"outcome": outcome, "event": event_context(event), "position": position, "reason": reason},
         f"registration:{registration_id}:{outcome}:{now.isoformat()}",
     )
 

@@ -93,10 +93,16 @@ def outbox_keyboard(
     renderer: Renderer, lang: str, kind: NotificationKind, context: dict[str, object]
 ) -> InlineKeyboardMarkup | None:
     """The buttons an outbox message carries, made when it is sent (in the recipient's language
-    then): the evaluation request gets the rating stars, so rating is one press away."""
+    then): the evaluation request gets the rating stars, so rating is one press away; an event
+    announced to its targets, the button that opens it in the catalog."""
     registration_id = context.get("registration_id")
     if kind is NotificationKind.EVALUATION and isinstance(registration_id, int):
         return InlineKeyboardMarkup([rating_stars(renderer, lang, registration_id)])
+    opened = context.get("open_event")
+    if isinstance(opened, dict) and isinstance(opened.get("id"), int):
+        data = encode("ev", "open", opened["id"], str(opened.get("list", "s")), "all", 0)
+        label = renderer.label("reach.button.open_event", lang)
+        return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data)]])
     return None
 
 

@@ -13,7 +13,11 @@ modules, in the order an announcement meets them:
 - `launch`: sending now or at a time, and starting scheduled ones when due;
 - `control`: finding a sent one, pause, resume, cancel;
 - `report`: the tally of its rows, and DONE with a report to its creator;
-- `listing`: the history, a page at a time.
+- `listing`: the history, a page at a time;
+- `event_message`: an event announced to its targets, rendered from the event with a button
+  that opens it, once per ASN and event;
+- `publish`: HR or the event's organizer announces an event to exactly the ASN it targets;
+- `registrants`: HR or an organizer writes to one of its events' registrants.
 
 Callers use the names re-exported here: `from db import announcements`.
 """

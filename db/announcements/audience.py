@@ -2,8 +2,13 @@
 the chats they select.
 
 An audience is the AND of its filters (units, position types, ranks, the registrants of an
-event, ASN with a gap in a competency, ASN below the JP target this year); an empty
-audience is everyone linked. Only linked accounts that have not blocked the bot receive it.
+event, the ASN an event targets, ASN with a gap in a competency, ASN below the JP target this
+year); an empty audience is everyone linked. Only linked accounts that have not blocked the
+bot receive it.
+
+"The ASN an event targets" reads the event's targeting when the audience is evaluated (`count`,
+and when the announcement goes out): its position types, positions, work units, ranks and
+employment statuses, each when set (empty = everyone), as registration checks them.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, false, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.competency import has_gap
@@ -22,11 +27,13 @@ from db.models import (
     Assessment,
     Competency,
     Employee,
+    EmploymentStatus,
     Event,
     LearningRecord,
     Registration,
     TelegramAccount,
     Unit,
+    event_positions,
 )
 
 RANKS: tuple[str, ...] = tuple(RANK_NAMES)
@@ -44,6 +51,8 @@ class Audience:
     below_jp: bool = False
     #: named people (the participants a budget plan chose), by employee id
     employees: tuple[int, ...] = ()
+    #: the ASN this event (by code) targets: its announcement to them (`db.announcements.event`)
+    event_targets: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """As stored with the announcement (and in the audit log)."""
@@ -62,16 +71,80 @@ def audience_from(stored: dict[str, Any]) -> Audience:
         gap_competency=stored.get("gap_competency"),
         below_jp=bool(stored.get("below_jp", False)),
         employees=tuple(int(employee_id) for employee_id in stored.get("employees") or ()),
+        event_targets=stored.get("event_targets"),
     )
 
 
-def recipients(audience: Audience, *, year: int, target: int) -> Select[tuple[int]]:
-    """The chat ids in the audience, in chat order; `year` and `target` judge `below_jp`."""
+@dataclass(frozen=True, slots=True)
+class Targeting:
+    """Who an event is for, as read from it; an empty field is everyone, `found` False when
+    the event is not there (then nobody is)."""
+
+    found: bool = True
+    position_types: tuple[str, ...] = ()
+    position_ids: tuple[int, ...] = ()
+    unit_ids: tuple[int, ...] = ()
+    ranks: tuple[str, ...] = ()
+    statuses: tuple[EmploymentStatus, ...] = ()
+
+    def condition(self) -> ColumnElement[bool]:
+        """The SQL condition on `Employee` for the ASN the event targets."""
+        if not self.found:
+            return false()
+        parts: list[ColumnElement[bool]] = [true()]
+        if self.position_types:
+            parts.append(func.lower(Employee.position_type).in_([t.casefold() for t in self.position_types]))
+        if self.position_ids:
+            parts.append(Employee.position_id.in_(self.position_ids))
+        if self.unit_ids:
+            parts.append(Employee.unit_id.in_(self.unit_ids))
+        if self.ranks:
+            parts.append(Employee.rank.in_(self.ranks))
+        if self.statuses:
+            parts.append(Employee.status.in_(self.statuses))
+        return and_(*parts)
+
+
+async def targeting(session: AsyncSession, *, event_code: str) -> Targeting:
+    """The targeting of the event with this code (case-insensitive), read now."""
+    event = await session.scalar(select(Event).where(func.lower(Event.code) == event_code.casefold()))
+    if event is None:
+        return Targeting(found=False)
+    positions = await session.scalars(
+        select(event_positions.c.position_id).where(event_positions.c.event_id == event.id)
+    )
+    return Targeting(
+        position_types=tuple(str(t) for t in event.target_position_types or []),
+        position_ids=tuple(positions),
+        unit_ids=tuple(int(u) for u in event.target_unit_ids or []),
+        ranks=tuple(str(r) for r in event.target_ranks or []),
+        statuses=tuple(
+            EmploymentStatus(str(s).casefold())
+            for s in event.target_statuses or []
+            if str(s).casefold() in set(EmploymentStatus)
+        ),
+    )
+
+
+async def resolved(session: AsyncSession, audience: Audience) -> Targeting | None:
+    """The targeting an audience needs read from the data (None when it names no event's targets)."""
+    if audience.event_targets is None:
+        return None
+    return await targeting(session, event_code=audience.event_targets)
+
+
+def recipients(
+    audience: Audience, *, year: int, target: int, targets: Targeting | None = None
+) -> Select[tuple[int]]:
+    """The chat ids in the audience, in chat order; `year` and `target` judge `below_jp`, and
+    `targets` (`resolved`) is the targeting of the event the audience names, if any."""
     query = (
         select(TelegramAccount.chat_id)
         .join(Employee, Employee.id == TelegramAccount.employee_id)
         .where(TelegramAccount.blocked_at.is_(None))
     )
+    if audience.event_targets is not None:
+        query = query.where((targets or Targeting(found=False)).condition())
     if audience.units:
         query = query.join(Unit, Unit.id == Employee.unit_id).where(
             func.lower(Unit.name).in_([u.casefold() for u in audience.units])
@@ -113,5 +186,17 @@ def recipients(audience: Audience, *, year: int, target: int) -> Select[tuple[in
 
 async def count(session: AsyncSession, *, audience: Audience, year: int, target: int) -> int:
     """How many chats would receive an announcement to this audience."""
-    query = recipients(audience, year=year, target=target).order_by(None).subquery()
+    targets = await resolved(session, audience)
+    query = recipients(audience, year=year, target=target, targets=targets).order_by(None).subquery()
     return int(await session.scalar(select(func.count()).select_from(query)) or 0)
+
+
+async def unlinked(session: AsyncSession, *, event_code: str) -> int:
+    """How many ASN the event targets have no linked account yet (they cannot be told)."""
+    linked = (
+        select(TelegramAccount.telegram_user_id).where(TelegramAccount.employee_id == Employee.id).exists()
+    )
+    condition = (await targeting(session, event_code=event_code)).condition()
+    return int(
+        await session.scalar(select(func.count()).select_from(Employee).where(condition, ~linked)) or 0
+    )

@@ -15,9 +15,10 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import audit, outbox
-from db.announcements.audience import Audience, audience_from, recipients
+from db.announcements.audience import Audience, audience_from, recipients, resolved
 from db.announcements.content import body
 from db.announcements.drafts import own_draft
+from db.announcements.event_message import event_rows
 from db.announcements.typed_input import forget_step
 from db.models import Announcement, AnnouncementStatus, NotificationKind
 
@@ -116,14 +117,20 @@ async def _start(
     session: AsyncSession, announcement: Announcement, *, now: datetime, year: int, target: int
 ) -> None:
     """One outbox row per chat in the audience as it is now, and SENDING (DONE when nobody is
-    in it); the dedupe key `announcement:<id>:<chat>` makes a second run add nothing."""
+    in it); the dedupe key `announcement:<id>:<chat>` makes a second run add nothing. An
+    announcement of an event to its targets is rendered from the event, in each recipient's
+    language, and its key is the event's (`event_rows`): an ASN hears of an event once."""
     audience = audience_from(announcement.audience)
-    chats = list(await session.scalars(recipients(audience, year=year, target=target)))
+    targets = await resolved(session, audience)
+    chats = list(await session.scalars(recipients(audience, year=year, target=target, targets=targets)))
     due_at = min(announcement.scheduled_at or now, now)
-    html_body = body(announcement.text)
-    await outbox.enqueue_many(
-        session,
-        (
+    if audience.event_targets is not None:
+        rows = await event_rows(
+            session, announcement_id=announcement.id, code=audience.event_targets, chats=chats, due_at=due_at
+        )
+    else:
+        html_body = body(announcement.text)
+        rows = [
             outbox.NewMessage(
                 chat_id=chat_id,
                 kind=NotificationKind.ANNOUNCEMENT,
@@ -133,10 +140,10 @@ async def _start(
                 dedupe_key=f"announcement:{announcement.id}:{chat_id}",
             )
             for chat_id in chats
-        ),
-    )
-    announcement.recipient_count = len(chats)
-    if chats:
+        ]
+    added = await outbox.enqueue_many(session, rows)
+    announcement.recipient_count = added
+    if added:
         announcement.status = AnnouncementStatus.SENDING
     else:
         announcement.status, announcement.finished_at = AnnouncementStatus.DONE, now
@@ -145,7 +152,7 @@ async def _start(
         action="announcement.started",
         actor_telegram_id=announcement.created_by,
         subject=f"announcement:{announcement.id}",
-        details={"recipients": len(chats)},
+        details={"recipients": added},
     )
 
 

@@ -261,7 +261,8 @@ async def test_approving_and_rejecting_tells_each_asn_on_their_phone(
     assert "disetujui" in told.plain_text
     assert "Pelatihan Pelayanan Prima" in told.plain_text
 
-    (after,) = await press(phone, "❌ 1")
+    await press(phone, "❌ 1")
+    (after,) = await press(phone, "Persyaratan belum lengkap")
     assert "ditolak" in after.plain_text
     assert await _deliver(bot) == 1
     (told,) = await yohanes_phone.wait_replies()

@@ -31,8 +31,8 @@ COMMANDS = (
     "/hapus_data", "/batal", "/cancel", "/tidak_ada", "/id_saya",
 )  # fmt: skip
 #: who holds the role a prefix needs
-HOLDER = {"reg": ASN, "adm": HR, "ann": HR, "eva": HR}
-PREFIXES = ("reg", "ev", "cat", "cf", "adm", "ann", "eva", "set", "erase", "lap", "rol")
+HOLDER = {"reg": ASN, "adm": HR, "ann": HR, "eva": HR, "rch": HR}
+PREFIXES = ("reg", "ev", "cat", "cf", "adm", "ann", "eva", "set", "erase", "lap", "rol", "rch")
 
 
 @dataclass(frozen=True)

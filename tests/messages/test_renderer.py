@@ -19,7 +19,7 @@ from db.models import Allocation, AnnouncementStatus, CompetencyGroup, EventKind
 from db.registration import MyRegistration, PriorityScore, Standing
 from messages import LANGUAGES, Renderer
 from messages.renderer import ROOT, label_keys, template_names
-from tests.utils import certificates, reports, roles
+from tests.utils import certificates, reach, reports, roles
 
 WITA = ZoneInfo("Asia/Makassar")
 EMPLOYEE = SimpleNamespace(
@@ -387,6 +387,7 @@ CONTEXTS: dict[str, dict[str, object]] = {
 CONTEXTS |= reports.CONTEXTS
 CONTEXTS |= certificates.CONTEXTS
 CONTEXTS |= roles.CONTEXTS
+CONTEXTS |= reach.CONTEXTS
 
 
 @pytest.fixture

@@ -6,6 +6,8 @@
 - `registrants`: the registrant list, the exports and the check-in code with its QR image;
 - `pickers`: pick a registrant to mark attended, approve or reject, or remove;
 - `changes`: HR changes an event (schedule, place, deadline) or cancels it (`eva:`);
+- `reach`: announce an event to its targets, write to its registrants (`rch:`);
+- `rejections`: a rejection's reason, picked or typed (`adm:nr`, then `rch:rr` / `rch:rt`);
 - `roles`: HR's roles screen (`rol:`): who holds which role, revoking, organizer settings;
 - `verify`: `/verifikasi KODE` and the certificate QR link, for anyone.
 
@@ -22,8 +24,12 @@ from __future__ import annotations
 from telegram.ext import CommandHandler, filters
 
 from bot.context import BotApplication
-from bot.handlers.admin import changes, events, pickers, registrants, roles, verify
+from bot.handlers.admin import changes, events, pickers, reach, registrants, rejections, roles, verify
 from bot.handlers.admin.common import ADMIN
+from bot.ui import flows
+from bot.ui.router import Role
+from db.announcements import registrants as registrants_message
+from db.registration import approval
 
 
 def add_handlers(application: BotApplication) -> None:
@@ -33,7 +39,21 @@ def add_handlers(application: BotApplication) -> None:
     application.add_handler(CommandHandler("verifikasi", verify.verify, filters=private))
     application.add_handler(ADMIN.handler())
     application.add_handler(roles.ROLES.handler())
+    application.add_handler(reach.REACH.handler())
+    # staff flows: the handlers re-read the caller's scope (flows know no STAFF role)
+    flows.register(registrants_message.FLOW, reach.typed, role=Role.ANYONE)
+    flows.register(approval.FLOW, rejections.typed, role=Role.ANYONE)
     changes.add_handlers(application)
 
 
-__all__ = ["add_handlers", "changes", "events", "pickers", "registrants", "roles", "verify"]
+__all__ = [
+    "add_handlers",
+    "changes",
+    "events",
+    "pickers",
+    "reach",
+    "registrants",
+    "rejections",
+    "roles",
+    "verify",
+]

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.context import Context
-from bot.handlers.admin import changes, roles
+from bot.handlers.admin import changes, reach, roles
 from bot.handlers.admin.common import ADMIN, back_to_event, data, gone, page_of, short, summary
 from bot.replies import edit, reply
 from bot.ui.callbacks import encode
@@ -129,6 +129,8 @@ async def show_event(press: Press, event_id: int, page: int) -> None:
         rows.append([button(context, lang, "admin.button.remove", data("rm", eid, 0))])
         if not event.event_cancelled and event.starts_at > context.now():
             rows.append(changes.entry_buttons(context, lang, eid))
+    if reached := reach.entry_buttons(context, lang, event):
+        rows.append(reached)
     rows.append([button(context, lang, "admin.button.ratings", data("rt", eid))])
     rows.append([button(context, lang, "admin.button.events", encode("adm", "ls", page))])
     await edit(press.update, context, "admin_event", lang, keyboard=InlineKeyboardMarkup(rows), event=event)

@@ -42,7 +42,7 @@ class Picker:
 
 
 ATTENDANCE = Picker("at", "admin_attendance", (("admin.button.mark", "am"),))
-PENDING = Picker("pd", "admin_pending", (("admin.button.approve", "ok"), ("admin.button.reject", "no")))
+PENDING = Picker("pd", "admin_pending", (("admin.button.approve", "ok"), ("admin.button.reject", "nr")))
 REMOVAL = Picker("rm", "admin_remove", (("admin.button.remove_one", "rx"),))
 
 
