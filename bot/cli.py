@@ -23,6 +23,7 @@ from bot.documents import exports
 from bot.settings import Settings, SettingsError, cli_language, load_settings
 from db import accounts, announcements, linking, outbox, registration
 from db.admin import HR_SCOPE, event_id_by_code, event_summary, record_export, registrants
+from db.announcements import suggest
 from db.engine import create_engine, session_factory
 from db.identity import parse_nip
 from db.imports import MAX_ERRORS, ImportKind, ImportRejected, import_file
@@ -335,8 +336,14 @@ class Cli:
                 when = self.renderer.format_datetime(at, self.settings.cli_language)
                 return self.fail("cli.broadcast_past_time", value=when)
             async with services.sessions() as session:
+                unknown = await suggest.unknown_values(session, audience=audience)
+                if unknown:
+                    return self._unknown_filters(unknown)
                 recipients = await announcements.count(session, audience=audience, year=year, target=target)
                 self.say("cli.broadcast_count", count=recipients)
+                missing = await suggest.unlinked(session, audience=audience, year=year, target=target)
+                if missing:
+                    self.say("cli.broadcast_unlinked", count=missing)
                 self.say("cli.broadcast_preview", text=text)
                 if recipients == 0:
                     self.say("cli.broadcast_nobody")
@@ -357,6 +364,16 @@ class Cli:
             return await self._dispatch(services, announcement.id)
         finally:
             await services.engine.dispose()
+
+    def _unknown_filters(self, unknown: list[suggest.Unknown]) -> int:
+        """A broadcast refused for filter values that match nothing, each with the closest known."""
+        for item in unknown:
+            self.fail(f"cli.broadcast_unknown.{item.kind}", value=item.value)
+            if item.closest:
+                self.fail("cli.broadcast_closest", values=", ".join(item.closest))
+            else:
+                self.fail("cli.broadcast_none_known")
+        return self.fail("cli.broadcast_refused")
 
     async def _dispatch(self, services: Services, announcement_id: int) -> int:
         assert self.settings.telegram_bot_token is not None

@@ -72,6 +72,11 @@ def recipients(audience: Audience, *, year: int, target: int) -> Select[tuple[in
         .join(Employee, Employee.id == TelegramAccount.employee_id)
         .where(TelegramAccount.blocked_at.is_(None))
     )
+    return matching(query, audience, year=year, target=target).order_by(TelegramAccount.chat_id)
+
+
+def matching(query: Select[tuple[int]], audience: Audience, *, year: int, target: int) -> Select[tuple[int]]:
+    """`query` (over `Employee`) narrowed to the audience's employees, linked or not."""
     if audience.units:
         query = query.join(Unit, Unit.id == Employee.unit_id).where(
             func.lower(Unit.name).in_([u.casefold() for u in audience.units])
@@ -108,7 +113,7 @@ def recipients(audience: Audience, *, year: int, target: int) -> Select[tuple[in
             .scalar_subquery()
         )
         query = query.where(earned < target)
-    return query.order_by(TelegramAccount.chat_id)
+    return query
 
 
 async def count(session: AsyncSession, *, audience: Audience, year: int, target: int) -> int:
