@@ -106,7 +106,11 @@ async def test_every_unknown_value_is_named_at_once(
     audience = Audience(units=("Dinkes", HEALTH), ranks=("III-d",), event_code="NOPE")
     assert await _broadcast(settings, audience) == 1
     err = capsys.readouterr().err
-    assert '"Dinkes"' in err and '"III-d"' in err and '"NOPE"' in err
+    assert [value for value in ('"Dinkes"', '"III-d"', '"NOPE"') if value in err] == [
+        '"Dinkes"',
+        '"III-d"',
+        '"NOPE"',
+    ]
     assert f'"{HEALTH}"' not in err
 
 
