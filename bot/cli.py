@@ -259,11 +259,13 @@ class Cli:
                 await session.commit()
         finally:
             await engine.dispose()
-        timezone = self.settings.timezone
+        timezone, lang = self.settings.timezone, self.settings.cli_language
         content = (
-            exports.registrants_csv(found, timezone)
+            exports.registrants_csv(found, timezone, renderer=self.renderer, lang=lang)
             if file_format == "csv"
-            else exports.registrants_xlsx(found, timezone, sheet=event.code)
+            else exports.registrants_xlsx(
+                found, timezone, sheet=event.code, renderer=self.renderer, lang=lang
+            )
         )
         if output == "-":
             sys.stdout.buffer.write(content)
