@@ -12,10 +12,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from telegram import Bot
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from tqdm import tqdm
 
 from bot import logs, report_command, webhook
-from bot.app import ALLOWED_UPDATES, build_application, build_services, file_url
+from bot.app import ALLOWED_UPDATES, build_application, build_services, file_url, wait_for_bot_api
 from bot.cli_texts import CliTexts, parser_class
 from bot.context import Services
 from bot.dispatcher import Dispatcher
@@ -398,11 +399,27 @@ class Cli:
         self.say("cli.broadcast_done", sent=progress.sent, failed=progress.failed, skipped=progress.skipped)
         return 0
 
+    def _reason(self, error: TelegramError) -> str:
+        """The Bot API's error on one line, without the token."""
+        return " ".join(error.message.split()).replace(self.settings.telegram_bot_token or "\0", "<secret>")
+
+    def _unreachable(self, attempt: int, delay: float, error: NetworkError) -> None:
+        """One line on standard error for each failed attempt to reach the Bot API."""
+        url, reason = self.settings.telegram_api_base_url, self._reason(error)
+        self.fail("cli.run_unreachable", url=url, reason=reason, delay=f"{delay:g}", attempt=attempt)
+
     def run(self) -> int:
         """`asn-bot run`: migrations, then polling or webhook until SIGINT/SIGTERM."""
         if self.settings.telegram_bot_token is None:
             return self.fail("cli.no_token")
         asyncio.run(self.db_upgrade())
+        try:
+            asyncio.run(wait_for_bot_api(self.settings, on_retry=self._unreachable))
+        except KeyboardInterrupt:
+            self.say("cli.run_stopped")
+            return 0
+        except InvalidToken as exc:
+            return self.fail("cli.run_refused", reason=self._reason(exc))
         application = build_application(build_services(self.settings))
         if self.settings.webhook_url:
             self.say("cli.running_webhook", url=self.settings.webhook_url, port=self.settings.webhook_port)
