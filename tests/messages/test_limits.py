@@ -55,7 +55,7 @@ CAPTION_LABELS: dict[str, dict[str, object]] = {
 #: Templates that show no data: rendered with `COMMON` only.
 NO_DATA = frozenset(
     {
-        "ask_contact", "ask_nip", "code_expired", "code_invalid", "code_used", "contact_button_hint",
+        "ask_contact", "ask_nip", "code_expired", "code_invalid", "code_used", "nip_missing",
         "contact_not_own", "employee_taken", "erase_kept", "erase_menu_closed", "error",
         "help", "link_cancelled", "nip_impossible", "nip_malformed", "nip_unknown", "not_linked",
         "phone_mismatch", "unknown_command", "unknown_text", "welcome", "my_data", "admin_gone",

@@ -190,6 +190,7 @@ CONTEXTS: dict[str, dict[str, object]] = {
     "linked": {"name": "Maria <Bria> & Co"},
     "already_linked": {"name": "Maria <Bria> & Co"},
     "locked": {"until": datetime(2026, 12, 7, 1, 30, tzinfo=UTC)},
+    "contact_button_hint": {"typed_number": False},
     "erase_confirm": {"upcoming": [UPCOMING]},
     "erased": {"erased": Erased(was_linked=True, cancelled=(UPCOMING,))},
     "profile": {"employee": EMPLOYEE, "rank_name": "Penata", "linked_at": datetime(2026, 1, 5, tzinfo=UTC)},
