@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.cli_texts import CliTexts
 from bot.settings import Settings
 from db import organizer_settings, roles
 from db.engine import create_engine, session_factory
@@ -21,23 +22,33 @@ from messages import Renderer
 T = TypeVar("T")
 
 
-def add_parsers(admin: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parsers(admin: argparse._SubParsersAction[argparse.ArgumentParser], texts: CliTexts) -> None:
     """The `admin list`, `admin revoke` and `admin organizer` actions' arguments."""
-    admin.add_parser("list", help="who holds which role (organizers with their organizer)")
-    revoke = admin.add_parser("revoke", help="take a role away (every role when ROLE is left out)")
-    revoke.add_argument("telegram_id", type=int)
-    revoke.add_argument("role", nargs="?", choices=[r.value for r in Role])
-    organizer = admin.add_parser("organizer", help="an organizer's certificate signer and review setting")
-    organizer.add_argument("name", help="the organizer name as it appears on events")
-    organizer.add_argument("--signer-name", help="who signs its certificates ('' clears it)")
-    organizer.add_argument("--signer-title", help="the signer's title, e.g. 'Dekan FISIP' ('' clears it)")
+    help_, metavar = texts.help, texts.metavar
+    admin.add_parser("list", help=help_("admin_list"), description=help_("admin_list"))
+    revoke = admin.add_parser("revoke", help=help_("admin_revoke"), description=help_("admin_revoke"))
+    revoke.add_argument(
+        "telegram_id", type=int, metavar=metavar("telegram_id"), help=help_("grant_telegram_id")
+    )
+    roles = [r.value for r in Role]
+    revoke.add_argument(
+        "role",
+        nargs="?",
+        choices=roles,
+        metavar=metavar("role"),
+        help=help_("revoke_role", choices=", ".join(roles)),
+    )
+    organizer = admin.add_parser(
+        "organizer", help=help_("admin_organizer"), description=help_("admin_organizer")
+    )
+    organizer.add_argument("name", metavar=metavar("organizer"), help=help_("grant_organizer"))
+    organizer.add_argument("--signer-name", metavar=metavar("name"), help=help_("signer_name"))
+    organizer.add_argument("--signer-title", metavar=metavar("title"), help=help_("signer_title"))
     review = organizer.add_mutually_exclusive_group()
     review.add_argument(
-        "--review", dest="review", action="store_true", default=None, help="HR approves its events first"
+        "--review", dest="review", action="store_true", default=None, help=help_("organizer_review")
     )
-    review.add_argument(
-        "--no-review", dest="review", action="store_false", help="its events need no approval"
-    )
+    review.add_argument("--no-review", dest="review", action="store_false", help=help_("organizer_no_review"))
 
 
 class AdminCommand:

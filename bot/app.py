@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, BotCommandScopeAllPrivateChats, LinkPreviewOptions
+from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import NetworkError, TelegramError
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
@@ -42,6 +42,39 @@ def file_url(base_url: str) -> str:
 
 
 ALLOWED_UPDATES = ["message", "callback_query"]
+#: Seconds before the first retry to reach the Bot API at start-up, and the longest wait.
+RETRY_FIRST = 1.0
+RETRY_CAP = 60.0
+
+
+async def wait_for_bot_api(
+    settings: Settings,
+    *,
+    on_retry: Callable[[int, float, NetworkError], None],
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    request: Callable[[], BaseRequest] = AiohttpRequest,
+) -> None:
+    """Return once the Bot API answers `getMe`. A network error (server down, no route, a
+    proxy's 502) is retried after 1, 2, 4 … seconds, at most `RETRY_CAP`, telling `on_retry`
+    (attempt, delay, error) first; a refused token (`InvalidToken`) is raised at once."""
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    attempt = 0
+    while True:
+        bot = Bot(
+            settings.telegram_bot_token,
+            base_url=settings.telegram_api_base_url,
+            base_file_url=file_url(settings.telegram_api_base_url),
+            request=request(),
+        )
+        try:
+            async with bot:  # initialising a bot asks getMe
+                return
+        except NetworkError as exc:
+            attempt += 1
+            delay = min(RETRY_CAP, RETRY_FIRST * 2 ** (attempt - 1))
+            on_retry(attempt, delay, exc)
+            await sleep(delay)
 
 
 def build_services(settings: Settings, *, clock: Callable[[], datetime] = utcnow) -> Services:

@@ -12,16 +12,19 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from telegram import Bot
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from tqdm import tqdm
 
 from bot import admin_command, logs, report_command, webhook
-from bot.app import ALLOWED_UPDATES, build_application, build_services, file_url
+from bot.app import ALLOWED_UPDATES, build_application, build_services, file_url, wait_for_bot_api
+from bot.cli_texts import CliTexts, parser_class
 from bot.context import Services
 from bot.dispatcher import Dispatcher
 from bot.documents import exports
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import Settings, SettingsError, cli_language, load_settings
 from db import announcements, linking, outbox, registration, roles
 from db.admin import HR_SCOPE, event_id_by_code, event_summary, record_export, registrants
+from db.announcements import suggest
 from db.engine import create_engine, session_factory
 from db.identity import parse_nip
 from db.imports import MAX_ERRORS, ImportKind, ImportRejected, ImportReport, import_file
@@ -30,81 +33,99 @@ from db.migrate import upgrade
 from db.models import Role
 from db.seed import seed_demo
 from db.types import utcnow
-from messages import Renderer
+from messages import Renderer, UnknownMessageError
 
 log = logging.getLogger("bot")
 EXPORT_FORMATS = ("csv", "xlsx")
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="asn-bot", description="ASN Karier — Telegram bot for ASN career development"
-    )
-    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser("run", help="run the bot (polling, or webhook when WEBHOOK_URL is set)")
-    demo = commands.add_parser(
-        "demo", help="the bot offline: local Bot API server and a chat in this terminal"
-    )
+def _parser(texts: CliTexts) -> argparse.ArgumentParser:
+    """The command line's arguments, its help and its errors in `texts`' language."""
+    help_, metavar = texts.help, texts.metavar
+    parser = parser_class(texts)(prog="asn-bot", description=help_("description"))
+    parser.add_argument("-v", "--verbose", action="store_true", help=help_("verbose"))
+    commands = parser.add_subparsers(dest="command", required=True, metavar=metavar("command"))
+    commands.add_parser("run", help=help_("run"), description=help_("run"))
+    demo = commands.add_parser("demo", help=help_("demo"), description=help_("demo"))
     demo.add_argument(
-        "--database", type=Path, default=None, help="SQLite file for the demo (default: a temporary one)"
+        "--database", type=Path, default=None, metavar=metavar("file"), help=help_("demo_database")
     )
-    db = commands.add_parser("db", help="database maintenance")
-    db.add_subparsers(dest="db_command", required=True, metavar="ACTION").add_parser(
-        "upgrade", help="apply migrations"
+    db = commands.add_parser("db", help=help_("db"), description=help_("db"))
+    db.add_subparsers(dest="db_command", required=True, metavar=metavar("action")).add_parser(
+        "upgrade", help=help_("db_upgrade"), description=help_("db_upgrade")
     )
-    commands.add_parser("seed-demo", help="load the Kupang sample data into DATABASE_URL")
-    imp = commands.add_parser("import", help="import HR's file (.csv or .xlsx), all or nothing")
-    imp.add_argument("kind", choices=[k.value for k in ImportKind])
-    imp.add_argument("file", type=Path)
-    admin = commands.add_parser("admin", help="HR administration").add_subparsers(
-        dest="admin_command", required=True, metavar="ACTION"
+    commands.add_parser("seed-demo", help=help_("seed_demo"), description=help_("seed_demo"))
+    imp = commands.add_parser("import", help=help_("import"), description=help_("import"))
+    kinds = [k.value for k in ImportKind]
+    imp.add_argument(
+        "kind", choices=kinds, metavar=metavar("kind"), help=help_("import_kind", choices=", ".join(kinds))
     )
-    grant = admin.add_parser("grant", help="give a Telegram user a role")
-    grant.add_argument("telegram_id", type=int)
-    grant.add_argument("role", choices=[r.value for r in Role])
+    imp.add_argument("file", type=Path, metavar=metavar("file"), help=help_("import_file"))
+    admin = commands.add_parser("admin", help=help_("admin"), description=help_("admin")).add_subparsers(
+        dest="admin_command", required=True, metavar=metavar("action")
+    )
+    grant = admin.add_parser("grant", help=help_("admin_grant"), description=help_("admin_grant"))
     grant.add_argument(
-        "--organizer", help="required for organizers: the organizer name as it appears on events"
+        "telegram_id", type=int, metavar=metavar("telegram_id"), help=help_("grant_telegram_id")
     )
-    code = admin.add_parser("link-code", help="a one-time code with which that ASN links by /start CODE")
-    code.add_argument("nip")
-    admin_command.add_parsers(admin)
-    export = commands.add_parser("export", help="export data for HR").add_subparsers(
-        dest="export_command", required=True, metavar="WHAT"
+    roles = [r.value for r in Role]
+    grant.add_argument(
+        "role", choices=roles, metavar=metavar("role"), help=help_("grant_role", choices=", ".join(roles))
     )
-    registrations = export.add_parser(
-        "registrations", help="an event's registrants, with status and attendance"
-    )
-    registrations.add_argument("event_code")
-    registrations.add_argument("--format", choices=EXPORT_FORMATS, default="csv", dest="file_format")
-    registrations.add_argument(
-        "-o",
-        "--output",
-        help="file to write (default: pendaftar-<EVENT_CODE>.<format>; - for standard output)",
-    )
-    _add_broadcast(commands)
-    report_command.add_parser(commands)
-    verify = commands.add_parser("verify", help="is this certificate genuine? (exit 0 yes, 1 no)")
-    verify.add_argument("code")
+    grant.add_argument("--organizer", metavar=metavar("organizer"), help=help_("grant_organizer"))
+    code = admin.add_parser("link-code", help=help_("link_code"), description=help_("link_code"))
+    code.add_argument("nip", metavar="NIP", help=help_("link_code_nip"))
+    admin_command.add_parsers(admin, texts)
+    _add_export(commands, texts)
+    _add_broadcast(commands, texts)
+    report_command.add_parser(commands, texts)
+    verify = commands.add_parser("verify", help=help_("verify"), description=help_("verify"))
+    verify.add_argument("code", metavar=metavar("code"), help=help_("verify_code"))
     return parser
 
 
-def _add_broadcast(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """`asn-bot broadcast`: the announcement and its audience filters."""
-    send = commands.add_parser("broadcast", help="an announcement to an audience, with a progress bar")
-    body = send.add_mutually_exclusive_group(required=True)
-    body.add_argument("--text", help="the announcement (plain text)")
-    body.add_argument("--file", type=Path, help="read the announcement from a UTF-8 text file")
-    send.add_argument("--unit", action="append", default=[], help="work unit (repeatable)")
-    send.add_argument("--position-type", action="append", default=[], help="jenis jabatan (repeatable)")
-    send.add_argument("--rank", action="append", default=[], help="golongan, e.g. III/b (repeatable)")
-    send.add_argument("--event", help="the registrants of this event code")
-    send.add_argument("--gap", help="ASN below their standard in this competency")
-    send.add_argument("--below-jp", action="store_true", help="ASN below the JP target this year")
-    send.add_argument(
-        "--at", help="send at this office time, e.g. '1/12/2026 08.00' (the running bot sends it)"
+def _add_export(commands: argparse._SubParsersAction[argparse.ArgumentParser], texts: CliTexts) -> None:
+    """`asn-bot export registrations EVENT_CODE [--format csv|xlsx] [-o FILE]`."""
+    help_ = texts.help
+    export = commands.add_parser("export", help=help_("export"), description=help_("export"))
+    what = export.add_subparsers(dest="export_command", required=True, metavar=texts("cli.metavar.what"))
+    registrations = what.add_parser(
+        "registrations", help=help_("export_registrations"), description=help_("export_registrations")
     )
-    send.add_argument("--dry-run", action="store_true", help="only show the count and the preview")
+    registrations.add_argument(
+        "event_code", metavar=texts("cli.metavar.event_code"), help=help_("export_event_code")
+    )
+    registrations.add_argument(
+        "--format", choices=EXPORT_FORMATS, default="csv", dest="file_format", help=help_("export_format")
+    )
+    registrations.add_argument("-o", "--output", metavar=texts.metavar("file"), help=help_("export_output"))
+
+
+def _add_broadcast(commands: argparse._SubParsersAction[argparse.ArgumentParser], texts: CliTexts) -> None:
+    """`asn-bot broadcast`: the announcement and its audience filters."""
+    help_, metavar = texts.help, texts.metavar
+    send = commands.add_parser("broadcast", help=help_("broadcast"), description=help_("broadcast"))
+    body = send.add_mutually_exclusive_group(required=True)
+    body.add_argument("--text", metavar=metavar("text"), help=help_("broadcast_text"))
+    body.add_argument("--file", type=Path, metavar=metavar("file"), help=help_("broadcast_file"))
+    send.add_argument(
+        "--unit", action="append", default=[], metavar=metavar("unit"), help=help_("broadcast_unit")
+    )
+    send.add_argument(
+        "--position-type",
+        action="append",
+        default=[],
+        metavar=metavar("position_type"),
+        help=help_("broadcast_position_type"),
+    )
+    send.add_argument(
+        "--rank", action="append", default=[], metavar=metavar("rank"), help=help_("broadcast_rank")
+    )
+    send.add_argument("--event", metavar=metavar("event_code"), help=help_("broadcast_event"))
+    send.add_argument("--gap", metavar=metavar("competency"), help=help_("broadcast_gap"))
+    send.add_argument("--below-jp", action="store_true", help=help_("broadcast_below_jp"))
+    send.add_argument("--at", metavar=metavar("time"), help=help_("broadcast_at"))
+    send.add_argument("--dry-run", action="store_true", help=help_("broadcast_dry_run"))
 
 
 class Cli:
@@ -265,11 +286,13 @@ class Cli:
                 await session.commit()
         finally:
             await engine.dispose()
-        timezone = self.settings.timezone
+        timezone, lang = self.settings.timezone, self.settings.cli_language
         content = (
-            exports.registrants_csv(found, timezone)
+            exports.registrants_csv(found, timezone, renderer=self.renderer, lang=lang)
             if file_format == "csv"
-            else exports.registrants_xlsx(found, timezone, sheet=event.code)
+            else exports.registrants_xlsx(
+                found, timezone, sheet=event.code, renderer=self.renderer, lang=lang
+            )
         )
         if output == "-":
             sys.stdout.buffer.write(content)
@@ -342,8 +365,14 @@ class Cli:
                 when = self.renderer.format_datetime(at, self.settings.cli_language)
                 return self.fail("cli.broadcast_past_time", value=when)
             async with services.sessions() as session:
+                unknown = await suggest.unknown_values(session, audience=audience)
+                if unknown:
+                    return self._unknown_filters(unknown)
                 recipients = await announcements.count(session, audience=audience, year=year, target=target)
                 self.say("cli.broadcast_count", count=recipients)
+                missing = await suggest.unlinked(session, audience=audience, year=year, target=target)
+                if missing:
+                    self.say("cli.broadcast_unlinked", count=missing)
                 self.say("cli.broadcast_preview", text=text)
                 if recipients == 0:
                     self.say("cli.broadcast_nobody")
@@ -364,6 +393,16 @@ class Cli:
             return await self._dispatch(services, announcement.id)
         finally:
             await services.engine.dispose()
+
+    def _unknown_filters(self, unknown: list[suggest.Unknown]) -> int:
+        """A broadcast refused for filter values that match nothing, each with the closest known."""
+        for item in unknown:
+            self.fail(f"cli.broadcast_unknown.{item.kind}", value=item.value)
+            if item.closest:
+                self.fail("cli.broadcast_closest", values=", ".join(item.closest))
+            else:
+                self.fail("cli.broadcast_none_known")
+        return self.fail("cli.broadcast_refused")
 
     async def _dispatch(self, services: Services, announcement_id: int) -> int:
         assert self.settings.telegram_bot_token is not None
@@ -386,11 +425,27 @@ class Cli:
         self.say("cli.broadcast_done", sent=progress.sent, failed=progress.failed, skipped=progress.skipped)
         return 0
 
+    def _reason(self, error: TelegramError) -> str:
+        """The Bot API's error on one line, without the token."""
+        return " ".join(error.message.split()).replace(self.settings.telegram_bot_token or "\0", "<secret>")
+
+    def _unreachable(self, attempt: int, delay: float, error: NetworkError) -> None:
+        """One line on standard error for each failed attempt to reach the Bot API."""
+        url, reason = self.settings.telegram_api_base_url, self._reason(error)
+        self.fail("cli.run_unreachable", url=url, reason=reason, delay=f"{delay:g}", attempt=attempt)
+
     def run(self) -> int:
         """`asn-bot run`: migrations, then polling or webhook until SIGINT/SIGTERM."""
         if self.settings.telegram_bot_token is None:
             return self.fail("cli.no_token")
         asyncio.run(self.db_upgrade())
+        try:
+            asyncio.run(wait_for_bot_api(self.settings, on_retry=self._unreachable))
+        except KeyboardInterrupt:
+            self.say("cli.run_stopped")
+            return 0
+        except InvalidToken as exc:
+            return self.fail("cli.run_refused", reason=self._reason(exc))
         application = build_application(build_services(self.settings))
         if self.settings.webhook_url:
             self.say("cli.running_webhook", url=self.settings.webhook_url, port=self.settings.webhook_port)
@@ -401,13 +456,29 @@ class Cli:
         return 0
 
 
+def _configuration_error(texts: CliTexts, error: SettingsError) -> str:
+    """Why the settings are unusable, in `CLI_LANGUAGE` (pydantic's English for what `cli.toml`
+    has no words for)."""
+    lines = [texts("cli.config_error")]
+    for problem in error.problems:
+        try:
+            # pydantic joins the allowed values with an English "or": list them instead
+            values = problem.values | {"expected": str(problem.values.get("expected")).replace(" or ", ", ")}
+            reason = texts(f"cli.config.{problem.kind}", **values)
+        except (UnknownMessageError, KeyError):
+            reason = problem.message
+        lines.append(texts("cli.config.problem", variable=problem.variable, reason=reason))
+    return "\n".join(lines) if error.problems else str(error)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `asn-bot`."""
-    args = _parser().parse_args(argv)
+    texts = CliTexts(cli_language())
+    args = _parser(texts).parse_args(argv)
     try:
         settings = load_settings()
     except SettingsError as exc:
-        sys.stderr.write(f"{exc}\n")
+        sys.stderr.write(_configuration_error(texts, exc) + "\n")
         return 2
     logs.configure(
         verbose=args.verbose, secrets=(settings.telegram_bot_token or "", settings.webhook_secret or "")

@@ -10,6 +10,7 @@ import re
 import sys
 from pathlib import Path
 
+from bot.cli_texts import CliTexts
 from bot.documents.reports import ReportKind, Request, build
 from bot.settings import Settings
 from db.engine import create_engine, session_factory
@@ -19,13 +20,24 @@ from messages import Renderer
 _TAG = re.compile(r"<[^>]+>")
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """The `report` sub-command's arguments."""
-    report = commands.add_parser("report", help="HR reports and the budget plan (summary, .xlsx, chart)")
-    report.add_argument("kind", choices=[kind.value for kind in ReportKind])
-    report.add_argument("--year", type=int, help="the office year (default: this year, WITA)")
-    report.add_argument("--budget", type=int, help="for plan: the budget in rupiah")
-    report.add_argument("-o", "--output-dir", type=Path, default=Path("."), help="where to write the files")
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser], texts: CliTexts) -> None:
+    """The `report` sub-command's arguments, their help in `texts`' language."""
+    help_, metavar = texts.help, texts.metavar
+    report = commands.add_parser("report", help=help_("report"), description=help_("report"))
+    kinds = [kind.value for kind in ReportKind]
+    report.add_argument(
+        "kind", choices=kinds, metavar=metavar("kind"), help=help_("report_kind", choices=", ".join(kinds))
+    )
+    report.add_argument("--year", type=int, metavar=metavar("year"), help=help_("report_year"))
+    report.add_argument("--budget", type=int, metavar=metavar("rupiah"), help=help_("report_budget"))
+    report.add_argument(
+        "-o",
+        "--output-dir",
+        type=Path,
+        default=Path("."),
+        metavar=metavar("folder"),
+        help=help_("report_output_dir"),
+    )
 
 
 def plain(text: str) -> str:

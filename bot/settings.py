@@ -3,19 +3,49 @@
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{Path.cwd() / 'asn_karier.db'}"
 
 
+CLI_LANGUAGES = ("id", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One unusable value: its variable, pydantic's error type (the key of its translation in
+    `messages/*/cli.toml`, `cli.config.<kind>`), the values that message names, and the
+    English message."""
+
+    variable: str
+    kind: str
+    values: dict[str, Any]
+    message: str
+
+
 class SettingsError(Exception):
-    """The configuration is unusable; the message says which variable and why."""
+    """The configuration is unusable; the message says which variable and why (in English;
+    `problems` lets the command line say it in `CLI_LANGUAGE`)."""
+
+    def __init__(self, message: str, problems: tuple[Problem, ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
+class _Language(BaseSettings):
+    """`CLI_LANGUAGE` alone, so the command line speaks it even when other settings are bad."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    cli_language: str = "id"
 
 
 class Settings(BaseSettings):
@@ -58,14 +88,14 @@ class Settings(BaseSettings):
     @classmethod
     def _token_shape(cls, value: str | None) -> str | None:
         if value is not None and (":" not in value or not value.split(":", 1)[0].isdigit()):
-            raise ValueError("expected the form 123456789:ABC… that @BotFather gives")
+            raise PydanticCustomError("token_shape", "expected the form 123456789:ABC… that @BotFather gives")
         return value
 
     @field_validator("telegram_api_base_url", "webhook_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://")
+            raise PydanticCustomError("http_url", "must start with http:// or https://")
         return value
 
     @field_validator("webhook_listen")
@@ -74,8 +104,8 @@ class Settings(BaseSettings):
         try:
             ipaddress.ip_address(value)
         except ValueError as exc:
-            raise ValueError(
-                "expected an IP address, e.g. 127.0.0.1 (or 0.0.0.0 for every interface)"
+            raise PydanticCustomError(
+                "ip_address", "expected an IP address, e.g. 127.0.0.1 (or 0.0.0.0 for every interface)"
             ) from exc
         return value
 
@@ -83,7 +113,9 @@ class Settings(BaseSettings):
     @classmethod
     def _async_driver(cls, value: str) -> str:
         if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
-            raise ValueError("use sqlite+aiosqlite:///path.db or postgresql+asyncpg://user@host/db")
+            raise PydanticCustomError(
+                "async_driver", "use sqlite+aiosqlite:///path.db or postgresql+asyncpg://user@host/db"
+            )
         return value
 
     @field_validator("bot_timezone")
@@ -92,7 +124,9 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}, e.g. Asia/Makassar") from exc
+            raise PydanticCustomError(
+                "time_zone", "unknown time zone {zone}, e.g. Asia/Makassar", {"zone": repr(value)}
+            ) from exc
         return value
 
     @field_validator("bot_admin_ids", mode="before")
@@ -101,16 +135,22 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             parts = [p for p in value.replace(";", ",").replace(" ", ",").split(",") if p]
             if not all(p.lstrip("-").isdigit() for p in parts):
-                raise ValueError("expected Telegram user ids separated by commas, e.g. 12345,67890")
+                raise PydanticCustomError(
+                    "id_list", "expected Telegram user ids separated by commas, e.g. 12345,67890"
+                )
             return frozenset(int(p) for p in parts)
         return value
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         if self.webhook_url and not self.webhook_secret:
-            raise ValueError("WEBHOOK_SECRET is required when WEBHOOK_URL is set")
+            raise PydanticCustomError(
+                "webhook_secret_missing", "WEBHOOK_SECRET is required when WEBHOOK_URL is set"
+            )
         if self.jpm_threshold_masih_memenuhi > self.jpm_threshold_memenuhi:
-            raise ValueError("JPM_THRESHOLD_MASIH_MEMENUHI must not exceed JPM_THRESHOLD_MEMENUHI")
+            raise PydanticCustomError(
+                "jpm_thresholds", "JPM_THRESHOLD_MASIH_MEMENUHI must not exceed JPM_THRESHOLD_MEMENUHI"
+            )
         return self
 
     @cached_property
@@ -119,13 +159,29 @@ class Settings(BaseSettings):
         return ZoneInfo(self.bot_timezone)
 
 
+def cli_language() -> str:
+    """`CLI_LANGUAGE` from the environment or `.env`, read before (and whatever becomes of) the
+    other settings: Indonesian when unset or not one the command line speaks."""
+    try:
+        value = _Language().cli_language
+    except ValidationError:
+        return CLI_LANGUAGES[0]
+    return value if value in CLI_LANGUAGES else CLI_LANGUAGES[0]
+
+
 def load_settings() -> Settings:
     """Build the settings, turning validation errors into one readable message."""
     try:
         return Settings()
     except ValidationError as exc:
-        lines = []
-        for error in exc.errors():
-            field = ".".join(str(p) for p in error["loc"]) or "configuration"
-            lines.append(f"  {field.upper()}: {error['msg']}")
-        raise SettingsError("Invalid configuration:\n" + "\n".join(lines)) from exc
+        problems = tuple(
+            Problem(
+                variable=(".".join(str(p) for p in error["loc"]) or "configuration").upper(),
+                kind=error["type"],
+                values={"input": repr(error.get("input")), **error.get("ctx", {})},
+                message=error["msg"],
+            )
+            for error in exc.errors()
+        )
+        lines = [f"  {problem.variable}: {problem.message}" for problem in problems]
+        raise SettingsError("Invalid configuration:\n" + "\n".join(lines), problems) from exc

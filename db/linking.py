@@ -33,6 +33,8 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 #: The reason of a NIP guess that found the NIP, until the contact that follows settles it.
 NIP_FOUND = "nip_found"
+#: Digits that make a message at the contact step a phone number typed instead of shared.
+TYPED_NUMBER_DIGITS = 6
 
 
 class Outcome(enum.StrEnum):
@@ -42,6 +44,7 @@ class Outcome(enum.StrEnum):
     ASK_CONTACT = "ask_contact"
     LINKED = "linked"
     ALREADY_LINKED = "already_linked"
+    NIP_MISSING = "nip_missing"
     NIP_MALFORMED = "nip_malformed"
     NIP_IMPOSSIBLE = "nip_impossible"
     NIP_UNKNOWN = "nip_unknown"
@@ -74,6 +77,12 @@ def looks_like_code(text: str) -> bool:
     """Is this `/start` payload shaped like a one-time link code?"""
     candidate = text.strip().upper()
     return len(candidate) == CODE_LENGTH and all(c in CODE_ALPHABET for c in candidate)
+
+
+def typed_a_number(text: str) -> bool:
+    """Is this message, where the contact button was asked for, a phone number typed instead?
+    (Only then is "use the button, not the keyboard" the answer; other words get a reminder.)"""
+    return sum(ch.isascii() and ch.isdigit() for ch in text) >= TYPED_NUMBER_DIGITS
 
 
 async def current_step(session: AsyncSession, *, telegram_user_id: int) -> str | None:
@@ -177,6 +186,8 @@ async def submit_nip(
     if await current_step(session, telegram_user_id=telegram_user_id) != STEP_NIP:
         return Result(Outcome.NOT_LINKING)
     digits = "".join(ch for ch in text if ch.isascii() and ch.isdigit())
+    if not digits:
+        return Result(Outcome.NIP_MISSING)
     if len(digits) != 18 or any(ch.isalpha() for ch in text):
         return Result(Outcome.NIP_MALFORMED)
     nip = parse_nip(digits)

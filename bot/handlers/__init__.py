@@ -28,7 +28,7 @@ def register(application: BotApplication) -> None:
     application.add_handler(
         CommandHandler(["settings", "pengaturan"], account.show_settings, filters=private)
     )
-    application.add_handler(CommandHandler("hapus_data", account.ask_erase, filters=private))
+    application.add_handler(CommandHandler("hapus_data", privacy.ask_erase, filters=private))
     application.add_handler(CommandHandler(["id_saya", "myid"], account.show_my_id, filters=private))
     application.add_handler(CommandHandler("data_saya", privacy.send_my_data, filters=private))
     application.add_handler(CommandHandler("profil", profile.show_profile, filters=private))
@@ -41,7 +41,7 @@ def register(application: BotApplication) -> None:
     announce.add_handlers(application)
     reports.add_handlers(application)
     application.add_handler(MessageHandler(filters.CONTACT & private, onboarding.contact))
-    for buttons in (account.SETTINGS, account.ERASE, catalog.LISTS, catalog.COMPETENCIES, catalog.DETAILS):
+    for buttons in (account.SETTINGS, privacy.ERASE, catalog.LISTS, catalog.COMPETENCIES, catalog.DETAILS):
         application.add_handler(buttons.handler())
     onboarding.add_flows()
     application.add_handler(MessageHandler(filters.COMMAND & private, account.unknown_command))

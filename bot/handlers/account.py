@@ -1,9 +1,9 @@
-"""The account itself: help, settings (language, notifications), `/hapus_data`, and
-answers for commands and buttons the bot does not know."""
+"""The account itself: help, settings (language, notifications), and answers for
+commands and buttons the bot does not know (`/hapus_data` is in `privacy`)."""
 
 from __future__ import annotations
 
-from telegram import ReplyKeyboardRemove, Update
+from telegram import Update
 
 from bot.context import Context
 from bot.replies import edit, reply
@@ -49,7 +49,6 @@ async def show_settings(update: Update, context: Context) -> None:
 
 
 SETTINGS = Buttons("set", role=Role.ANYONE)
-ERASE = Buttons("erase", role=Role.ANYONE)
 
 
 @SETTINGS.on("lang")
@@ -92,28 +91,6 @@ async def _settings_changed(press: Press, lang: str) -> None:
     if lang != me.language:
         menu = keyboards.main_menu(context.services.renderer, lang) if me.is_linked else None
         await reply(update, context, "language_set", lang, keyboard=menu)
-
-
-async def ask_erase(update: Update, context: Context) -> None:
-    """/hapus_data — ask before unlinking and erasing."""
-    async with context.db() as session:
-        me = await who(session, update, context)
-    keyboard = keyboards.confirm_erase(context.services.renderer, me.language)
-    await reply(update, context, "erase_confirm", me.language, keyboard=keyboard)
-
-
-@ERASE.on("yes")
-async def _erase(press: Press) -> None:
-    """The answer to `/hapus_data` is yes: erase the caller's own account."""
-    await accounts.erase(press.session, telegram_user_id=press.me.telegram_user_id, now=press.context.now())
-    await edit(press.update, press.context, "erased", press.lang)
-    await reply(press.update, press.context, "link_cancelled", press.lang, keyboard=ReplyKeyboardRemove())
-
-
-@ERASE.on("no")
-async def _keep(press: Press) -> None:
-    """The answer to `/hapus_data` is no: nothing changes."""
-    await edit(press.update, press.context, "erase_kept", press.lang)
 
 
 async def unknown_command(update: Update, context: Context) -> None:

@@ -110,7 +110,10 @@ async def _linking_text(typed: Typed) -> None:
         await _answer(update, context, me.language, result)
     elif typed.step.step == linking.STEP_CONTACT:
         keyboard = keyboards.share_contact(context.services.renderer, me.language)
-        await reply(update, context, "contact_button_hint", me.language, keyboard=keyboard)
+        typed_number = linking.typed_a_number(typed.text)
+        await reply(
+            update, context, "contact_button_hint", me.language, keyboard=keyboard, typed_number=typed_number
+        )
     else:
         await reply(update, context, "unknown_text", me.language, linked=me.is_linked)
 

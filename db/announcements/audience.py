@@ -143,6 +143,21 @@ def recipients(
         .join(Employee, Employee.id == TelegramAccount.employee_id)
         .where(TelegramAccount.blocked_at.is_(None))
     )
+    return matching(query, audience, year=year, target=target, targets=targets).order_by(
+        TelegramAccount.chat_id
+    )
+
+
+def matching(
+    query: Select[tuple[int]],
+    audience: Audience,
+    *,
+    year: int,
+    target: int,
+    targets: Targeting | None = None,
+) -> Select[tuple[int]]:
+    """`query` (over `Employee`) narrowed to the audience's employees, linked or not; `targets`
+    as in `recipients`."""
     if audience.event_targets is not None:
         query = query.where((targets or Targeting(found=False)).condition())
     if audience.units:
@@ -181,7 +196,7 @@ def recipients(
             .scalar_subquery()
         )
         query = query.where(earned < target)
-    return query.order_by(TelegramAccount.chat_id)
+    return query
 
 
 async def count(session: AsyncSession, *, audience: Audience, year: int, target: int) -> int:

@@ -77,18 +77,44 @@ def _audited(database_url: str) -> list[str]:
     return asyncio.run(actions())
 
 
+def _csv(data: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(data, newline=""), delimiter=";"))
+
+
 def test_export_writes_a_csv_named_after_the_event_by_default(
     env: Path, database_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _seed(database_url)
     assert main(["export", "registrations", CODE.lower()]) == 0
     assert "2 pendaftar" in capsys.readouterr().out
-    rows = list(csv.DictReader(io.StringIO((env / f"pendaftar-{CODE}.csv").read_text(encoding="utf-8-sig"))))
-    assert [row["status"] for row in rows] == ["attended", "waitlisted"]
-    assert rows[0]["nip"] == "199001012015051000"
-    assert rows[0]["hadir"] == "2026-12-07 10:00"
-    assert rows[1]["posisi_tunggu"] == "1"
+    rows = _csv((env / f"pendaftar-{CODE}.csv").read_text(encoding="utf-8-sig"))
+    assert [row["Status"] for row in rows] == ["hadir", "daftar tunggu"]
+    assert rows[0]["NIP"] == "199001012015051000"
+    assert rows[0]["Waktu Hadir"] == "2026-12-07 10:00"
+    assert rows[1]["Urutan Daftar Tunggu"] == "1"
     assert "registrations.exported" in _audited(database_url)
+
+
+def test_an_english_cli_exports_english_headers_and_statuses(
+    env: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _seed(database_url)
+    monkeypatch.setenv("CLI_LANGUAGE", "en")
+    assert main(["export", "registrations", CODE, "-o", "list.csv"]) == 0
+    rows = _csv((env / "list.csv").read_text(encoding="utf-8-sig"))
+    assert list(rows[0])[:3] == ["No.", "Name", "NIP"]
+    assert [row["Status"] for row in rows] == ["attended", "waiting list"]
+    assert main(["export", "registrations", CODE, "--format", "xlsx", "-o", "list.xlsx"]) == 0
+    sheet = load_workbook(env / "list.xlsx").active
+    assert sheet is not None
+    assert next(sheet.iter_rows(values_only=True))[:6] == (
+        "No.",
+        "Name",
+        "NIP",
+        "Work Unit",
+        "Position",
+        "Status",
+    )
 
 
 def test_export_as_xlsx_to_a_chosen_file(env: Path, database_url: str) -> None:
@@ -97,8 +123,9 @@ def test_export_as_xlsx_to_a_chosen_file(env: Path, database_url: str) -> None:
     sheet = load_workbook(env / "daftar.xlsx").active
     assert sheet is not None
     values = list(sheet.iter_rows(values_only=True))
-    assert values[0][:3] == ("no", "nama", "nip")
+    assert values[0][:3] == ("No", "Nama", "NIP")
     assert values[1][1] == "ASN Kupang 000"
+    assert values[1][5] == "hadir"
     assert len(values) == 3
 
 
@@ -108,7 +135,7 @@ def test_export_to_standard_output(
     _seed(database_url)
     assert main(["export", "registrations", CODE, "-o", "-"]) == 0
     out = capfdbinary.readouterr().out.decode("utf-8-sig")
-    assert out.splitlines()[0].startswith("no,nama,nip,unit_kerja")
+    assert out.splitlines()[0].startswith('"No";"Nama";"NIP";"Unit Kerja"')
     assert not list(env.glob("pendaftar-*"))
 
 

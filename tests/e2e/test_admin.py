@@ -175,10 +175,10 @@ async def test_export_sends_a_csv_and_an_xlsx_of_the_registrants(
 
     assert csv_message.document_name == "pendaftar-PKP-01.csv"
     assert csv_message.document is not None
-    rows = list(csv.DictReader(io.StringIO(csv_message.document.decode("utf-8-sig"))))
-    assert list(rows[0])[:6] == ["no", "nama", "nip", "unit_kerja", "jabatan", "status"]
-    assert (rows[0]["nama"], rows[0]["nip"], rows[0]["status"]) == (first.name, first.nip, "registered")
-    assert rows[1]["status"] == "pending"
+    rows = list(csv.DictReader(io.StringIO(csv_message.document.decode("utf-8-sig")), delimiter=";"))
+    assert list(rows[0])[:6] == ["No", "Nama", "NIP", "Unit Kerja", "Jabatan", "Status"]
+    assert (rows[0]["Nama"], rows[0]["NIP"], rows[0]["Status"]) == (first.name, first.nip, "terdaftar")
+    assert rows[1]["Status"] == "menunggu persetujuan"
     assert "PKP-01" in (csv_message.caption or "")
 
     assert xlsx_message.document_name == "pendaftar-PKP-01.xlsx"
@@ -186,7 +186,7 @@ async def test_export_sends_a_csv_and_an_xlsx_of_the_registrants(
     sheet = load_workbook(io.BytesIO(xlsx_message.document)).active
     assert sheet is not None
     values = list(sheet.iter_rows(values_only=True))
-    assert values[0][:3] == ("no", "nama", "nip")
+    assert values[0][:3] == ("No", "Nama", "NIP")
     assert values[1][1:3] == (first.name, first.nip)
 
 

@@ -128,6 +128,61 @@ async def test_typing_the_number_instead_of_using_the_button_is_explained(
     assert "gunakan tombol" in answer.plain_text
 
 
+WORDS = {
+    "id": (
+        "Halo, ini bot apa?",
+        "Kami menunggu NIP Anda: 18 angka",
+        "Kami masih menunggu nomor telepon Anda",
+    ),
+    "en": (
+        "Hello, what bot is this?",
+        "We are waiting for your NIP: 18 digits",
+        "We are still waiting for your phone number",
+    ),
+}
+TYPED_NUMBER = {"id": "bukan mengetik nomor", "en": "instead of typing the number"}
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+async def test_words_typed_where_the_nip_is_asked_for_are_answered_with_what_is_awaited(
+    api: LocalBotApi, bot: object, lang: str
+) -> None:
+    words, awaited, _ = WORDS[lang]
+    phone = api.user(user_id=ME, first_name="Maria", language_code=lang)
+    await phone.send("/start")
+    await phone.wait_replies()
+    await phone.send(words)
+    (answer,) = await phone.wait_replies()
+    assert awaited in answer.plain_text
+    assert TYPED_NUMBER[lang] not in answer.plain_text
+    assert "tanpa huruf" not in answer.plain_text  # not told off for letters: no number was typed
+    await phone.send(MARIA_NIP)  # still linking
+    (ask,) = await phone.wait_replies()
+    assert ask.reply_markup is not None
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+async def test_at_the_contact_step_only_a_typed_number_is_told_to_use_the_button(
+    api: LocalBotApi, bot: object, lang: str
+) -> None:
+    words, _, awaited = WORDS[lang]
+    phone = api.user(user_id=ME, first_name="Maria", language_code=lang)
+    await phone.send("/start")
+    await phone.wait_replies()
+    await phone.send(MARIA_NIP)
+    await phone.wait_replies()
+    await phone.send(words)
+    (answer,) = await phone.wait_replies()
+    assert awaited in answer.plain_text
+    assert TYPED_NUMBER[lang] not in answer.plain_text
+    await phone.send("0812 3456 7890")
+    (answer,) = await phone.wait_replies()
+    assert TYPED_NUMBER[lang] in answer.plain_text
+    await phone.share_contact(MARIA_PHONE)  # the button still works after both
+    (linked,) = await phone.wait_replies()
+    assert "Maria Goreti Bria" in linked.plain_text
+
+
 async def test_a_one_time_code_links_once_and_never_again(
     api: LocalBotApi, bot: object, session: AsyncSession, clock: Clock
 ) -> None:

@@ -74,6 +74,78 @@ async def test_run_polls_any_bot_api_server_and_stops_cleanly_on_sigterm(
     assert "Bot berjalan" in stdout.decode()
 
 
+async def _run_without_the_api(database_url: str, tmp_path: Path, port: int) -> asyncio.subprocess.Process:
+    """`asn-bot run` against a Bot API address where nothing listens yet."""
+    environment = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{port}/bot",
+        "DATABASE_URL": database_url,
+    }
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=tmp_path,
+        env=environment,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def _retry_line(process: asyncio.subprocess.Process) -> str:
+    """The next line `run` writes about reaching the Bot API (migrations log before it)."""
+    assert process.stderr is not None
+    while True:
+        line = (await asyncio.wait_for(process.stderr.readline(), timeout=60)).decode()
+        assert line, "run ended without retrying"
+        if "Bot API" in line:
+            return line
+
+
+async def test_run_waits_for_an_unreachable_bot_api_one_line_a_try_then_serves(
+    database_url: str, tmp_path: Path
+) -> None:
+    port = _free_port()
+    process = await _run_without_the_api(database_url, tmp_path, port)
+    try:
+        first = await _retry_line(process)
+        assert first.startswith(f"Bot API di http://127.0.0.1:{port}/bot belum dapat dihubungi")
+        assert "mencoba lagi dalam 1 detik (percobaan ke-1)" in first
+        assert "mencoba lagi dalam 2 detik (percobaan ke-2)" in await _retry_line(process)
+        async with LocalBotApi(token=TOKEN, bot_username="asn_karier_bot", port=port) as api:
+            phone = api.user(user_id=ME, first_name="Yohanes")
+            await phone.send("/bantuan")
+            (answer,) = await phone.wait_replies(timeout=60)
+            assert "/start" in answer.plain_text
+            process.send_signal(signal.SIGTERM)
+            stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+    assert process.returncode == 0, stderr.decode()
+    assert b"Traceback" not in stderr
+    assert "Bot berjalan" in stdout.decode()
+
+
+async def test_ctrl_c_while_waiting_for_the_bot_api_stops_without_a_traceback(
+    database_url: str, tmp_path: Path
+) -> None:
+    process = await _run_without_the_api(database_url, tmp_path, _free_port())
+    try:
+        await _retry_line(process)
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+    assert process.returncode == 0
+    assert b"Traceback" not in stderr
+    assert stdout.decode().strip().endswith("Dihentikan.")
+
+
 async def test_run_without_a_token_explains_how_to_get_one(tmp_path: Path) -> None:
     environment = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"} | {
         "PYTHONPATH": str(ROOT)

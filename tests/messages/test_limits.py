@@ -55,8 +55,8 @@ CAPTION_LABELS: dict[str, dict[str, object]] = {
 #: Templates that show no data: rendered with `COMMON` only.
 NO_DATA = frozenset(
     {
-        "ask_contact", "ask_nip", "code_expired", "code_invalid", "code_used", "contact_button_hint",
-        "contact_not_own", "employee_taken", "erase_confirm", "erase_kept", "erased", "error",
+        "ask_contact", "ask_nip", "code_expired", "code_invalid", "code_used", "nip_missing",
+        "contact_not_own", "employee_taken", "erase_kept", "erase_menu_closed", "error",
         "help", "link_cancelled", "nip_impossible", "nip_malformed", "nip_unknown", "not_linked",
         "phone_mismatch", "unknown_command", "unknown_text", "welcome", "my_data", "admin_gone",
         "admin_refused", "announce_discarded", "announce_gone", "announce_menu", "announce_refused",
@@ -140,6 +140,8 @@ TEMPLATE_SIZES: dict[str, dict[str, int]] = {
     "announce_picker": {"units": OPTIONS_PER_PAGE},
     "competency": {"lines": 60},
     "jp": {"entries": 100},
+    "erase_confirm": {"upcoming": 100},  # the template lists ten and counts the rest
+    "erased": {"cancelled": 100},
     # the reports show their first `limit` lines and say how many more are in the workbook
     "report_jp": {"units": 50},
     "report_events": {"events": 50},

@@ -14,6 +14,7 @@ from bot.local_api import parse_html
 from db.announcements import Audience
 from db.catalog import EventCard, GapClosed, Recommendation
 from db.competency import CompetencyLine, CompetencyStatus, JpmCategory
+from db.erasure import Erased, Upcoming
 from db.learning import JpEntry, JpSummary
 from db.models import Allocation, AnnouncementStatus, CompetencyGroup, EventKind, RegistrationStatus
 from db.registration import MyRegistration, PriorityScore, Standing
@@ -181,10 +182,18 @@ ANNOUNCEMENT = SimpleNamespace(
     scheduled_at=datetime(2026, 12, 1, 1, 0, tzinfo=UTC),
     finished_at=datetime(2026, 12, 1, 2, 0, tzinfo=UTC),
 )
+#: A registration `/hapus_data` cancels.
+UPCOMING = Upcoming(
+    1, 1, "PKP-01", "Pelatihan <Pelayanan> & Prima", datetime(2026, 12, 7, 1, tzinfo=UTC), "waitlisted"
+)
+
 CONTEXTS: dict[str, dict[str, object]] = {
     "linked": {"name": "Maria <Bria> & Co"},
     "already_linked": {"name": "Maria <Bria> & Co", "nip": "198609262015052001"},
     "locked": {"until": datetime(2026, 12, 7, 1, 30, tzinfo=UTC)},
+    "contact_button_hint": {"typed_number": False},
+    "erase_confirm": {"upcoming": [UPCOMING]},
+    "erased": {"erased": Erased(was_linked=True, cancelled=(UPCOMING,))},
     "profile": {"employee": EMPLOYEE, "rank_name": "Penata", "linked_at": datetime(2026, 1, 5, tzinfo=UTC)},
     "settings": {"lang": "id"},
     "competency": {"status": STATUS},

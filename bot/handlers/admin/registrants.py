@@ -57,14 +57,11 @@ async def _export(press: Press) -> None:
         press.session, actor=press.me.telegram_user_id, event_id=event.id, file_format="csv+xlsx"
     )
     await press.session.commit()
-    timezone = context.services.settings.timezone
-    caption = context.services.renderer.label(
-        "admin.export_caption", press.lang, code=event.code, count=len(found)
-    )
-    files = (
-        (exports.registrants_csv(found, timezone), exports.filename(event.code, "csv")),
-        (exports.registrants_xlsx(found, timezone, sheet=event.code), exports.filename(event.code, "xlsx")),
-    )
+    timezone, renderer = context.services.settings.timezone, context.services.renderer
+    caption = renderer.label("admin.export_caption", press.lang, code=event.code, count=len(found))
+    sheets = exports.registrants_xlsx(found, timezone, sheet=event.code, renderer=renderer, lang=press.lang)
+    table = exports.registrants_csv(found, timezone, renderer=renderer, lang=press.lang)
+    files = ((table, exports.filename(event.code, "csv")), (sheets, exports.filename(event.code, "xlsx")))
     for content, name in files:
         await context.bot.send_document(chat.id, document=content, filename=name, caption=caption)
 
