@@ -244,6 +244,7 @@ def test_the_running_bot_schedules_its_jobs(settings: Settings, sessions: Sessio
         "event-reminders",
         "outbox-dispatcher",
         "priority-allocation",
+        "staff-digests",
     ]
 
 
