@@ -15,6 +15,7 @@ from db.announcements import Audience
 from db.catalog import EventCard, GapClosed, Recommendation
 from db.competency import CompetencyLine, CompetencyStatus, JpmCategory
 from db.learning import JpEntry, JpSummary
+from db.offer import Offer
 from db.models import Allocation, AnnouncementStatus, CompetencyGroup, EventKind, RegistrationStatus
 from db.registration import MyRegistration, PriorityScore, Standing
 from messages import LANGUAGES, Renderer
@@ -50,8 +51,9 @@ EVENT = EventCard(
     cost=1_500_000,
     requires_approval=True,
     allocation=Allocation.PRIORITY,
+    jp_year=2026,
 )
-RECOMMENDATION = Recommendation(EVENT, [GapClosed("Pelayanan Publik", 2, 3)], 8)
+RECOMMENDATION = Recommendation(EVENT, [GapClosed("Pelayanan Publik", 2, 3)], 8, year=2026)
 STATUS = CompetencyStatus(
     employee_id=1,
     position_name="Analis Kebijakan Ahli Muda",
@@ -197,9 +199,15 @@ CONTEXTS: dict[str, dict[str, object]] = {
         "page": 0,
         "pages": 2,
         "first": 0,
+        "year": 2026,
     },
     "catalog_competencies": {"names": ["Pelayanan Publik"]},
-    "event_detail": {"event": EVENT, "recommendation": RECOMMENDATION, "description": EVENT.description},
+    "event_detail": {
+        "event": EVENT,
+        "offer": Offer(EVENT, None, waitlist=True, recommendation=RECOMMENDATION),
+        "description": EVENT.description,
+        "year": 2026,
+    },
     "event_description": {"title": EVENT.title, "text": EVENT.description, "part": 1, "parts": 2},
     "reg_result": {"outcome": "waitlisted", "event": EVENT, "position": 3},
     "reg_list": {
@@ -435,7 +443,7 @@ def test_the_competency_screen_shows_gaps_and_the_reason_for_a_recommendation(re
     assert "Pelayanan Publik: 2 / 3 (gap 1)" in text
     assert "Integritas: belum diases / 3" in text
     assert "Kurang Memenuhi Syarat" in text
-    assert "menutup gap Pelayanan Publik (2 → 3)" in text
+    assert "mengembangkan kompetensi Pelayanan Publik (level Anda 2, standar 3)" in text
 
 
 def test_a_missing_value_is_an_error_not_a_blank(renderer: Renderer) -> None:
