@@ -15,8 +15,8 @@ from db.announcements import Audience
 from db.catalog import EventCard, GapClosed, Recommendation
 from db.competency import CompetencyLine, CompetencyStatus, JpmCategory
 from db.learning import JpEntry, JpSummary
-from db.offer import Offer
 from db.models import Allocation, AnnouncementStatus, CompetencyGroup, EventKind, RegistrationStatus
+from db.offer import Offer
 from db.registration import MyRegistration, PriorityScore, Standing
 from messages import LANGUAGES, Renderer
 from messages.renderer import ROOT, label_keys, template_names
