@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import pytest
 
 from db.catalog import EventCard, GapClosed, Recommendation
+from db.learning import JpSummary, PlannedEntry
 from db.models import Allocation, EventKind, RegistrationStatus
 from db.offer import Offer
 from db.registration import AlreadyRegistered, NotEligible, RegistrationClosed, ScheduleClash
@@ -154,3 +155,34 @@ def test_a_full_event_says_it_is_a_waiting_list_registration(
     assert renderer.label("button.register_waitlist", lang) == button
     assert line in _detail(renderer, lang, Offer(EVENT, None, waitlist=True, recommendation=None))
     assert line not in _detail(renderer, lang, Offer(EVENT, None, waitlist=False, recommendation=None))
+
+
+@pytest.mark.parametrize(
+    ("lang", "planned", "after", "reached"),
+    [
+        (
+            "id",
+            "<b>Direncanakan: 12 JP</b> <i>(terdaftar, belum dihadiri)</i>",
+            "Setelah kegiatan yang sudah Anda daftari, masih kurang <b>4 JP</b>.",
+            "Bila Anda menghadiri kegiatan yang sudah Anda daftari, target tahun ini tercapai.",
+        ),
+        (
+            "en",
+            "<b>Planned: 12 JP</b> <i>(registered, not attended yet)</i>",
+            "After the events you have registered for, <b>4 JP</b> still to go.",
+            "If you attend the events you have registered for, you reach this year's target.",
+        ),
+    ],
+)
+def test_jp_shows_the_events_registered_for_as_planned(
+    renderer: Renderer, lang: str, planned: str, after: str, reached: str
+) -> None:
+    seat = PlannedEntry("Pelatihan Pelayanan Publik", datetime(2026, 11, 16, tzinfo=UTC), 12)
+    summary = JpSummary(year=2026, target=20, total=4, missing=16, entries=[], reached=False, planned=[seat])
+    enough = dataclasses.replace(summary, planned=[seat, dataclasses.replace(seat, jp=4)])
+
+    text = renderer.render("jp", lang, summary=summary, bar="▰▰▱▱▱▱▱▱▱▱", recommendations=[])
+    assert planned in text
+    assert "Pelatihan Pelayanan Publik: <b>12 JP</b>" in text
+    assert after in text
+    assert reached in renderer.render("jp", lang, summary=enough, bar="▰▰▱▱▱▱▱▱▱▱", recommendations=[])

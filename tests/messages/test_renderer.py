@@ -14,7 +14,7 @@ from bot.local_api import parse_html
 from db.announcements import Audience
 from db.catalog import EventCard, GapClosed, Recommendation
 from db.competency import CompetencyLine, CompetencyStatus, JpmCategory
-from db.learning import JpEntry, JpSummary
+from db.learning import JpEntry, JpSummary, PlannedEntry
 from db.models import Allocation, AnnouncementStatus, CompetencyGroup, EventKind, RegistrationStatus
 from db.offer import Offer
 from db.registration import MyRegistration, PriorityScore, Standing
@@ -77,6 +77,7 @@ SUMMARY = JpSummary(
     missing=8,
     entries=[JpEntry("Seminar Kebijakan Publik", "Undana", date(2026, 3, 4), 12, from_event=False)],
     reached=False,
+    planned=[PlannedEntry("Pelatihan Pelayanan Publik", datetime(2026, 12, 7, 0, 0, tzinfo=UTC), 4)],
 )
 MY_REGISTRATION = MyRegistration(
     12,
