@@ -186,3 +186,27 @@ def test_jp_shows_the_events_registered_for_as_planned(
     assert "Pelatihan Pelayanan Publik: <b>12 JP</b>" in text
     assert after in text
     assert reached in renderer.render("jp", lang, summary=enough, bar="▰▰▱▱▱▱▱▱▱▱", recommendations=[])
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "short"),
+    [
+        (
+            "id",
+            "Capaian JP 2026: 0/20 JP</b> · direncanakan 16 JP",
+            "kegiatan yang sudah Anda daftari belum mencukupi",
+        ),
+        (
+            "en",
+            "Your 2026 JP: 0/20 JP</b> · 16 JP planned",
+            "the events you have registered for are not enough yet",
+        ),
+    ],
+)
+def test_the_jp_nudge_says_what_is_planned(renderer: Renderer, lang: str, heading: str, short: str) -> None:
+    text = renderer.render("reminder_jp", lang, total=0, planned=16, target=20, year=2026)
+    assert heading in text
+    assert short in text
+    queued_before = renderer.render("reminder_jp", lang, total=4, target=20, year=2026)
+    assert "planned" not in queued_before
+    assert "direncanakan" not in queued_before

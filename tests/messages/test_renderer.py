@@ -237,7 +237,7 @@ CONTEXTS: dict[str, dict[str, object]] = {
         "starts_at": "2026-12-07T01:00:00+00:00",
         "location": "Aula",
     },
-    "reminder_jp": {"total": 12, "target": 20, "year": 2026},
+    "reminder_jp": {"total": 12, "planned": 4, "target": 20, "year": 2026},
     "reminder_today": {
         "title": "Pelatihan <Angkatan I>",
         "starts_at": "2026-12-07T01:00:00+00:00",
