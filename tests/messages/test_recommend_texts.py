@@ -210,3 +210,30 @@ def test_the_jp_nudge_says_what_is_planned(renderer: Renderer, lang: str, headin
     queued_before = renderer.render("reminder_jp", lang, total=4, target=20, year=2026)
     assert "planned" not in queued_before
     assert "direncanakan" not in queued_before
+
+
+@pytest.mark.parametrize(
+    ("lang", "gap", "jp"),
+    [
+        (
+            "id",
+            "mengembangkan kompetensi Anda yang masih di bawah standar jabatan",
+            "menambah 8 JP untuk target JP Anda tahun ini",
+        ),
+        (
+            "en",
+            "develops a competency in which you are below your position's standard",
+            "adds 8 JP toward your JP target this year",
+        ),
+    ],
+)
+def test_the_deadline_digest_says_why_each_event_is_listed(
+    renderer: Renderer, lang: str, gap: str, jp: str
+) -> None:
+    listed = {"title": "Pelatihan", "code": "PP-01", "deadline": "2026-12-10T08:00:00+00:00"}
+    listed |= {"starts_at": "2026-12-14T00:00:00+00:00", "jp": 8}
+    events = [listed | {"reason": "gap"}, listed | {"code": "UMUM-01", "reason": "jp"}, listed]
+    text = renderer.render("event_deadline", lang, events=events, more=0)
+    assert text.count(gap) == 2  # a digest queued before the JP reason existed reads as before
+    assert text.count(jp) == 1
+    assert "gap" not in text.casefold()

@@ -318,6 +318,8 @@ CONTEXTS: dict[str, dict[str, object]] = {
                 "code": "PKP-2026-01",
                 "deadline": "2026-12-03T08:00:00+00:00",
                 "starts_at": "2026-12-07T01:00:00+00:00",
+                "jp": 40,
+                "reason": "gap",
             }
         ],
         "more": 2,
