@@ -4,11 +4,13 @@ once (the dispatcher reads QUIET_HOURS from the settings)."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.context import SERVICES_KEY, BotApplication
 from bot.dispatcher import Dispatcher
 from bot.local_api import LocalBotApi
+from bot.settings import Settings
 from db import outbox
 from db.models import NotificationKind
 from tests.e2e.conftest import Clock
@@ -17,6 +19,12 @@ from tests.utils.office_time import wita
 from tests.utils.phones import linked_phone
 
 CHAT = 611
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    """The bot as deployed: QUIET_HOURS left at its default."""
+    return Settings(_env_file=None, database_url=database_url, telegram_bot_token="123456:TEST-TOKEN")
 
 
 async def test_an_overdue_reminder_waits_for_the_morning_and_a_service_message_does_not(
