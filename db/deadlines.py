@@ -71,8 +71,8 @@ class _Closing:
     deadline: datetime
     starts_at: datetime
     jp: int
-    #: why it is recommended: "gap" (a competency below standard) or "jp" (JP still missing)
-    reason: str = "gap"
+    #: why it is recommended: "competency" (one below standard) or "jp" (JP still missing)
+    reason: str = "competency"
 
 
 @dataclass(frozen=True, slots=True)

@@ -296,4 +296,4 @@ async def test_a_competency_below_standard_still_comes_first_as_the_reason(sessi
     await deadlines.derive(session, now=NOW, timezone=WITA, target=20)
 
     (digest,) = await _digests(session)
-    assert [(e["code"], e["reason"]) for e in digest.context["events"]] == [("PRIMA-01", "gap")]
+    assert [(e["code"], e["reason"]) for e in digest.context["events"]] == [("PRIMA-01", "competency")]

@@ -232,7 +232,7 @@ def test_the_deadline_digest_says_why_each_event_is_listed(
 ) -> None:
     listed: dict[str, object] = {"title": "Pelatihan", "code": "PP-01", "jp": 8}
     listed |= {"deadline": "2026-12-10T08:00:00+00:00", "starts_at": "2026-12-14T00:00:00+00:00"}
-    events = [listed | {"reason": "gap"}, listed | {"code": "UMUM-01", "reason": "jp"}, listed]
+    events = [listed | {"reason": "competency"}, listed | {"code": "UMUM-01", "reason": "jp"}, listed]
     text = renderer.render("event_deadline", lang, events=events, more=0)
     assert text.count(gap) == 2  # a digest queued before the JP reason existed reads as before
     assert text.count(jp) == 1

@@ -319,7 +319,7 @@ CONTEXTS: dict[str, dict[str, object]] = {
                 "deadline": "2026-12-03T08:00:00+00:00",
                 "starts_at": "2026-12-07T01:00:00+00:00",
                 "jp": 40,
-                "reason": "gap",
+                "reason": "competency",
             }
         ],
         "more": 2,
