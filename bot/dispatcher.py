@@ -312,7 +312,12 @@ class Dispatcher:
                 session, now=now, year=now.astimezone(settings.timezone).year, target=settings.jp_target
             )
             claimed = await outbox.claim(
-                session, worker=self.worker_id, now=now, limit=self.batch, lease=self.lease
+                session,
+                worker=self.worker_id,
+                now=now,
+                limit=self.batch,
+                lease=self.lease,
+                quiet=settings.quiet,
             )
             if not claimed:
                 if clock >= self._next_sweep:

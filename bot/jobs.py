@@ -32,7 +32,9 @@ async def derive_reminders(context: Context) -> None:
     settings = context.services.settings
     async with context.db() as session:
         await reminders.derive(session, now=context.now(), timezone=settings.timezone)
-        await deadlines.derive(session, now=context.now(), timezone=settings.timezone)
+        await deadlines.derive(
+            session, now=context.now(), timezone=settings.timezone, target=settings.jp_target
+        )
         await reminders.derive_jp_nudges(
             session, now=context.now(), timezone=settings.timezone, target=settings.jp_target
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -13,7 +14,11 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from db.outbox import QuietHours
+
 DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{Path.cwd() / 'asn_karier.db'}"
+#: `21-6`, also `21.00-06.00` or `21:00-06:00`: from one whole hour to another.
+_QUIET_HOURS = re.compile(r"(\d{1,2})(?:[.:]00)?-(\d{1,2})(?:[.:]00)?")
 
 
 CLI_LANGUAGES = ("id", "en")
@@ -74,6 +79,8 @@ class Settings(BaseSettings):
     checkin_max_failures: int = Field(default=10, ge=1)
     checkin_lockout_minutes: int = Field(default=30, ge=1)
     outbox_retry_hours: float = Field(default=24, gt=0, le=24 * 30)
+    #: office-time night when reminders, digests and nudges wait for the morning; empty: never
+    quiet_hours: str = "21-6"
     #: the address the webhook server binds: loopback, behind the TLS reverse proxy (README)
     webhook_listen: str = "127.0.0.1"
     #: the largest webhook request body read (Telegram's updates are a few kilobytes)
@@ -141,6 +148,23 @@ class Settings(BaseSettings):
             return frozenset(int(p) for p in parts)
         return value
 
+    @field_validator("quiet_hours")
+    @classmethod
+    def _hour_range(cls, value: str) -> str:
+        value = value.replace(" ", "")
+        if not value:
+            return value
+        found = _QUIET_HOURS.fullmatch(value)
+        try:
+            if found is None:
+                raise ValueError(value)
+            QuietHours(start=int(found[1]), end=int(found[2]), timezone=ZoneInfo("UTC"))
+        except ValueError as exc:
+            raise ValueError(
+                "expected two different hours from 0 to 23, e.g. 21-6, or empty for none"
+            ) from exc
+        return value
+
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         if self.webhook_url and not self.webhook_secret:
@@ -157,6 +181,14 @@ class Settings(BaseSettings):
     def timezone(self) -> ZoneInfo:
         """The office time zone as a tzinfo."""
         return ZoneInfo(self.bot_timezone)
+
+    @cached_property
+    def quiet(self) -> QuietHours | None:
+        """The quiet hours in office time, or None when `QUIET_HOURS` is empty."""
+        found = _QUIET_HOURS.fullmatch(self.quiet_hours)
+        if found is None:
+            return None
+        return QuietHours(start=int(found[1]), end=int(found[2]), timezone=self.timezone)
 
 
 def cli_language() -> str:

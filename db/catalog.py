@@ -1,6 +1,8 @@
 """The catalog of upcoming trainings, seminars and workshops: pages of event cards,
 the "by competency" filter, one event's detail, and the events recommended to an ASN
-(those closing their competency gaps first, then those bringing missing JP).
+(those developing a competency below their standard first, then those bringing JP still
+missing this year). Only published events are ever listed to an ASN; drafts and events in
+review are not in the catalog at all.
 
 Every listing costs a fixed number of queries, whatever the page size: the events, then
 their competencies and target positions for all of them in one statement.
@@ -11,9 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, func, literal_column, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from db.competency import CompetencyLine, CompetencyStatus, JpmThresholds, competency_status
 from db.eligibility import eligible
@@ -34,6 +38,13 @@ from db.models import (
 
 _COMPETENCY = "c"
 _POSITION = "p"
+#: The office time zone unless the caller says otherwise (`BOT_TIMEZONE`'s default).
+OFFICE_TIMEZONE = ZoneInfo("Asia/Makassar")
+#: Statuses that are not in the catalog for an ASN.
+_UNPUBLISHED = (EventStatus.DRAFT, EventStatus.REVIEW)
+#: Registrations that no longer take part (registering again is allowed after a cancellation;
+#: neither clashes with another event).
+_GONE = (RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +73,8 @@ class EventCard:
     registration_opens_at: datetime | None = None
     target_position_types: list[str] = field(default_factory=list)
     status: EventStatus = EventStatus.PUBLISHED
+    #: The office-time year the event ends in: the year its JP count for.
+    jp_year: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +89,9 @@ class Page:
 
 @dataclass(frozen=True, slots=True)
 class GapClosed:
-    """A competency gap an event works on: the employee's level and the level required."""
+    """A competency an event develops in which the employee is below the standard: their
+    level and the level their position requires (the event works on it; it does not award
+    a level)."""
 
     competency: str
     assessed: int | None
@@ -85,11 +100,19 @@ class GapClosed:
 
 @dataclass(frozen=True, slots=True)
 class Recommendation:
-    """An event recommended to an ASN, and why: the gaps it targets and the JP it brings."""
+    """An event recommended to an ASN, and why: the competencies below standard it develops,
+    and the JP it brings toward the target of `year` (none when the event ends in another
+    office-time year, `event.jp_year`: an event in January counts for that year, not this)."""
 
     event: EventCard
     gaps_closed: list[GapClosed]
     jp_toward_target: int
+    year: int = 0
+
+    @property
+    def has_reason(self) -> bool:
+        """It develops a competency below standard or brings JP still missing."""
+        return bool(self.gaps_closed or self.jp_toward_target)
 
 
 @dataclass(slots=True)
@@ -135,7 +158,7 @@ async def _tags(session: AsyncSession, event_ids: Iterable[int]) -> dict[int, _T
     return tags
 
 
-def _card(event: Event, tags: _Tags) -> EventCard:
+def _card(event: Event, tags: _Tags, timezone: ZoneInfo) -> EventCard:
     return EventCard(
         id=event.id,
         code=event.code,
@@ -159,6 +182,7 @@ def _card(event: Event, tags: _Tags) -> EventCard:
         registration_opens_at=event.registration_opens_at,
         target_position_types=[str(t) for t in event.target_position_types],
         status=event.status,
+        jp_year=event.ends_at.astimezone(timezone).year,
     )
 
 
@@ -175,6 +199,7 @@ async def upcoming_events(
     page: int = 0,
     per_page: int = 5,
     competency_id: int | None = None,
+    timezone: ZoneInfo = OFFICE_TIMEZONE,
 ) -> Page:
     """A page of published events that have not ended, soonest first (then by code).
 
@@ -208,16 +233,20 @@ async def upcoming_events(
         )
     )
     tags = await _tags(session, (event.id for event in events))
-    return Page(items=[_card(event, tags[event.id]) for event in events], page=page, pages=pages, total=total)
+    items = [_card(event, tags[event.id], timezone) for event in events]
+    return Page(items=items, page=page, pages=pages, total=total)
 
 
-async def event_card(session: AsyncSession, *, event_id: int) -> EventCard | None:
-    """One event's card, whatever its status (the detail view says when it is cancelled); None if unknown."""
+async def event_card(
+    session: AsyncSession, *, event_id: int, timezone: ZoneInfo = OFFICE_TIMEZONE
+) -> EventCard | None:
+    """One event's card, published or cancelled (the detail view says when it is cancelled);
+    None if unknown, a draft or in review: those are not shown to an ASN."""
     event = await session.get(Event, event_id)
-    if event is None:
+    if event is None or event.status in _UNPUBLISHED:
         return None
     tags = await _tags(session, [event.id])
-    return _card(event, tags[event.id])
+    return _card(event, tags[event.id], timezone)
 
 
 async def competencies_in_catalog(
@@ -247,19 +276,23 @@ async def recommendations(
     limit: int = 5,
     status: CompetencyStatus | None = None,
     summary: JpSummary | None = None,
+    timezone: ZoneInfo = OFFICE_TIMEZONE,
 ) -> list[Recommendation]:
-    """Events to recommend to an ASN, best first (four queries; two when the caller already has
-    the employee's competency `status` and this year's JP `summary`, for the same employee, year
-    and target); with `event_id`, whether and why that one event is recommended (its reasons do
-    not depend on the other events).
+    """Events to recommend to an ASN, best first (five queries; two when the caller already has
+    the employee's competency `status` and this year's JP `summary` with the JP planned, for
+    the same employee, year and target); with `event_id`, whether and why that one event is
+    recommended (its reasons do not depend on the other events).
 
-    Candidates: published, registration open now (`registration_opens_at` unset or past,
-    `registration_deadline` ahead), not already registered by this employee (a cancelled
-    registration does not count), and open to them (target positions, position types and
-    units, each when the event sets it). Ranked by
+    Candidates are the events the employee can register for now — what `db.registration`
+    would accept (tests/db/test_recommend.py holds the two together): published,
+    registration open now (`registration_opens_at` unset or past, `registration_deadline`
+    ahead), not already registered by this employee (a cancelled registration does not
+    count), open to them (target positions, position types and units, each when the event
+    sets it) and not clashing with another event they take part in. Ranked by
     1. the total gap the event targets: Σ (required − assessed) over its competencies in
        which the employee is below the standard, descending;
-    2. the JP it brings toward this year's target: min(event JP, JP still missing), descending;
+    2. the JP it brings toward `year`'s target: min(event JP, JP still missing and not
+       planned), descending; nothing for an event ending in another (office-time) year;
     3. start, soonest first; 4. code.
     An event targeting no gap and bringing no missing JP is still listed, after all others,
     so an ASN who has reached the target still sees something.
@@ -270,11 +303,16 @@ async def recommendations(
     if status is None:
         status = await competency_status(session, employee_id=employee_id, thresholds=JpmThresholds())
     if summary is None:
-        summary = await year_summary(session, employee_id=employee_id, year=year, target=target)
+        summary = await year_summary(
+            session, employee_id=employee_id, year=year, target=target, now=now, timezone=timezone
+        )
     events = await _open_to(session, employee_id=employee_id, now=now, kinds=kinds, event_id=event_id)
     tags = await _tags(session, (event.id for event in events))
     gaps = {line.competency_id: line for line in status.gaps}
-    ranked = [_recommend(event, tags[event.id], gaps, missing=summary.missing) for event in events]
+    ranked = [
+        _recommend(event, tags[event.id], gaps, missing=summary.unplanned, year=year, timezone=timezone)
+        for event in events
+    ]
     ranked.sort(key=lambda pair: pair[0])
     return [recommendation for _, recommendation in ranked[:limit]]
 
@@ -288,11 +326,25 @@ async def _open_to(
     event_id: int | None,
 ) -> list[Event]:
     """The candidates of `recommendations`: published, registration open now, not registered
-    by the employee (a cancelled registration does not count) and open to them (target
-    positions, position types and units, each when the event sets it). One query: the
+    by the employee (a cancelled registration does not count), open to them
+    (`db.eligibility`) and not clashing with an event they take part in. One query: the
     employee's position, type and unit come joined to each event."""
     active = select(Registration.event_id).where(
         Registration.employee_id == employee_id, Registration.status != RegistrationStatus.CANCELLED
+    )
+    other = aliased(Event)
+    clash = (
+        select(Registration.id)
+        .join(other, other.id == Registration.event_id)
+        .where(
+            Registration.employee_id == employee_id,
+            Registration.status.not_in(_GONE),
+            other.id != Event.id,
+            other.status == EventStatus.PUBLISHED,
+            other.starts_at < Event.ends_at,
+            other.ends_at > Event.starts_at,
+        )
+        .exists()
     )
     conditions: list[ColumnElement[bool]] = [
         Event.status == EventStatus.PUBLISHED,
@@ -300,6 +352,7 @@ async def _open_to(
         or_(Event.registration_opens_at.is_(None), Event.registration_opens_at <= now),
         Event.id.not_in(active),
         eligible(),
+        ~clash,
     ]
     if kinds is not None:
         conditions.append(Event.kind.in_(sorted(kinds)))
@@ -311,13 +364,21 @@ async def _open_to(
 
 
 def _recommend(
-    event: Event, tags: _Tags, gaps: dict[int, CompetencyLine], *, missing: int
+    event: Event,
+    tags: _Tags,
+    gaps: dict[int, CompetencyLine],
+    *,
+    missing: int,
+    year: int,
+    timezone: ZoneInfo,
 ) -> tuple[tuple[int, int, datetime, str], Recommendation]:
     """The event as a recommendation (the gaps it targets, largest first, and the JP it brings
-    toward the `missing` JP), with its rank key: gap total and JP descending, start, code."""
-    card = _card(event, tags)
+    toward the `missing` JP of `year`), with its rank key: gap total and JP descending, start,
+    code."""
+    card = _card(event, tags, timezone)
     targeted = sorted((gaps[c] for c in card.competency_ids if c in gaps), key=lambda line: -(line.gap or 0))
     gap_total = sum(line.gap or 0 for line in targeted)
-    jp = min(event.jp, missing)
+    jp = min(event.jp, missing) if card.jp_year == year else 0
     closed = [GapClosed(line.name, line.assessed, line.required or 0) for line in targeted]
-    return (-gap_total, -jp, event.starts_at, event.code), Recommendation(card, closed, jp)
+    recommendation = Recommendation(card, closed, jp, year=year)
+    return (-gap_total, -jp, event.starts_at, event.code), recommendation

@@ -5,8 +5,11 @@ Recommended here means, in one set-based query per closing event (never the per-
 `db.catalog.recommendations`, too heavy for a hundred thousand employees): the event is
 published and open for registration; the ASN is linked, has not blocked the bot and has not
 turned deadline reminders off; holds no registration for it (a cancelled one does not
-count); meets its targets (`db.eligibility`); and has a gap in a
-competency it targets — their latest assessment below their position's standard.
+count); meets its targets (`db.eligibility`); takes part in no other event
+at the same time; and either is below the standard in a competency it targets — their
+latest assessment below their position's standard — or, for an event whose JP count for
+this year, is below the JP target with the JP completed and planned this year (given the
+target).
 
 One digest per ASN per day, listing up to `LIMIT` events closing that day, soonest deadline
 first (with how many more): several trainings closing the same week reach an ASN as one
@@ -21,21 +24,24 @@ and goes out late; it is not replaced any more then, only withdrawn.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from db import outbox, reminders
 from db.competency import has_gap
 from db.eligibility import eligible
+from db.learning import planned_in
 from db.models import (
     Assessment,
     Employee,
     Event,
     EventStatus,
+    LearningRecord,
     NotificationKind,
     NotificationPreference,
     OutboxMessage,
@@ -64,6 +70,43 @@ class _Closing:
     title: str
     deadline: datetime
     starts_at: datetime
+    jp: int
+    #: why it is recommended: "competency" (one below standard) or "jp" (JP still missing)
+    reason: str = "competency"
+
+
+@dataclass(frozen=True, slots=True)
+class _JpRule:
+    """Who is below the JP `target` of `year`, completed and planned JP together, at `now`."""
+
+    target: int
+    year: int
+    now: datetime
+    timezone: ZoneInfo
+
+    def below(self) -> ColumnElement[bool]:
+        """For queries over `Employee`: the employee is below the target."""
+        done = (
+            select(func.coalesce(func.sum(LearningRecord.jp), 0))
+            .where(
+                LearningRecord.employee_id == Employee.id,
+                LearningRecord.completed_on.between(date(self.year, 1, 1), date(self.year, 12, 31)),
+            )
+            .scalar_subquery()
+        )
+        planned = (
+            select(func.coalesce(func.sum(Event.jp), 0))
+            .join(Registration, Registration.event_id == Event.id)
+            .where(
+                Registration.employee_id == Employee.id,
+                planned_in(self.year, now=self.now, timezone=self.timezone),
+            )
+            # only the employee comes from outside: the closing event the audience query joins
+            # (for `db.eligibility`) is not the events planned here
+            .correlate(Employee)
+            .scalar_subquery()
+        )
+        return done + planned < self.target
 
 
 def digest_at(deadline: datetime, *, timezone: ZoneInfo) -> datetime:
@@ -84,8 +127,8 @@ def _digest_days(now: datetime, timezone: ZoneInfo) -> list[date]:
     ]
 
 
-def _audience(event: Event, competency_ids: list[int]) -> Select[tuple[int, int]]:
-    """(employee, chat) of every linked ASN to whom the event is recommended."""
+def _audience(event: Event, competency_ids: list[int], jp: _JpRule | None) -> Select[tuple[int, int, bool]]:
+    """(employee, chat, below a standard?) of every linked ASN to whom the event is recommended."""
     registered = (
         select(Registration.id)
         .where(
@@ -104,29 +147,55 @@ def _audience(event: Event, competency_ids: list[int]) -> Select[tuple[int, int]
         )
         .exists()
     )
+    gap = has_gap(Assessment.competency_id.in_(competency_ids)) if competency_ids else false()
+    counts = jp is not None and event.ends_at.astimezone(jp.timezone).year == jp.year
     return (
-        select(Employee.id, TelegramAccount.chat_id)
+        select(Employee.id, TelegramAccount.chat_id, gap)
         .join(TelegramAccount, TelegramAccount.employee_id == Employee.id)
         .join(Event, Event.id == event.id)
         .where(
             TelegramAccount.blocked_at.is_(None),
             ~registered,
             ~silenced,
-            has_gap(Assessment.competency_id.in_(competency_ids)),
             eligible(),
+            ~_clashing(event),
+            or_(gap, jp.below()) if jp is not None and counts else gap,
         )
     )
 
 
-async def derive(session: AsyncSession, *, now: datetime, timezone: ZoneInfo) -> reminders.Derived:
+def _clashing(event: Event) -> ColumnElement[bool]:
+    """For queries over `Employee`: they take part in another published event at the same time
+    (registration would refuse them: `db.registration`'s schedule clash)."""
+    other = aliased(Event)
+    return (
+        select(Registration.id)
+        .join(other, other.id == Registration.event_id)
+        .where(
+            Registration.employee_id == Employee.id,
+            Registration.status.not_in((RegistrationStatus.CANCELLED, RegistrationStatus.REJECTED)),
+            other.id != event.id,
+            other.status == EventStatus.PUBLISHED,
+            other.starts_at < event.ends_at,
+            other.ends_at > event.starts_at,
+        )
+        .exists()
+    )
+
+
+async def derive(
+    session: AsyncSession, *, now: datetime, timezone: ZoneInfo, target: int | None = None
+) -> reminders.Derived:
     """Bring the pending deadline digests of the next `HORIZON`, and those still pending after
-    their time, in line with the data (commits)."""
+    their time, in line with the data (commits); with the JP `target`, ASN below it are told
+    of events whose JP count for this year too."""
     since = now - GRACE
     late = await _late(session, since=since)
     days = sorted({*_digest_days(now, timezone), *(day for _, day in late)})
     wanted: dict[str, outbox.NewMessage] = {}
     if days:
-        wanted = await _wanted(session, days=days, late=late, now=now, timezone=timezone)
+        jp = None if target is None else _JpRule(target, now.astimezone(timezone).year, now, timezone)
+        wanted = await _wanted(session, days=days, late=late, now=now, timezone=timezone, jp=jp)
     derived = await reminders.reconcile(
         session,
         prefix=PREFIX,
@@ -165,6 +234,7 @@ async def _wanted(
     late: dict[tuple[int, date], str],
     now: datetime,
     timezone: ZoneInfo,
+    jp: _JpRule | None,
 ) -> dict[str, outbox.NewMessage]:
     """The digests of these days, by dedupe key: for every ASN one listing the events closing
     that day that are recommended to them, unless their digest of the day already went out."""
@@ -175,13 +245,15 @@ async def _wanted(
     digests: dict[tuple[int, date], list[_Closing]] = defaultdict(list)
     chats: dict[int, int] = {}
     for event in events:
-        if not competencies[event.id]:
+        if not competencies[event.id] and jp is None:
             continue
         day = digest_at(event.registration_deadline, timezone=timezone).date()
-        closing = _Closing(event.id, event.code, event.title, event.registration_deadline, event.starts_at)
-        rows = await session.execute(_audience(event, competencies[event.id]))
-        for employee_id, chat_id in rows.tuples():
-            digests[(employee_id, day)].append(closing)
+        closing = _Closing(
+            event.id, event.code, event.title, event.registration_deadline, event.starts_at, event.jp
+        )
+        rows = await session.execute(_audience(event, competencies[event.id], jp))
+        for employee_id, chat_id, gap in rows.tuples():
+            digests[(employee_id, day)].append(closing if gap else replace(closing, reason="jp"))
             chats[employee_id] = chat_id
     done = await _sent_days(session, days)
     wanted: dict[str, outbox.NewMessage] = {}
@@ -277,6 +349,8 @@ def _digest(
                     "code": c.code,
                     "deadline": c.deadline.isoformat(),
                     "starts_at": c.starts_at.isoformat(),
+                    "jp": c.jp,
+                    "reason": c.reason,
                 }
                 for c in listed
             ],

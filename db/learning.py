@@ -1,5 +1,6 @@
 """The 20 JP tracker: learning hours (JP) an ASN completed in a year against the yearly
-target (PP 17/2020, Art. 203), from imported history and credited events.
+target (PP 17/2020, Art. 203), from imported history and credited events, and the JP
+planned: seats held at events of the same year that have not ended yet.
 
 A learning record's `completed_on` is the office-local date; `office_date` turns an
 instant into it, so an event ending late on 31 December counts for that year.
@@ -7,14 +8,14 @@ instant into it, so an event ending late on 31 December counts for that year.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import LearningRecord
+from db.models import Event, EventStatus, LearningRecord, Registration, RegistrationStatus
 
 FILLED = "▰"
 EMPTY = "▱"
@@ -32,8 +33,17 @@ class JpEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class PlannedEntry:
+    """An event the ASN holds a seat at, not attended yet, and the JP it will bring."""
+
+    title: str
+    starts_at: datetime
+    jp: int
+
+
+@dataclass(frozen=True, slots=True)
 class JpSummary:
-    """A year's JP against the target; `entries` newest first."""
+    """A year's JP against the target; `entries` newest first, `planned` soonest first."""
 
     year: int
     target: int
@@ -41,6 +51,17 @@ class JpSummary:
     missing: int
     entries: list[JpEntry]
     reached: bool
+    planned: list[PlannedEntry] = field(default_factory=list)
+
+    @property
+    def planned_total(self) -> int:
+        """The JP of the events planned."""
+        return sum(entry.jp for entry in self.planned)
+
+    @property
+    def unplanned(self) -> int:
+        """The JP still missing once the planned events are attended."""
+        return max(0, self.missing - self.planned_total)
 
 
 def office_date(moment: datetime, timezone: ZoneInfo) -> date:
@@ -62,8 +83,29 @@ def progress_bar(total: int, target: int, width: int = 10) -> str:
     return FILLED * filled + EMPTY * (width - filled)
 
 
-async def year_summary(session: AsyncSession, *, employee_id: int, year: int, target: int) -> JpSummary:
-    """The employee's JP completed in `year` (office-local dates) against `target` (one query)."""
+def planned_in(year: int, *, now: datetime, timezone: ZoneInfo) -> ColumnElement[bool]:
+    """A registration (joined to its event) whose JP are planned for `year`: a seat held at a
+    published event that has not ended and ends within that office-time year."""
+    return and_(
+        Registration.status == RegistrationStatus.REGISTERED,
+        Event.status == EventStatus.PUBLISHED,
+        Event.ends_at > now,
+        Event.ends_at >= datetime.combine(date(year, 1, 1), time(), tzinfo=timezone),
+        Event.ends_at < datetime.combine(date(year + 1, 1, 1), time(), tzinfo=timezone),
+    )
+
+
+async def year_summary(
+    session: AsyncSession,
+    *,
+    employee_id: int,
+    year: int,
+    target: int,
+    now: datetime | None = None,
+    timezone: ZoneInfo | None = None,
+) -> JpSummary:
+    """The employee's JP completed in `year` (office-local dates) against `target` (one query);
+    given `now` and the office `timezone`, also the JP planned for the year (one more)."""
     records = await session.scalars(
         select(LearningRecord)
         .where(
@@ -84,6 +126,15 @@ async def year_summary(session: AsyncSession, *, employee_id: int, year: int, ta
         for record in records
     ]
     total = sum(entry.jp for entry in entries)
+    planned: list[PlannedEntry] = []
+    if now is not None and timezone is not None:
+        rows = await session.execute(
+            select(Event.title, Event.starts_at, Event.jp)
+            .join(Registration, Registration.event_id == Event.id)
+            .where(Registration.employee_id == employee_id, planned_in(year, now=now, timezone=timezone))
+            .order_by(Event.starts_at, Event.id)
+        )
+        planned = [PlannedEntry(title, starts_at, jp) for title, starts_at, jp in rows.tuples()]
     return JpSummary(
         year=year,
         target=target,
@@ -91,4 +142,5 @@ async def year_summary(session: AsyncSession, *, employee_id: int, year: int, ta
         missing=max(0, target - total),
         entries=entries,
         reached=total >= target,
+        planned=planned,
     )

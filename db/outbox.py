@@ -4,6 +4,11 @@ A row goes ``pending`` → ``sending`` (claimed by one dispatcher under a lease)
 ``failed`` or ``skipped``, or back to ``pending`` to be tried again later.  A row whose
 dispatcher died stays ``sending`` until its lease expires and is then claimed again.
 
+Quiet hours (`QuietHours`): at night in office time, the messages the bot sends on its own
+schedule (`HELD_AT_NIGHT`: reminders, deadline digests, JP nudges, rating requests) are not
+claimed, so one that is overdue — the bot was down, or started late — waits for the morning.
+Service messages and HR's announcements go out whenever they are due: HR chose the time.
+
 `claim` commits: a claim must be durable before anything is sent.  The other functions leave
 the commit to the caller, so that an outbox row can be written in the transaction that caused
 it (a registration and its reminder) and the dispatcher can record a few outcomes per commit.
@@ -16,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -54,6 +60,39 @@ class RetryReason(StrEnum):
     TIMEOUT = "timeout"
     #: Telegram asked to slow down (429).
     FLOOD = "flood"
+
+
+#: What the bot sends on its own schedule, and holds during the quiet hours.
+HELD_AT_NIGHT = frozenset(
+    {
+        NotificationKind.EVENT_REMINDER,
+        NotificationKind.DEADLINE,
+        NotificationKind.JP_NUDGE,
+        NotificationKind.EVALUATION,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class QuietHours:
+    """The night in office time, from `start` o'clock up to `end` o'clock (across midnight
+    when `start` > `end`), during which `HELD_AT_NIGHT` messages are not sent."""
+
+    start: int
+    end: int
+    timezone: ZoneInfo
+
+    def __post_init__(self) -> None:
+        """Whole hours of the day, and a night that is not empty."""
+        if not (0 <= self.start <= 23 and 0 <= self.end <= 23) or self.start == self.end:
+            raise ValueError("quiet hours are two different hours from 0 to 23")
+
+    def holds(self, now: datetime) -> bool:
+        """Is `now` within the quiet hours?"""
+        hour = now.astimezone(self.timezone).hour
+        if self.start < self.end:
+            return self.start <= hour < self.end
+        return hour >= self.start or hour < self.end
 
 
 _ERROR_LENGTH = 300
@@ -193,17 +232,25 @@ async def enqueue(
 
 
 async def claim(
-    session: AsyncSession, *, worker: str, now: datetime, limit: int, lease: timedelta
+    session: AsyncSession,
+    *,
+    worker: str,
+    now: datetime,
+    limit: int,
+    lease: timedelta,
+    quiet: QuietHours | None = None,
 ) -> list[Claimed]:
     """Claim up to `limit` due rows for `worker` until `now + lease`, and commit.
 
     Due means pending with `due_at` reached, or left `sending` by a dispatcher whose lease
-    expired.  Rows of a paused or cancelled announcement wait.  On PostgreSQL the rows are
-    locked with ``FOR UPDATE SKIP LOCKED`` so dispatchers side by side never claim the same
-    row; SQLite has one writer at a time, and the claim is a single ``UPDATE … RETURNING``
-    that opens its transaction, so the write lock is taken before anything is read.
+    expired.  Rows of a paused or cancelled announcement wait, and so do `HELD_AT_NIGHT` rows
+    while `quiet` holds: the condition is the clock's, so every dispatcher applies it alike.
+    On PostgreSQL the rows are locked with ``FOR UPDATE SKIP LOCKED`` so dispatchers side by
+    side never claim the same row; SQLite has one writer at a time, and the claim is a single
+    ``UPDATE … RETURNING`` that opens its transaction, so the write lock is taken before
+    anything is read.
     """
-    picks = _due(now, limit)
+    picks = _due(now, limit, night=quiet is not None and quiet.holds(now))
     if _dialect(session) == "postgresql":
         chosen = await _lock_due(session, picks, limit)
         if chosen is None:
@@ -219,14 +266,17 @@ async def claim(
     return claimed
 
 
-def _due(now: datetime, limit: int) -> list[Select[tuple[int, datetime]]]:
-    """The first `limit` due rows (id, due_at) of each kind: pending and due, or a lease expired.
+def _due(now: datetime, limit: int, *, night: bool) -> list[Select[tuple[int, datetime]]]:
+    """The first `limit` due rows (id, due_at) of each kind: pending and due, or a lease expired;
+    at `night`, none of the kinds held then.
 
     One query per kind, each answered in order by the (state, due_at) index: an OR of the two
     sorted every pending row on each claim (90 ms a batch with 100,000 pending)."""
     row = OutboxMessage
     held = select(Announcement.id).where(Announcement.status.in_(_HELD))
     waiting = or_(row.announcement_id.is_(None), row.announcement_id.not_in(held))
+    if night:
+        waiting = and_(waiting, row.kind.not_in(sorted(HELD_AT_NIGHT)))
     return [
         select(row.id, row.due_at).where(kind, waiting).order_by(row.due_at, row.id).limit(limit)
         for kind in (
@@ -486,11 +536,13 @@ async def unfinished(session: AsyncSession) -> int:
 __all__ = [
     "BLOCKED",
     "EXPIRED",
+    "HELD_AT_NIGHT",
     "RETRYING",
     "UNCONFIRMED",
     "Claimed",
     "NewMessage",
     "Progress",
+    "QuietHours",
     "RetryReason",
     "claim",
     "enqueue",

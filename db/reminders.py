@@ -1,6 +1,7 @@
 """Reminders derived from the data: H-7 and H-1 (at 07.00 office time) and on the day (at
 06.00, with the place) for every ASN holding a seat at an upcoming event; and, from
-October, a monthly nudge to ASN still below the yearly JP target.
+October, a monthly nudge to ASN still below the yearly JP target, counting the JP of the
+events they hold a seat at this year as planned.
 
 `derive` is idempotent and is run at start-up and periodically: each reminder has a
 dedupe key (kind, registration, due time) in the outbox, so deriving again adds nothing;
@@ -26,6 +27,7 @@ from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import outbox
+from db.learning import planned_in
 from db.models import (
     Event,
     EventStatus,
@@ -230,8 +232,9 @@ JP_NUDGE_HOUR = 8
 
 
 async def derive_jp_nudges(session: AsyncSession, *, now: datetime, timezone: ZoneInfo, target: int) -> int:
-    """From October, on the first of the month at 08.00: a nudge to each linked ASN still below
-    the JP target this year (once per month; commits). Returns how many were added."""
+    """From October, on the first of the month at 08.00: a nudge to each linked ASN whose JP
+    this year, completed and planned (seats held at events of the year not ended yet), stay
+    below the target (once per month; commits). Returns how many were added."""
     today = now.astimezone(timezone).date()
     if today.month < JP_NUDGE_FROM_MONTH:
         return 0
@@ -245,10 +248,19 @@ async def derive_jp_nudges(session: AsyncSession, *, now: datetime, timezone: Zo
         .group_by(LearningRecord.employee_id)
         .subquery()
     )
+    planned = (
+        select(Registration.employee_id, func.sum(Event.jp).label("jp"))
+        .join(Event, Event.id == Registration.event_id)
+        .where(planned_in(today.year, now=now, timezone=timezone))
+        .group_by(Registration.employee_id)
+        .subquery()
+    )
+    done, coming = func.coalesce(totals.c.jp, 0), func.coalesce(planned.c.jp, 0)
     rows = await session.execute(
-        select(TelegramAccount.chat_id, TelegramAccount.employee_id, func.coalesce(totals.c.jp, 0))
+        select(TelegramAccount.chat_id, TelegramAccount.employee_id, done, coming)
         .outerjoin(totals, totals.c.employee_id == TelegramAccount.employee_id)
-        .where(TelegramAccount.employee_id.is_not(None), func.coalesce(totals.c.jp, 0) < target)
+        .outerjoin(planned, planned.c.employee_id == TelegramAccount.employee_id)
+        .where(TelegramAccount.employee_id.is_not(None), done + coming < target)
     )
     added = await outbox.enqueue_many(
         session,
@@ -258,10 +270,10 @@ async def derive_jp_nudges(session: AsyncSession, *, now: datetime, timezone: Zo
                 kind=NotificationKind.JP_NUDGE,
                 due_at=when,
                 template="reminder_jp",
-                context={"total": int(total), "target": target, "year": today.year},
+                context={"total": int(total), "planned": int(ahead), "target": target, "year": today.year},
                 dedupe_key=f"jp:{employee_id}:{today:%Y-%m}",
             )
-            for chat_id, employee_id, total in rows.tuples()
+            for chat_id, employee_id, total, ahead in rows.tuples()
         ],
     )
     await session.commit()

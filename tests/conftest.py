@@ -112,9 +112,11 @@ async def session(sessions: SessionFactory) -> AsyncIterator[AsyncSession]:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    """Settings for a test: this test's database, no token, no .env file."""
+    """Settings for a test: this test's database, no token, no .env file, and no quiet hours
+    (tests on the wall clock would otherwise hold reminders when run at night)."""
     return Settings(
         _env_file=None,
         database_url=database_url,
         telegram_bot_token="123456:TEST-TOKEN",
+        quiet_hours="",
     )

@@ -24,6 +24,7 @@ from db import catalog
 from db.accounts import Caller
 from db.catalog import EventCard, Recommendation
 from db.models import EventKind
+from db.offer import Offer, offer
 
 PER_PAGE = 5
 KINDS: dict[str, frozenset[EventKind]] = {
@@ -130,29 +131,52 @@ async def _competencies(press: Press) -> None:
 
 @DETAILS.on("open")
 async def _detail(press: Press) -> None:
-    """A numbered event button: its detail, with Register and Back."""
+    """A numbered event button: its detail, with Register (or why the ASN cannot) and Back."""
     event_id, view = press.number(0), View.checked(press.word(1), press.word(2), press.number(3))
     context, me = press.context, press.me
-    event = await catalog.event_card(press.session, event_id=event_id)
-    recommendation = None
-    if event is not None and me.employee is not None:
-        ranked = await _recommended(press.session, context, me, view, event_id=event_id)
-        recommendation = next((r for r in ranked if _has_reason(r)), None)
     back = button(context, me.language, "button.back_to_list", view.data())
-    if event is None:
+    found = await _offer(press.session, context, me, event_id)
+    if found is None:
         await edit(press.update, context, "event_gone", me.language, keyboard=InlineKeyboardMarkup([[back]]))
         return
-    register = button(context, me.language, "button.register", encode("reg", "new", event.id))
+    event = found.event
     text, cut = limits.fit(
         lambda description: context.services.renderer.render(
-            "event_detail", me.language, event=event, recommendation=recommendation, description=description
+            "event_detail",
+            me.language,
+            event=event,
+            offer=found,
+            description=description,
+            year=office_today(context).year,
         ),
         event.description or "",
     )
-    rows = [[register], [back]]
+    rows = [[back]]
+    if found.refusal is None:
+        label = "button.register_waitlist" if found.waitlist else "button.register"
+        rows.insert(0, [button(context, me.language, label, encode("reg", "new", event.id))])
     if cut:  # a description of up to 10,000 characters: the rest is one press away
         rows.insert(0, [button(context, me.language, "button.read_more", encode("ev", "more", event.id))])
     await edit_text(press.update, text, keyboard=InlineKeyboardMarkup(rows))
+
+
+async def _offer(session: AsyncSession, context: Context, me: Caller, event_id: int) -> Offer | None:
+    """The event as offered to a linked ASN; for anyone else its card, as if they could register
+    (📝 Daftar then asks them to link their account first)."""
+    if me.employee is None:
+        card = await catalog.event_card(
+            session, event_id=event_id, timezone=context.services.settings.timezone
+        )
+        return None if card is None else Offer(card, None, waitlist=False, recommendation=None)
+    return await offer(
+        session,
+        event_id=event_id,
+        employee_id=me.employee.id,
+        now=context.now(),
+        year=office_today(context).year,
+        target=context.services.settings.jp_target,
+        timezone=context.services.settings.timezone,
+    )
 
 
 @DETAILS.on("more")
@@ -180,12 +204,8 @@ async def _more(press: Press) -> None:
         )
 
 
-def _has_reason(recommendation: Recommendation) -> bool:
-    return bool(recommendation.gaps_closed or recommendation.jp_toward_target)
-
-
 async def _recommended(
-    session: AsyncSession, context: Context, me: Caller, view: View, *, event_id: int | None = None
+    session: AsyncSession, context: Context, me: Caller, view: View
 ) -> list[Recommendation]:
     assert me.employee is not None
     return await catalog.recommendations(
@@ -195,8 +215,8 @@ async def _recommended(
         year=office_today(context).year,
         target=context.services.settings.jp_target,
         kinds=KINDS[view.kind],
-        event_id=event_id,
         limit=1000,
+        timezone=context.services.settings.timezone,
     )
 
 
@@ -210,7 +230,7 @@ async def _show(
     if view.scope == "me":
         ranked = await _recommended(session, context, me, view)
         page = Page.of(len(ranked), PER_PAGE, view.page)
-        items = [Item(r.event, r if _has_reason(r) else None) for r in page.slice(ranked)]
+        items = [Item(r.event, r if r.has_reason else None) for r in page.slice(ranked)]
     else:
         listing = await catalog.upcoming_events(
             session,
@@ -219,6 +239,7 @@ async def _show(
             page=view.page,
             per_page=PER_PAGE,
             competency_id=view.competency_id,
+            timezone=context.services.settings.timezone,
         )
         page = Page(listing.page, listing.pages, PER_PAGE)
         items = [Item(event) for event in listing.items]
@@ -236,6 +257,7 @@ async def _show(
         "page": page.number,
         "pages": page.count,
         "first": page.first,
+        "year": office_today(context).year,
     }
     if new_message:
         await reply(update, context, "catalog", me.language, keyboard=keyboard, **values)

@@ -108,6 +108,7 @@ async def show_competency(update: Update, context: Context) -> None:
                 year=office_today(context).year,
                 target=context.services.settings.jp_target,
                 status=status,
+                timezone=context.services.settings.timezone,
             )
             if rec.gaps_closed
         ][:RECOMMENDED]
@@ -129,18 +130,25 @@ async def show_competency(update: Update, context: Context) -> None:
 
 
 async def show_jp(update: Update, context: Context) -> None:
-    """/jp — this year's learning hours against the 20 JP target, and what would close the rest."""
+    """/jp — this year's learning hours against the 20 JP target, those planned (registered, not
+    attended yet), and what would bring the rest."""
     async with context.db() as session:
         me = await who(session, update, context)
         if me.employee is None:
             await reply(update, context, "not_linked", me.language)
             return
         year = office_today(context).year
-        target = context.services.settings.jp_target
-        summary = await learning.year_summary(session, employee_id=me.employee.id, year=year, target=target)
+        settings = context.services.settings
+        summary = await learning.year_summary(
+            session,
+            employee_id=me.employee.id,
+            year=year,
+            target=settings.jp_target,
+            now=context.now(),
+            timezone=settings.timezone,
+        )
         recommended: list[catalog.Recommendation] = []
-        if not summary.reached:
-            timezone = context.services.settings.timezone
+        if summary.unplanned > 0:
             recommended = [
                 rec
                 for rec in await catalog.recommendations(
@@ -148,10 +156,11 @@ async def show_jp(update: Update, context: Context) -> None:
                     employee_id=me.employee.id,
                     now=context.now(),
                     year=year,
-                    target=target,
+                    target=settings.jp_target,
                     summary=summary,
+                    timezone=settings.timezone,
                 )
-                if rec.jp_toward_target > 0 and learning.office_date(rec.event.ends_at, timezone).year == year
+                if rec.jp_toward_target > 0
             ][:RECOMMENDED]
     await reply(
         update,

@@ -47,6 +47,7 @@ from db.registration.errors import (
     RegistrationClosed,
     RegistrationNotFound,
     RegistrationNotOpen,
+    RegistrationRefused,
     ScheduleClash,
 )
 from db.registration.waitlist import Promotion, promote, waitlist_position
@@ -123,11 +124,26 @@ async def register(
     )
 
 
+async def refusal(
+    session: AsyncSession, *, event_id: int, employee_id: int, now: datetime
+) -> RegistrationRefused | None:
+    """Why `register` would refuse the employee this event now, or None when it would not:
+    the same checks, nothing written (the event's detail says it instead of a button)."""
+    event = await fresh_event(session, event_id)
+    try:
+        await _check_may_register(session, event, employee_id, now)
+    except RegistrationRefused as refused:
+        return refused
+    return None
+
+
 async def _check_may_register(
     session: AsyncSession, event: Event, employee_id: int, now: datetime
 ) -> Registration | None:
     """Every refusal, decided before anything is written; the cancelled registration to
     reuse, if there is one."""
+    if event.status in (EventStatus.DRAFT, EventStatus.REVIEW):
+        raise RegistrationNotFound(event.id)  # not published: as if it did not exist
     if event.status is EventStatus.CANCELLED:
         raise EventCancelled(event.id)
     if event.registration_opens_at is not None and now < event.registration_opens_at:

@@ -13,6 +13,7 @@ from db import accounts, deadlines, events, registration
 from db.models import (
     Employee,
     Event,
+    LearningRecord,
     NotificationKind,
     OutboxMessage,
     OutboxState,
@@ -249,3 +250,50 @@ async def test_a_digest_still_queued_after_its_time_is_sent_late_unless_the_asn_
     await registration.register(session, event_id=event.id, employee_id=maria.id, now=late)
     assert await deadlines.derive(session, now=late, timezone=WITA) == Derived(added=0, withdrawn=1)
     assert await _digests(session) == []
+
+
+async def _jp(session: AsyncSession, employee: Employee, jp: int, *, title: str = "Bimtek SIASN") -> None:
+    session.add(LearningRecord(employee_id=employee.id, title=title, completed_on=date(2026, 2, 3), jp=jp))
+    await session.commit()
+
+
+async def test_an_asn_below_the_jp_target_hears_of_events_bringing_jp_this_year(
+    session: AsyncSession,
+) -> None:
+    """No competency below standard, but 4 of 20 JP: an open training closing soon is worth a
+    word — unless its JP count for next year, the JP planned already reach the target, or it
+    clashes with an event they take part in."""
+    await _standard(session)
+    short, reached, planned_enough, busy = await _people(session, 4)
+    for employee in (short, reached, planned_enough, busy):
+        await assess(session, employee, {"Pelayanan Publik": 3}, on=ASSESSED + timedelta(days=1))
+        await _jp(session, employee, 4)
+    await _jp(session, reached, 16, title="Pelatihan Kepemimpinan")
+    coming = await make_event(session, "PP-DES", starts_at=wita(2026, 12, 21), jp=16, deadline=NOW)
+    await registration.register(
+        session, event_id=coming.id, employee_id=planned_enough.id, now=NOW - timedelta(hours=1)
+    )
+    await _closing(session, "UMUM-01", competencies=())
+    await make_event(session, "UMUM-JAN", starts_at=wita(2027, 1, 4), deadline=CLOSES)
+    elsewhere = await make_event(session, "SEM-BENTROK", starts_at=CLOSES + timedelta(days=4), deadline=NOW)
+    await registration.register(
+        session, event_id=elsewhere.id, employee_id=busy.id, now=NOW - timedelta(hours=1)
+    )
+
+    assert await deadlines.derive(session, now=NOW, timezone=WITA) == Derived(0, 0)
+    assert (await deadlines.derive(session, now=NOW, timezone=WITA, target=20)).added == 1
+
+    (digest,) = await _digests(session)
+    assert digest.chat_id == 800 + short.id
+    assert [(e["code"], e["reason"], e["jp"]) for e in digest.context["events"]] == [("UMUM-01", "jp", 8)]
+
+
+async def test_a_competency_below_standard_still_comes_first_as_the_reason(session: AsyncSession) -> None:
+    await _standard(session)
+    await _people(session, 1)
+    await _closing(session, "PRIMA-01")
+
+    await deadlines.derive(session, now=NOW, timezone=WITA, target=20)
+
+    (digest,) = await _digests(session)
+    assert [(e["code"], e["reason"]) for e in digest.context["events"]] == [("PRIMA-01", "competency")]

@@ -8,12 +8,13 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.learning import JpEntry, office_date, progress_bar, year_summary
-from db.models import EventKind
+from db.learning import JpEntry, PlannedEntry, office_date, progress_bar, year_summary
+from db.models import EventKind, EventStatus, RegistrationStatus
 from tests.utils.employees import make_employee
 from tests.utils.events import make_event
 from tests.utils.learning import learned
 from tests.utils.office_time import WITA, wita
+from tests.utils.registrations import register
 
 
 async def test_exactly_twenty_jp_reaches_the_target(session: AsyncSession) -> None:
@@ -120,3 +121,28 @@ async def test_an_event_credit_and_same_titled_history_on_the_same_day_both_coun
     await learned(session, employee, "Penyusunan SKP", on=date(2026, 3, 4), jp=8, event=event)
     summary = await year_summary(session, employee_id=employee.id, year=2026, target=20)
     assert summary.total == 12
+
+
+async def test_seats_held_this_year_count_as_planned_until_attended(session: AsyncSession) -> None:
+    maria = await make_employee(session)
+    await learned(session, maria, "Bimtek SIASN", on=date(2026, 2, 3), jp=4)
+    now = wita(2026, 11, 2, 9)
+    seat = await make_event(session, "PP-NOV", starts_at=wita(2026, 11, 16), jp=12)
+    await register(session, maria, seat)
+    waiting = await make_event(session, "PP-ANTRE", starts_at=wita(2026, 11, 23), jp=8)
+    await register(session, maria, waiting, status=RegistrationStatus.WAITLISTED)
+    january = await make_event(session, "PP-JAN", starts_at=wita(2027, 1, 11), jp=8)
+    await register(session, maria, january)
+    over = await make_event(session, "PP-OKT", starts_at=wita(2026, 10, 5), jp=8)
+    await register(session, maria, over)  # ended without attending
+    cancelled = await make_event(
+        session, "PP-BATAL", starts_at=wita(2026, 12, 7), jp=8, status=EventStatus.CANCELLED
+    )
+    await register(session, maria, cancelled)
+
+    summary = await year_summary(session, employee_id=maria.id, year=2026, target=20, now=now, timezone=WITA)
+
+    assert summary.planned == [PlannedEntry("Pelatihan PP-NOV", wita(2026, 11, 16), 12)]
+    assert (summary.total, summary.missing, summary.planned_total, summary.unplanned) == (4, 16, 12, 4)
+    without = await year_summary(session, employee_id=maria.id, year=2026, target=20)
+    assert without.planned == []

@@ -130,7 +130,34 @@ async def test_from_october_asn_below_twenty_jp_get_one_nudge_a_month(session: A
         == 0
     )
     context = await session.scalar(select(OutboxMessage.context).where(OutboxMessage.chat_id == 951))
-    assert context == {"total": 12, "target": 20, "year": 2026}
+    assert context == {"total": 12, "planned": 0, "target": 20, "year": 2026}
+
+
+async def test_the_jp_nudge_counts_the_seats_held_this_year_as_planned(session: AsyncSession) -> None:
+    """ "0/20 JP" once went to an ASN registered for 16 JP of training that month: the nudge says
+    what is planned, and does not go to whoever has planned enough."""
+    short, enough, next_year = await make_employees(session, 3)
+    for number, employee in enumerate((short, enough, next_year), start=1):
+        session.add(
+            TelegramAccount(telegram_user_id=960 + number, chat_id=960 + number, employee_id=employee.id)
+        )
+    await session.commit()
+    november = wita(2026, 11, 1, 9)
+    training = await make_event(session, "PP-NOV", starts_at=wita(2026, 11, 16), jp=16)
+    seminar = await make_event(session, "SEM-NOV", starts_at=wita(2026, 11, 20), jp=4)
+    january = await make_event(session, "PP-JAN", starts_at=wita(2027, 1, 11), jp=40)
+    for employee, event in ((short, training), (enough, training), (enough, seminar), (next_year, january)):
+        await registration.register(session, event_id=event.id, employee_id=employee.id, now=november)
+
+    assert await reminders.derive_jp_nudges(session, now=november, timezone=WITA, target=20) == 2
+
+    contexts = dict(
+        (await session.execute(select(OutboxMessage.chat_id, OutboxMessage.context))).tuples().all()
+    )
+    assert contexts == {
+        961: {"total": 0, "planned": 16, "target": 20, "year": 2026},
+        963: {"total": 0, "planned": 0, "target": 20, "year": 2026},
+    }
 
 
 async def test_a_reminder_still_queued_hours_after_its_time_waits_until_the_registration_is_cancelled(

@@ -15,6 +15,7 @@ from bot.local_api import LocalBotApi
 from bot.ui import limits
 from db.catalog import EventCard
 from db.models import Allocation, EventKind, EventStatus
+from db.offer import Offer
 from messages import Renderer
 from tests.utils.events import configure, make_event
 from tests.utils.office_time import WITA, wita
@@ -100,7 +101,10 @@ def test_the_detail_of_the_longest_event_fits_in_both_languages(lang: str) -> No
     card = _longest_card(0)
 
     def render(description: str) -> str:
-        return renderer.render("event_detail", lang, event=card, recommendation=None, description=description)
+        offered = Offer(card, None, waitlist=True, recommendation=None)
+        return renderer.render(
+            "event_detail", lang, event=card, offer=offered, description=description, year=2026
+        )
 
     text, cut = limits.fit(render, DESCRIPTION)
     assert cut

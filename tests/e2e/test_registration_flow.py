@@ -200,7 +200,7 @@ async def test_cancelling_within_a_day_of_the_start_is_refused_and_names_the_org
         ("en", "clash", "clashes with another event you take part in: Workshop Data (WS-01)"),
     ],
 )
-async def test_each_refusal_says_why(
+async def test_each_refusal_says_why_on_the_detail_or_when_it_comes_after(
     api: LocalBotApi,
     session: AsyncSession,
     maria: Employee,
@@ -228,9 +228,12 @@ async def test_each_refusal_says_why(
         await registration.register(session, event_id=other.id, employee_id=maria.id, now=clock.now)
     phone = await _link(session, api, maria, lang)
     await say(phone, "/pelatihan")
-    await press(phone, "1. Pelatihan Pelayanan Prima")
-    if setup == "closed":
-        clock.now = wita(2026, 12, 12)
+    (detail,) = await press(phone, "1. Pelatihan Pelayanan Prima")
+    if setup != "closed":  # the detail says why, instead of a button that would be refused
+        assert expected in detail.plain_text
+        assert not any("📝" in label for label in detail.button_texts)
+        return
+    clock.now = wita(2026, 12, 12)  # closed while the detail was open: the press is refused
     (answer,) = await press(phone, _labels(phone)[0])
     assert expected in answer.plain_text
 

@@ -131,7 +131,7 @@ async def test_competency_status_shows_gaps_jpm_chart_and_the_training_that_clos
     assert "Job Person Match: 80%" in text
     assert "Memenuhi Syarat" in text
     assert "Assessment Center" in text
-    assert "mengembangkan Pelayanan Publik (level 1, standar 3)" in text
+    assert "mengembangkan kompetensi Pelayanan Publik (level Anda 1, standar 3)" in text
     assert status.button_texts == ["1. Pelatihan Pelayanan Prima"]
 
     await phone.press("1. Pelatihan Pelayanan Prima")
@@ -190,7 +190,7 @@ async def test_jp_progress_lists_the_year_and_what_would_close_the_rest(
     assert "Masih kurang 8 JP sebelum 31 Desember 2026" in text
     assert "Seminar Kebijakan Publik Undana (Undana): 8 JP" in text
     assert "Pelatihan tahun lalu" not in text
-    assert "menambah 8 JP menuju target tahun ini" in text
+    assert "menambah 8 JP untuk target tahun 2026" in text
     assert answer.button_texts == ["1. Penyusunan SKP"]
 
 
@@ -290,7 +290,7 @@ async def test_for_me_and_by_competency_filters(
     (mine,) = await phone.wait_replies()
     # The largest gap first (Pelayanan Publik 1 → 3), then Komunikasi (2 → 3), then the rest.
     assert mine.button_texts[:3] == ["1. Pelayanan Prima", "2. Komunikasi Efektif", "3. Pelatihan Umum"]
-    assert "mengembangkan Pelayanan Publik (level 1, standar 3)" in mine.plain_text
+    assert "mengembangkan kompetensi Pelayanan Publik (level Anda 1, standar 3)" in mine.plain_text
 
     await phone.press("🎯 Kompetensi…")
     (choices,) = await phone.wait_replies()

@@ -95,6 +95,7 @@ LENGTHS: dict[str, int] = {
 #: The longest list each field shows (page sizes in the handlers, caps in the domain).
 SIZES: dict[str, int] = {
     "recommendations": 3,
+    "planned": 4,
     "comments": COMMENTS_SHOWN,
     "events": deadlines.LIMIT,
     "lines": HISTORY_PER_PAGE,

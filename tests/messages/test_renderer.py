@@ -15,8 +15,9 @@ from db.announcements import Audience
 from db.catalog import EventCard, GapClosed, Recommendation
 from db.competency import CompetencyLine, CompetencyStatus, JpmCategory
 from db.erasure import Erased, Upcoming
-from db.learning import JpEntry, JpSummary
+from db.learning import JpEntry, JpSummary, PlannedEntry
 from db.models import Allocation, AnnouncementStatus, CompetencyGroup, EventKind, RegistrationStatus
+from db.offer import Offer
 from db.registration import MyRegistration, PriorityScore, Standing
 from messages import LANGUAGES, Renderer
 from messages.renderer import ROOT, label_keys, template_names
@@ -52,8 +53,9 @@ EVENT = EventCard(
     cost=1_500_000,
     requires_approval=True,
     allocation=Allocation.PRIORITY,
+    jp_year=2026,
 )
-RECOMMENDATION = Recommendation(EVENT, [GapClosed("Pelayanan Publik", 2, 3)], 8)
+RECOMMENDATION = Recommendation(EVENT, [GapClosed("Pelayanan Publik", 2, 3)], 8, year=2026)
 STATUS = CompetencyStatus(
     employee_id=1,
     position_name="Analis Kebijakan Ahli Muda",
@@ -77,6 +79,7 @@ SUMMARY = JpSummary(
     missing=8,
     entries=[JpEntry("Seminar Kebijakan Publik", "Undana", date(2026, 3, 4), 12, from_event=False)],
     reached=False,
+    planned=[PlannedEntry("Pelatihan Pelayanan Publik", datetime(2026, 12, 7, 0, 0, tzinfo=UTC), 4)],
 )
 MY_REGISTRATION = MyRegistration(
     12,
@@ -207,9 +210,15 @@ CONTEXTS: dict[str, dict[str, object]] = {
         "page": 0,
         "pages": 2,
         "first": 0,
+        "year": 2026,
     },
     "catalog_competencies": {"names": ["Pelayanan Publik"]},
-    "event_detail": {"event": EVENT, "recommendation": RECOMMENDATION, "description": EVENT.description},
+    "event_detail": {
+        "event": EVENT,
+        "offer": Offer(EVENT, None, waitlist=True, recommendation=RECOMMENDATION),
+        "description": EVENT.description,
+        "year": 2026,
+    },
     "event_description": {"title": EVENT.title, "text": EVENT.description, "part": 1, "parts": 2},
     "reg_result": {"outcome": "waitlisted", "event": EVENT, "position": 3},
     "reg_list": {
@@ -238,7 +247,7 @@ CONTEXTS: dict[str, dict[str, object]] = {
         "starts_at": "2026-12-07T01:00:00+00:00",
         "location": "Aula",
     },
-    "reminder_jp": {"total": 12, "target": 20, "year": 2026},
+    "reminder_jp": {"total": 12, "planned": 4, "target": 20, "year": 2026},
     "reminder_today": {
         "title": "Pelatihan <Angkatan I>",
         "starts_at": "2026-12-07T01:00:00+00:00",
@@ -304,6 +313,8 @@ CONTEXTS: dict[str, dict[str, object]] = {
                 "code": "PKP-2026-01",
                 "deadline": "2026-12-03T08:00:00+00:00",
                 "starts_at": "2026-12-07T01:00:00+00:00",
+                "jp": 40,
+                "reason": "competency",
             }
         ],
         "more": 2,
@@ -435,12 +446,12 @@ def test_the_competency_screen_says_which_level_is_assessed_and_which_is_the_sta
     assert "Pelayanan Publik: level 2 (standar 3)" in text
     assert "Integritas: belum ada hasil asesmen (standar 3)" in text
     assert "Kurang Memenuhi Syarat" in text
-    assert "mengembangkan Pelayanan Publik (level 2, standar 3)" in text
+    assert "mengembangkan kompetensi Pelayanan Publik (level Anda 2, standar 3)" in text
     english = renderer.render("competency", "en", **(COMMON | CONTEXTS["competency"]))
     assert "Public Service" not in english  # competency names are data, never translated
     assert "Pelayanan Publik: level 2 (standard 3)" in english
     assert "Integritas: not assessed yet (standard 3)" in english
-    assert "develops Pelayanan Publik (level 2, standard 3)" in english
+    assert "develops Pelayanan Publik (your level 2, standard 3)" in english
 
 
 def test_a_missing_value_is_an_error_not_a_blank(renderer: Renderer) -> None:
