@@ -1,12 +1,12 @@
-"""A Latsar for CPNS in the chat: a PNS who presses 📝 Daftar is told it is for CPNS only, a CPNS
-is registered — end to end over the local Bot API server."""
+"""A Latsar for CPNS in the chat: a PNS opening it is told it is for CPNS only, with no 📝 Daftar
+to press; a CPNS registers — end to end over the local Bot API server."""
 
 from __future__ import annotations
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.local_api import LocalBotApi, Phone
+from bot.local_api import BotMessage, LocalBotApi, Phone
 from db.models import Employee, EmploymentStatus
 from tests.utils.employees import make_employee
 from tests.utils.events import configure, make_event
@@ -17,15 +17,18 @@ ME = 737373
 LATSAR = "Pelatihan Dasar CPNS Angkatan I"
 
 
-async def _press_register(session: AsyncSession, api: LocalBotApi, employee: Employee, lang: str) -> str:
+async def _open_latsar(session: AsyncSession, api: LocalBotApi, employee: Employee, lang: str) -> Phone:
+    """The employee opens the Latsar's detail from /pelatihan."""
     latsar = await make_event(session, "LATSAR-01", title=LATSAR, starts_at=wita(2026, 12, 14))
     await configure(session, latsar, target_statuses=["cpns"])
     phone: Phone = await linked_phone(session, api, employee, user_id=ME, lang=lang)
     await say(phone, "/pelatihan")
     await press(phone, f"1. {LATSAR}")
-    detail = next(m for m in reversed(phone.chat.history) if m.inline_keyboard)
-    (answer,) = await press(phone, detail.button_texts[0])
-    return answer.plain_text
+    return phone
+
+
+def _detail(phone: Phone) -> BotMessage:
+    return next(m for m in reversed(phone.chat.history) if m.inline_keyboard)
 
 
 @pytest.mark.usefixtures("bot")
@@ -41,9 +44,10 @@ async def test_a_pns_is_told_the_latsar_is_for_cpns_only(
 ) -> None:
     pns = await make_employee(session)
 
-    said = await _press_register(session, api, pns, lang)
+    detail = _detail(await _open_latsar(session, api, pns, lang))
 
-    assert expected in said
+    assert expected in detail.plain_text
+    assert not [b for b in detail.button_texts if b.startswith("📝")]
 
 
 @pytest.mark.usefixtures("bot")
@@ -53,6 +57,7 @@ async def test_a_cpns_is_registered_for_the_latsar(
 ) -> None:
     cpns = await make_employee(session, status=EmploymentStatus.CPNS)
 
-    said = await _press_register(session, api, cpns, lang)
+    phone = await _open_latsar(session, api, cpns, lang)
+    (answer,) = await press(phone, _detail(phone).button_texts[0])
 
-    assert expected in said
+    assert expected in answer.plain_text

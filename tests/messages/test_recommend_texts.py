@@ -130,8 +130,8 @@ def test_an_event_in_january_says_which_year_its_jp_count_for(
         ("en", NotEligible("position"), "🚫 You are not in the target group of this event"),
         ("id", RegistrationClosed(datetime(2027, 1, 4, 8, tzinfo=UTC)), "🔒 Pendaftaran sudah ditutup sejak"),
         ("en", RegistrationClosed(datetime(2027, 1, 4, 8, tzinfo=UTC)), "🔒 Registration closed on"),
-        ("id", AlreadyRegistered(RegistrationStatus.WAITLISTED), "(status: di daftar tunggu)"),
-        ("en", AlreadyRegistered(RegistrationStatus.WAITLISTED), "(status: on the waiting list)"),
+        ("id", AlreadyRegistered(RegistrationStatus.WAITLISTED), "(status: daftar tunggu)"),
+        ("en", AlreadyRegistered(RegistrationStatus.WAITLISTED), "(status: waiting list)"),
     ],
 )
 def test_a_detail_says_why_the_asn_cannot_register(
