@@ -42,6 +42,7 @@ from db.registration.errors import (
     AlreadyRegistered,
     CancellationTooLate,
     EventCancelled,
+    EventNotPublished,
     NotCancellable,
     NotEligible,
     QuotaBelowSeatsTaken,
@@ -131,6 +132,8 @@ async def _check_may_register(
     reuse, if there is one."""
     if event.status is EventStatus.CANCELLED:
         raise EventCancelled(event.id)
+    if event.status is not EventStatus.PUBLISHED:
+        raise EventNotPublished(event.id)
     if event.registration_opens_at is not None and now < event.registration_opens_at:
         raise RegistrationNotOpen(event.registration_opens_at)
     if now > event.registration_deadline:

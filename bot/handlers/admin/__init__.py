@@ -6,6 +6,9 @@
 - `registrants`: the registrant list, the exports and the check-in code with its QR image;
 - `pickers`: pick a registrant to mark attended, approve or reject, or remove;
 - `changes`: HR changes an event (schedule, place, deadline) or cancels it (`eva:`);
+- `editor`, `editor_typed`, `editor_lists`, `editor_review` (shared: `editor_common`): HR and
+  organizers make an event step by step, change any item of it, copy it, publish it; HR
+  approves organizer events waiting for review (`edt:`);
 - `verify`: `/verifikasi KODE` for certificates.
 
 Callback data is `adm:<action>:<id>[:<page>]`: `ls:<page>` the event list; `ev`, `rg`
@@ -18,11 +21,25 @@ registration outside the caller's scope reads as gone.
 
 from __future__ import annotations
 
-from telegram.ext import CommandHandler, filters
+from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.context import BotApplication
-from bot.handlers.admin import changes, events, pickers, registrants, verify
+from bot.handlers.admin import (
+    changes,
+    editor,
+    editor_lists,
+    editor_review,
+    editor_typed,
+    events,
+    pickers,
+    registrants,
+    verify,
+)
 from bot.handlers.admin.common import ADMIN
+from bot.handlers.admin.editor_common import EDITOR
+from bot.ui import flows
+from bot.ui.router import Role
+from db.events import editing
 
 
 def add_handlers(application: BotApplication) -> None:
@@ -31,7 +48,23 @@ def add_handlers(application: BotApplication) -> None:
     application.add_handler(CommandHandler("admin", events.show_admin, filters=private))
     application.add_handler(CommandHandler("verifikasi", verify.verify, filters=private))
     application.add_handler(ADMIN.handler())
+    application.add_handler(EDITOR.handler())
+    # Before the announcements' media handler: a photo is a poster only while the editor asks.
+    application.add_handler(MessageHandler(filters.PHOTO & private, editor_lists.photo))
+    # Organizers type in the editor too: the flow re-reads the caller's scope for every text.
+    flows.register(editing.FLOW, editor_typed.typed, role=Role.ANYONE)
     changes.add_handlers(application)
 
 
-__all__ = ["add_handlers", "changes", "events", "pickers", "registrants", "verify"]
+__all__ = [
+    "add_handlers",
+    "changes",
+    "editor",
+    "editor_lists",
+    "editor_review",
+    "editor_typed",
+    "events",
+    "pickers",
+    "registrants",
+    "verify",
+]
