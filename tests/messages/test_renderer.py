@@ -19,7 +19,7 @@ from db.models import Allocation, AnnouncementStatus, CompetencyGroup, EventKind
 from db.registration import MyRegistration, PriorityScore, Standing
 from messages import LANGUAGES, Renderer
 from messages.renderer import ROOT, label_keys, template_names
-from tests.utils import reports
+from tests.utils import editor_messages, reports
 
 WITA = ZoneInfo("Asia/Makassar")
 EMPLOYEE = SimpleNamespace(
@@ -399,6 +399,9 @@ CONTEXTS: dict[str, dict[str, object]] = {
     },
 }
 CONTEXTS |= reports.CONTEXTS
+CONTEXTS |= editor_messages.CONTEXTS | {
+    name: CONTEXTS[name] | extra for name, extra in editor_messages.EXTRA.items()
+}
 
 
 @pytest.fixture
