@@ -102,7 +102,12 @@ async def test_hr_sees_every_event_and_its_counts(api: LocalBotApi, session: Asy
     await phone.send("/admin")
     (menu,) = await phone.wait_replies()
     assert "semua kegiatan" in menu.plain_text
-    assert menu.button_texts == ["1. Pelatihan Pelayanan Prima", "2. Seminar Kebijakan", "📣 Pengumuman"]
+    assert menu.button_texts == [
+        "1. Pelatihan Pelayanan Prima",
+        "2. Seminar Kebijakan",
+        "➕ Buat acara",
+        "📣 Pengumuman",
+    ]
     await phone.press("1. Pelatihan Pelayanan Prima")
     (screen,) = await phone.wait_replies()
     text = screen.plain_text
@@ -127,7 +132,7 @@ async def test_an_organizer_sees_only_their_own_events_with_nips_masked(
 
     await phone.send("/admin")
     (menu,) = await phone.wait_replies()
-    assert menu.button_texts == ["1. Seminar Undana"]
+    assert menu.button_texts == ["1. Seminar Undana", "➕ Buat acara"]
     assert "Pelatihan BPSDM" not in menu.plain_text
     await phone.press("1. Seminar Undana")
     await phone.wait_replies()
