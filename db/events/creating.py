@@ -88,7 +88,10 @@ async def create_draft(
         session, action=CREATE_ACTION, actor_telegram_id=actor, subject=f"event:{event.id}", details={}
     )
     await session.commit()
-    return event
+    made = await load(session, event.id)
+    if made is None:
+        raise LookupError("a draft just made is gone")
+    return made
 
 
 async def recode(session: AsyncSession, event: Event, *, timezone: ZoneInfo) -> None:
@@ -133,7 +136,7 @@ async def duplicate(
         details={"from": source.id},
     )
     await session.commit()
-    return copy
+    return await load(session, copy.id)
 
 
 _COPIED = (

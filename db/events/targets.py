@@ -53,7 +53,12 @@ async def options(session: AsyncSession, *, kind: str, picked: list[Any]) -> lis
         model = TABLES[kind]
         rows = await session.execute(select(model.id, model.name).order_by(model.name))
         return [Option(row.id, row.name, row.id in picked) for row in rows]
-    return [Option(index, value, value in picked) for index, value in enumerate(FIXED[kind])]
+    return [Option(index, _name(kind, value), value in picked) for index, value in enumerate(FIXED[kind])]
+
+
+def _name(kind: str, value: str) -> str:
+    """A fixed value as people write it (employment statuses in capitals: PNS, PPPK)."""
+    return value.upper() if kind == "statuses" else value
 
 
 async def toggle(session: AsyncSession, *, kind: str, option_id: int, picked: list[Any]) -> list[Any]:
@@ -80,7 +85,7 @@ async def names(session: AsyncSession, values: dict[str, Any]) -> dict[str, list
             )
             named[kind] = list(found)
         elif kind in TABLES or kind in FIXED:
-            named[kind] = [str(v) for v in picked]
+            named[kind] = [_name(kind, str(v)) for v in picked]
     return named
 
 

@@ -51,6 +51,7 @@ CONTEXTS: dict[str, dict[str, object]] = {
         "creating": True,
         "step": 10,
         "steps": 13,
+        "days_off": DAYS_OFF,
     },
     "editor_event": {
         "event": EDITOR_EVENT,

@@ -63,7 +63,9 @@ async def advance(screen: Screen, event: Event, after: str) -> None:
         return
     state = Editing(CREATE, step.value, event_id=event.id, picked=_picked(event, step))
     await editing.remember(screen.session, telegram_user_id=user, editing=state)
-    await ask(screen, event, step, state)
+    tz = screen.context.services.settings.timezone
+    days_off = publishing.days_off(event, timezone=tz, lang=screen.lang) if after == Item.SCHEDULE else []
+    await ask(screen, event, step, state, days_off=days_off)
 
 
 def _picked(event: Event, item: Item) -> dict[str, object]:

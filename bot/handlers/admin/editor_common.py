@@ -4,8 +4,8 @@ the whole event, or refuse.
 
 Callback data is `edt:<action>[:<event id>[:…]]`: `new` start, `k` a kind for a new event,
 `f` ask for an item, `c` a choice pressed (`item`, `value`), `s` skip a step, `ok` save the
-previewed change, `q` drop it, `m` the edit menu, `sm` the summary, `x` stop; `pk`/`tg`/`pd`
-a list's page, a value toggled, the lists done (`editor_lists`); `pb` publish, `dr` keep as
+previewed change, `q` drop it, `m` the edit menu, `sm` the summary, `x` stop; `pk`/`tg`/`lb`/`pd`
+a list's page, a value toggled, back to the lists, the lists done (`editor_lists`); `pb` publish, `dr` keep as
 draft, `du` duplicate, `rv` the events waiting for approval, `ap` approve, `rb` send back
 (`editor_review`). Every press and every typed text re-reads the caller's scope and the
 event's owner.
@@ -89,8 +89,9 @@ def steps(scope: Scope) -> tuple[Item, ...]:
 def next_step(scope: Scope, item: str) -> Item | None:
     """The step after `item` while making an event; None after the last."""
     order = steps(scope)
-    later = [step for step in order if order.index(step) > order.index(Item(item))] if item in order else []
-    return later[0] if later else None
+    # the kind and the title come before every step
+    done = order.index(Item(item)) if item in order else -1
+    return order[done + 1] if done + 1 < len(order) else None
 
 
 async def event_of(screen: Screen, event_id: int) -> Event | None:
@@ -143,8 +144,16 @@ def list_buttons(screen: Screen, event_id: int, item: Item) -> list[list[InlineK
     return rows
 
 
-async def ask(screen: Screen, event: Event, item: Item, editing: Editing) -> None:
-    """The question for one item, with its current value and its buttons."""
+async def ask(
+    screen: Screen,
+    event: Event,
+    item: Item,
+    editing: Editing,
+    *,
+    days_off: list[publishing.DayOff] | None = None,
+) -> None:
+    """The question for one item, with its current value and its buttons (and a warning when
+    the schedule just set falls on a Sunday or a holiday)."""
     current = await targets.shown(screen.session, item.value, drafting.snapshot(event, item))
     position = steps(screen.scope).index(item) + 1 if item in steps(screen.scope) else None
     await screen.show(
@@ -157,6 +166,7 @@ async def ask(screen: Screen, event: Event, item: Item, editing: Editing) -> Non
         creating=editing.mode == CREATE,
         step=position,
         steps=len(steps(screen.scope)),
+        days_off=days_off or [],
     )
 
 

@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, Update
 
 from bot.context import Context
 from bot.handlers.admin.editor import offer
-from bot.handlers.admin.editor_common import EDITOR, Screen, data, event_of, invalid
+from bot.handlers.admin.editor_common import EDITOR, Screen, ask, data, event_of, invalid
 from bot.handlers.announce import compose
 from bot.replies import reply
 from bot.ui.caller import who
@@ -75,7 +75,7 @@ async def _page(press: Press) -> None:
         label = "editor.button.picked" if option.picked else "editor.button.not_picked"
         rows.append([screen.button(label, toggle, name=name)])
     rows.append(shown.navigation(press.context, press.lang, lambda number: data("pk", event.id, key, number)))
-    rows.append([screen.button("editor.button.lists_back", data("f", event.id, state.item))])
+    rows.append([screen.button("editor.button.lists_back", data("lb", event.id))])
     names = await targets.names(press.session, {kind: picked})
     await screen.show(
         "editor_picker",
@@ -86,6 +86,15 @@ async def _page(press: Press) -> None:
         page=shown.number,
         pages=shown.count,
     )
+
+
+@EDITOR.on("lb")
+async def _lists(press: Press) -> None:
+    """◀ Back from a list to the question with every list (what is ticked is kept)."""
+    found = await _picking(press)
+    if found is not None:
+        screen, event, state = found
+        await ask(screen, event, Item(state.item), state)
 
 
 @EDITOR.on("pd")
