@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -182,6 +183,9 @@ async def write(
         follow_schedule(event, old_start=old_start, now=now)
     if item in (Item.SCHEDULE, Item.KIND):
         await recode(session, event, timezone=timezone)
+    if item is Item.PLACE and not event.location and event.online_url:
+        # an online event's place reads as where it is joined ("zoom.us") wherever it is shown
+        event.location = urlsplit(event.online_url).netloc
     audit.record(
         session,
         action=EDIT_ACTION,

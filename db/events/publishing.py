@@ -194,6 +194,18 @@ async def decide(
     return status
 
 
+async def organizers(session: AsyncSession, *, limit: int = 8) -> list[tuple[int, str]]:
+    """The organizers HR can pick with one press (the `organizers` table), by name."""
+    rows = await session.execute(select(Organizer.id, Organizer.name).order_by(Organizer.name).limit(limit))
+    return [(organizer_id, name) for organizer_id, name in rows.tuples()]
+
+
+async def organizer_name(session: AsyncSession, *, organizer_id: int) -> str | None:
+    """The name of the organizer with this id, or None."""
+    name: str | None = await session.scalar(select(Organizer.name).where(Organizer.id == organizer_id))
+    return name
+
+
 async def statuses(session: AsyncSession, *, event_ids: list[int]) -> dict[int, EventStatus]:
     """The status of each of these events (for marking drafts and reviews in lists)."""
     if not event_ids:

@@ -237,3 +237,12 @@ async def test_sundays_and_holidays_are_warned_about_in_both_languages(session: 
     ]
     english = publishing.days_off(event, timezone=WITA, lang="en")
     assert english[0].why == "Christmas Day"
+
+
+async def test_an_online_only_event_reads_as_where_it_is_joined(session: AsyncSession) -> None:
+    event = await _draft(session, EventKind.WEBINAR)
+    await _set(session, event, Item.PLACE, "https://zoom.us/j/123")
+    assert (event.location, event.online_url) == ("zoom.us", "https://zoom.us/j/123")
+    assert await publishing.publish(session, scope=ORGANIZER, event_id=event.id, actor=9002, now=NOW) is (
+        EventStatus.PUBLISHED
+    )

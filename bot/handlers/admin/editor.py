@@ -19,7 +19,7 @@ from bot.handlers.admin.editor_common import (
     next_step,
     overview,
 )
-from bot.ui.router import Press
+from bot.ui.router import Press, Role
 from db.events import drafting, editing, publishing, targets
 from db.events.drafting import CHOICES, Item
 from db.events.editing import CREATE, EDIT, Change, Editing
@@ -135,6 +135,24 @@ async def _choice(press: Press) -> None:
         return
     try:
         await offer(screen, event, state, item, drafting.read_choice(item, value))
+    except EventChangeError as refusal:
+        await invalid(screen, event, refusal.reason, retry=False)
+
+
+@EDITOR.on("og", role=Role.HR)
+async def _organizer(press: Press) -> None:
+    """An organizer picked from the known ones (HR), like typing its name."""
+    screen = Screen.of(press)
+    event = await event_of(screen, press.number(0))
+    state = await editing.editing(press.session, telegram_user_id=press.me.telegram_user_id)
+    if event is None:
+        return
+    name = await publishing.organizer_name(press.session, organizer_id=press.number(1))
+    if state is None or state.event_id != event.id or name is None:
+        await invalid(screen, event, "expired", retry=False)
+        return
+    try:
+        await offer(screen, event, state, Item.ORGANIZER, {"organizer": name})
     except EventChangeError as refusal:
         await invalid(screen, event, refusal.reason, retry=False)
 

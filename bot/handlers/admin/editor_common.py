@@ -2,11 +2,12 @@
 typed text is answered on, the ownership check, and the screens that ask for an item, show
 the whole event, or refuse.
 
-Callback data is `edt:<action>[:<event id>[:…]]`: `new` start, `k` a kind for a new event,
-`f` ask for an item, `c` a choice pressed (`item`, `value`), `s` skip a step, `ok` save the
-previewed change, `q` drop it, `m` the edit menu, `sm` the summary, `x` stop; `pk`/`tg`/`lb`/`pd`
-a list's page, a value toggled, back to the lists, the lists done (`editor_lists`); `pb` publish, `dr` keep as
-draft, `du` duplicate, `rv` the events waiting for approval, `ap` approve, `rb` send back
+Callback data is `edt:<action>[:<event id>[:…]]`: `new` start, `k` a kind for a new
+event, `f` ask for an item, `c` a choice pressed (`item`, `value`), `og` an organizer picked
+(HR), `s` skip a step, `ok` save the previewed change, `q` drop it, `m` the edit menu, `sm`
+the summary, `x` stop; `pk`/`tg`/`lb`/`pd` a list's page, a value toggled, back to the
+lists, the lists done (`editor_lists`); `pb` publish, `dr` keep as draft, `du` duplicate,
+`rv` the events waiting for approval, `ri` one of them, `ap` approve, `rb` send back
 (`editor_review`). Every press and every typed text re-reads the caller's scope and the
 event's owner.
 """
@@ -156,9 +157,16 @@ async def ask(
     the schedule just set falls on a Sunday or a holiday)."""
     current = await targets.shown(screen.session, item.value, drafting.snapshot(event, item))
     position = steps(screen.scope).index(item) + 1 if item in steps(screen.scope) else None
+    rows = item_buttons(screen, event, item, editing)
+    if item is Item.ORGANIZER and screen.scope.hr:
+        known = await publishing.organizers(screen.session)
+        picks = [
+            [InlineKeyboardButton(name[:40], callback_data=data("og", event.id, oid))] for oid, name in known
+        ]
+        rows = picks + rows
     await screen.show(
         "editor_ask",
-        item_buttons(screen, event, item, editing),
+        rows,
         event=event,
         item=item.value,
         current=current,
