@@ -15,8 +15,9 @@ from bot.context import SERVICES_KEY, BotApplication
 from bot.dispatcher import Dispatcher
 from bot.local_api import BotMessage, LocalBotApi, Phone
 from db import accounts, registration
-from db.models import Allocation, AuditLog, Employee, Event, EventStatus, Organizer, Role
+from db.models import Allocation, AuditLog, Employee, Event, EventKind, EventStatus, Organizer, Role
 from tests.e2e.conftest import Clock
+from tests.local_api.factories import png
 from tests.utils.employees import make_employees
 from tests.utils.events import make_event
 from tests.utils.office_time import WITA, wita
@@ -275,3 +276,71 @@ async def test_a_schedule_on_a_holiday_or_a_sunday_is_warned_about_not_refused(
     await say(english, "BPSDM Provinsi NTT")
     (sunday,) = await say(english, "27/12/2026 08.00-12.00")
     assert "⚠️ Sunday, 27 December 2026 is a Sunday. The event can still be saved" in sunday.plain_text
+
+
+async def test_hr_sends_an_event_back_and_the_organizer_reads_why(
+    api: LocalBotApi, bot: BotApplication, session: AsyncSession
+) -> None:
+    session.add(Organizer(name=UNDANA, review_required=True))
+    await session.commit()
+    phone = await _organizer(session, api)
+    await _organizer_makes_a_seminar(phone)
+    await press(phone, "🚀 Terbitkan")
+    hr = await _hr(session, api)
+    await say(hr, "/admin")
+    await press(hr, "⏳ Menunggu persetujuan (1)")
+    await press(hr, "1. Seminar Kebijakan Publik")
+    (asked,) = await press(hr, "↩️ Kembalikan dengan alasan")
+    assert "ketik alasan pengembaliannya" in asked.plain_text
+    (returned,) = await say(hr, "Mohon cantumkan narasumber dan tautan materi")
+    assert "dikembalikan sebagai draf" in returned.plain_text
+    event = await _event(session, "Seminar Kebijakan Publik")
+    assert event.status is EventStatus.DRAFT
+    assert await _dispatch(bot) == 1
+    (told,) = await phone.wait_replies()
+    assert "dikembalikan oleh BKPSDM sebagai draf" in told.plain_text
+    assert "Alasan: Mohon cantumkan narasumber dan tautan materi" in told.plain_text
+    actions = list(
+        await session.scalars(select(AuditLog.action).where(AuditLog.action.startswith("event.r")))
+    )
+    assert actions == ["event.review_requested", "event.returned"]
+
+
+async def test_an_organizer_adds_a_poster_and_moves_a_published_seminar_its_registrants_are_told(
+    api: LocalBotApi, bot: BotApplication, session: AsyncSession, clock: Clock
+) -> None:
+    seminar = await make_event(
+        session,
+        "SEM-UND-01",
+        title="Seminar Undana",
+        kind=EventKind.SEMINAR,
+        organizer=UNDANA,
+        starts_at=wita(2026, 12, 14),
+    )
+    (maria,) = await make_employees(session, 1)
+    maria_phone = await linked_phone(session, api, maria, user_id=701)
+    await registration.register(session, event_id=seminar.id, employee_id=maria.id, now=clock.now)
+    phone = await _organizer(session, api)
+    await say(phone, "/admin")
+    await press(phone, "1. Seminar Undana")
+    (menu,) = await press(phone, "✏️ Ubah rincian")
+    assert "✅ sudah diterbitkan" in menu.plain_text
+    assert "🏷 Jenis" not in menu.button_texts  # a published event keeps its kind
+    await press(phone, "🖼 Poster")
+    await phone.send_photo(png())
+    (preview,) = await phone.wait_replies()
+    assert "Semula: belum ada" in preview.plain_text
+    assert "Menjadi: sudah ada" in preview.plain_text
+    await press(phone, "✅ Simpan")
+    await press(phone, "◀ Kembali ke rincian")
+    await press(phone, "📅 Jadwal")
+    (moved,) = await say(phone, "15/12/2026 09.00-12.00")
+    assert "Semua pendaftar aktif akan diberi tahu" in moved.plain_text
+    (saved,) = await press(phone, "✅ Simpan")
+    assert "1 pendaftar akan diberi tahu" in saved.plain_text
+    assert await _dispatch(bot) == 1
+    (notice,) = await maria_phone.wait_replies()
+    assert "Perubahan jadwal: Seminar Undana" in notice.plain_text
+    event = await _event(session, "Seminar Undana")
+    assert event.poster_file_id is not None
+    assert event.starts_at == wita(2026, 12, 15, 9)
