@@ -7,7 +7,8 @@ a previewed `Change` (before → after) waiting for its ✅, and the lists being
 
 Saving an item of a PUBLISHED event that moves people (its schedule, its place in town, its
 registration deadline) goes through `db.events.saving.apply_change`, so every registrant is
-told and the reminders move; every other item, and every item of a draft, is written here
+told and the reminders move; its quota through `db.registration.set_quota`, so new seats go
+to the waiting list at once; every other item, and every item of a draft, is written here
 with an `event.edit` audit entry.
 """
 
@@ -27,6 +28,7 @@ from db.events.drafting import Item, assign, check, follow_schedule, load, snaps
 from db.events.proposal import EventChangeError, Field, Proposal
 from db.events.saving import apply_change
 from db.models import Event, EventStatus
+from db.registration import QuotaBelowSeatsTaken, set_quota
 
 FLOW = "event_editor"
 CREATE = "create"
@@ -133,6 +135,15 @@ async def save(
     if current != change.before:
         raise EventChangeError("stale")
     check(event, change.item, change.after, now)
+    if change.item is Item.QUOTA and event.status is EventStatus.PUBLISHED:
+        # through the registration engine: more seats go to the waiting list at once, and tell them
+        try:
+            await set_quota(
+                session, event_id=event.id, quota=int(change.after["quota"]), actor=actor, now=now
+            )
+        except QuotaBelowSeatsTaken as refusal:
+            raise EventChangeError("quota_below_seats") from refusal
+        return 0
     told = _told_field(event, change)
     if told is not None:
         before, after = _as_proposal(told, change)

@@ -25,6 +25,8 @@ from db.models import (
     EventStatus,
     Organizer,
     OutboxMessage,
+    Registration,
+    RegistrationStatus,
     TelegramAccount,
 )
 from db.registration import RegistrationError
@@ -246,3 +248,24 @@ async def test_an_online_only_event_reads_as_where_it_is_joined(session: AsyncSe
     assert await publishing.publish(session, scope=ORGANIZER, event_id=event.id, actor=9002, now=NOW) is (
         EventStatus.PUBLISHED
     )
+
+
+async def test_more_seats_on_a_published_event_go_to_the_waiting_list_at_once(
+    session: AsyncSession, asn: list[Employee]
+) -> None:
+    event = await make_event(session, "PKP-2026-02", starts_at=wita(2026, 12, 14), quota=1)
+    for employee in asn[:2]:
+        await registration.register(session, event_id=event.id, employee_id=employee.id, now=NOW)
+    loaded = await drafting.load(session, event.id)
+    assert loaded is not None
+    change = editing.preview(event=loaded, item=Item.QUOTA, after={"quota": 2}, now=NOW)
+    assert (change.before, change.after) == ({"quota": 1}, {"quota": 2})
+    await editing.save(session, change=change, actor=9001, now=NOW, timezone=WITA)
+    statuses = await session.scalars(
+        select(Registration.status)
+        .where(Registration.event_id == event.id)
+        .execution_options(populate_existing=True)
+    )
+    assert set(statuses) == {RegistrationStatus.REGISTERED}
+    # a second press of the same save finds it made
+    assert await editing.save(session, change=change, actor=9001, now=NOW, timezone=WITA) == 0

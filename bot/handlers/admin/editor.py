@@ -68,6 +68,11 @@ async def advance(screen: Screen, event: Event, after: str) -> None:
     await ask(screen, event, step, state, days_off=days_off)
 
 
+def _item(word: str) -> Item | None:
+    """The item a press names, or None for a forged word."""
+    return next((item for item in Item if item.value == word), None)
+
+
 def _picked(event: Event, item: Item) -> dict[str, object]:
     return drafting.snapshot(event, item) if item in drafting.PICKED else {}
 
@@ -108,9 +113,8 @@ async def _field(press: Press) -> None:
     event = await event_of(screen, press.number(0))
     if event is None:
         return
-    try:
-        item = Item(press.word(1))
-    except ValueError:
+    item = _item(press.word(1))
+    if item is None:
         await overview(screen, event, creating=False)
         return
     state = Editing(EDIT, item.value, event_id=event.id, picked=_picked(event, item))
@@ -129,7 +133,10 @@ async def _choice(press: Press) -> None:
     if state is None or state.event_id != event.id:
         await invalid(screen, event, "expired", retry=False)
         return
-    item, value = Item(press.word(1)), press.word(2)
+    item, value = _item(press.word(1)), press.word(2)
+    if item is None:
+        await invalid(screen, event, "expired", retry=False)
+        return
     if item is Item.KIND and not publishing.may_make(screen.scope, value):
         await invalid(screen, event, "kind_not_allowed", retry=False)
         return
