@@ -207,7 +207,9 @@ async def test_an_organizer_is_refused_on_another_organizers_event_and_it_is_aud
         title="Lokakarya",
     )
     phone = await _organizer(session, api)
-    for data in (f"edt:m:{other.id}", f"edt:du:{other.id}", f"edt:f:{other.id}:title"):
+    (menu,) = await say(phone, "/admin")
+    assert "Lokakarya" not in menu.plain_text
+    for data in (f"edt:m:{other.id}", f"edt:du:{other.id}", f"edt:f:{other.id}:title", f"edt:pb:{other.id}"):
         await say(phone, "/admin")
         forge(api, phone, data)
         (answer,) = await phone.wait_replies()
@@ -217,8 +219,14 @@ async def test_an_organizer_is_refused_on_another_organizers_event_and_it_is_aud
             select(AuditLog).where(AuditLog.action == "event.refused").order_by(AuditLog.id)
         )
     )
-    assert [(r.actor_telegram_id, r.subject) for r in refusals] == [(ORGANIZER, f"event:{other.id}")] * 3
+    assert [(r.actor_telegram_id, r.subject) for r in refusals] == [(ORGANIZER, f"event:{other.id}")] * 4
     assert await session.scalar(select(Event.id).where(Event.code != "POLI-01")) is None  # nothing copied
+    assert other.status is EventStatus.PUBLISHED
+    # and trainings are HR's: a forged kind is refused
+    await say(phone, "/admin")
+    forge(api, phone, "edt:k:pelatihan")
+    (kind,) = await phone.wait_replies()
+    assert "pelatihan dibuat oleh BKPSDM" in kind.plain_text
 
 
 async def test_hr_copies_an_event_for_its_next_batch(
