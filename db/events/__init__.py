@@ -11,6 +11,12 @@ events` gives all of it; the modules are:
 - `saving`: `apply_change` and `cancel_event`, and what follows from them;
 - `flow`: what HR sees of the event (`facts`) and what they are typing for it (`Typing`),
   kept between messages by `db.conversation`.
+
+The `/admin` editor (events made and edited in the chat by HR and organizers) has its own
+modules, imported by name: `drafting` (an event's items: read, shown, checked), `targets`
+(the lists competencies and targets are picked from), `creating` (drafts, codes, copies),
+`editing` (the editor's state and saving an item) and `publishing` (draft → review →
+published, ownership, Sunday and holiday warnings).
 """
 
 from db.events.flow import (

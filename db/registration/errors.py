@@ -5,6 +5,7 @@
     ├── RegistrationNotFound            not_found (unknown, or not the caller's)
     ├── RegistrationRefused
     │   ├── EventCancelled              event_cancelled
+    │   ├── EventNotPublished           not_published (a draft, or waiting for HR's approval)
     │   ├── RegistrationNotOpen         not_open
     │   ├── RegistrationClosed          closed
     │   ├── NotEligible                 not_eligible (criterion)
@@ -56,6 +57,12 @@ class EventCancelled(RegistrationRefused):
     """The event has been cancelled."""
 
     reason = "event_cancelled"
+
+
+class EventNotPublished(RegistrationRefused):
+    """The event is a draft or waits for HR's approval: nobody registers for it yet."""
+
+    reason = "not_published"
 
 
 class RegistrationNotOpen(RegistrationRefused):

@@ -41,6 +41,7 @@ from db.registration.errors import (
     AlreadyRegistered,
     CancellationTooLate,
     EventCancelled,
+    EventNotPublished,
     NotCancellable,
     NotEligible,
     QuotaBelowSeatsTaken,
@@ -142,10 +143,10 @@ async def _check_may_register(
 ) -> Registration | None:
     """Every refusal, decided before anything is written; the cancelled registration to
     reuse, if there is one."""
-    if event.status in (EventStatus.DRAFT, EventStatus.REVIEW):
-        raise RegistrationNotFound(event.id)  # not published: as if it did not exist
     if event.status is EventStatus.CANCELLED:
         raise EventCancelled(event.id)
+    if event.status is not EventStatus.PUBLISHED:
+        raise EventNotPublished(event.id)  # a draft, or waiting for HR's approval
     if event.registration_opens_at is not None and now < event.registration_opens_at:
         raise RegistrationNotOpen(event.registration_opens_at)
     if now > event.registration_deadline:

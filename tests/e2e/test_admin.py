@@ -105,6 +105,7 @@ async def test_hr_sees_every_event_and_its_counts(api: LocalBotApi, session: Asy
     assert menu.button_texts == [
         "1. Pelatihan Pelayanan Prima",
         "2. Seminar Kebijakan",
+        "➕ Buat acara",
         "📣 Pengumuman",
         "👥 Peran dan penyelenggara",
     ]
@@ -132,7 +133,7 @@ async def test_an_organizer_sees_only_their_own_events_with_nips_masked(
 
     await phone.send("/admin")
     (menu,) = await phone.wait_replies()
-    assert menu.button_texts == ["1. Seminar Undana"]
+    assert menu.button_texts == ["1. Seminar Undana", "➕ Buat acara"]
     assert "Pelatihan BPSDM" not in menu.plain_text
     await phone.press("1. Seminar Undana")
     await phone.wait_replies()

@@ -32,7 +32,7 @@ COMMANDS = (
 )  # fmt: skip
 #: who holds the role a prefix needs
 HOLDER = {"reg": ASN, "adm": HR, "ann": HR, "eva": HR, "rch": HR}
-PREFIXES = ("reg", "ev", "cat", "cf", "adm", "ann", "eva", "set", "erase", "lap", "rol", "rch")
+PREFIXES = ("reg", "ev", "cat", "cf", "adm", "ann", "eva", "edt", "set", "erase", "lap", "rol", "rch")
 
 
 @dataclass(frozen=True)

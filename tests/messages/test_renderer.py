@@ -21,7 +21,7 @@ from db.offer import Offer
 from db.registration import MyRegistration, PriorityScore, Standing
 from messages import LANGUAGES, Renderer
 from messages.renderer import ROOT, label_keys, template_names
-from tests.utils import certificates, reach, reports, roles
+from tests.utils import certificates, editor_messages, reach, reports, roles
 
 WITA = ZoneInfo("Asia/Makassar")
 EMPLOYEE = SimpleNamespace(
@@ -408,6 +408,9 @@ CONTEXTS |= reports.CONTEXTS
 CONTEXTS |= certificates.CONTEXTS
 CONTEXTS |= roles.CONTEXTS
 CONTEXTS |= reach.CONTEXTS
+CONTEXTS |= editor_messages.CONTEXTS | {
+    name: CONTEXTS[name] | extra for name, extra in editor_messages.EXTRA.items()
+}
 
 
 @pytest.fixture

@@ -6,6 +6,9 @@
 - `registrants`: the registrant list, the exports and the check-in code with its QR image;
 - `pickers`: pick a registrant to mark attended, approve or reject, or remove;
 - `changes`: HR changes an event (schedule, place, deadline) or cancels it (`eva:`);
+- `editor`, `editor_typed`, `editor_lists`, `editor_review` (shared: `editor_common`): HR and
+  organizers make an event step by step, change any item of it, copy it, publish it; HR
+  approves organizer events waiting for review (`edt:`);
 - `reach`: announce an event to its targets, write to its registrants (`rch:`);
 - `rejections`: a rejection's reason, picked or typed (`adm:nr`, then `rch:rr` / `rch:rt`);
 - `roles`: HR's roles screen (`rol:`): who holds which role, revoking, organizer settings;
@@ -21,14 +24,29 @@ registration outside the caller's scope reads as gone.
 
 from __future__ import annotations
 
-from telegram.ext import CommandHandler, filters
+from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.context import BotApplication
-from bot.handlers.admin import changes, events, pickers, reach, registrants, rejections, roles, verify
+from bot.handlers.admin import (
+    changes,
+    editor,
+    editor_lists,
+    editor_review,
+    editor_typed,
+    events,
+    pickers,
+    reach,
+    registrants,
+    rejections,
+    roles,
+    verify,
+)
 from bot.handlers.admin.common import ADMIN
+from bot.handlers.admin.editor_common import EDITOR
 from bot.ui import flows
 from bot.ui.router import Role
 from db.announcements import registrants as registrants_message
+from db.events import editing
 from db.registration import approval
 
 
@@ -43,12 +61,21 @@ def add_handlers(application: BotApplication) -> None:
     # staff flows: the handlers re-read the caller's scope (flows know no STAFF role)
     flows.register(registrants_message.FLOW, reach.typed, role=Role.ANYONE)
     flows.register(approval.FLOW, rejections.typed, role=Role.ANYONE)
+    application.add_handler(EDITOR.handler())
+    # Before the announcements' media handler: a photo is a poster only while the editor asks.
+    application.add_handler(MessageHandler(filters.PHOTO & private, editor_lists.photo))
+    # Organizers type in the editor too: the flow re-reads the caller's scope for every text.
+    flows.register(editing.FLOW, editor_typed.typed, role=Role.ANYONE)
     changes.add_handlers(application)
 
 
 __all__ = [
     "add_handlers",
     "changes",
+    "editor",
+    "editor_lists",
+    "editor_review",
+    "editor_typed",
     "events",
     "pickers",
     "reach",

@@ -11,6 +11,7 @@ from telegram import InlineKeyboardMarkup, Update
 from bot.context import Context
 from bot.handlers.admin import changes, reach, roles
 from bot.handlers.admin.common import ADMIN, back_to_event, data, gone, page_of, short, summary
+from bot.handlers.admin.editor_common import data as editor_data
 from bot.replies import edit, reply
 from bot.ui.callbacks import encode
 from bot.ui.caller import who
@@ -20,6 +21,7 @@ from bot.ui.router import Press, Role
 from db import admin, registration
 from db.accounts import Caller
 from db.admin import Scope
+from db.events import publishing
 from db.registration import RegistrationError
 
 EVENTS_PER_PAGE = 5
@@ -78,10 +80,16 @@ async def _event_list(
         for number, item in enumerate(listing.items, start=1)
     ]
     rows.append(shown.navigation(context, lang, lambda number: encode("adm", "ls", number)))
+    rows.append([button(context, lang, "editor.button.new", editor_data("new"))])
+    waiting = len(await publishing.waiting(session)) if scope.hr else 0
+    if waiting:
+        rows.append([button(context, lang, "editor.button.waiting", editor_data("rv", 0), count=waiting)])
     if scope.hr:
         rows.append([button(context, lang, "announce.button.open", encode("ann", "menu"))])
         rows.append(roles.entry_button(context, lang))
+    statuses = await publishing.statuses(session, event_ids=[item.id for item in listing.items])
     values: dict[str, Any] = {
+        "statuses": {eid: status.value for eid, status in statuses.items()},
         "items": listing.items,
         "page": shown.number,
         "pages": shown.count,
@@ -132,8 +140,23 @@ async def show_event(press: Press, event_id: int, page: int) -> None:
     if reached := reach.entry_buttons(context, lang, event):
         rows.append(reached)
     rows.append([button(context, lang, "admin.button.ratings", data("rt", eid))])
+    rows.append(
+        [
+            button(context, lang, "editor.button.edit", editor_data("m", eid)),
+            button(context, lang, "editor.button.duplicate", editor_data("du", eid)),
+        ]
+    )
     rows.append([button(context, lang, "admin.button.events", encode("adm", "ls", page))])
-    await edit(press.update, context, "admin_event", lang, keyboard=InlineKeyboardMarkup(rows), event=event)
+    status = (await publishing.statuses(press.session, event_ids=[eid])).get(eid)
+    await edit(
+        press.update,
+        context,
+        "admin_event",
+        lang,
+        keyboard=InlineKeyboardMarkup(rows),
+        event=event,
+        status=status.value if status is not None else "published",
+    )
 
 
 @ADMIN.on("q1", "q5", role=Role.HR, refused=gone)
