@@ -101,8 +101,8 @@ async def test_what_is_recommended_is_exactly_what_registration_accepts(
         "PP-TUTUP": "closed",
         "PP-NANTI": "not_open",
         "PP-BATAL": "event_cancelled",
-        "PP-DRAF": "not_found",
-        "PP-TELAAH": "not_found",
+        "PP-DRAF": "not_published",
+        "PP-TELAAH": "not_published",
         "PP-SUDAH": "already_registered",
         "PP-DITOLAK": "already_registered",
         "PP-BENTROK": "schedule_clash",  # during PP-SUDAH
