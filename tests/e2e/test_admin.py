@@ -197,7 +197,7 @@ async def test_the_checkin_code_comes_with_a_qr_image_of_the_deep_link(
     event = await make_event(session, "PKP-01", starts_at=wita(2026, 12, 7))
     phone = await _hr(session, api)
     await _open_event(phone)
-    (photo,) = await press(phone, "🔑 Kode hadir + QR")
+    (photo,) = await press(phone, "🔑 Kode kehadiran + QR")
 
     assert photo.photo is not None
     assert photo.photo.startswith(b"\x89PNG\r\n\x1a\n")
@@ -299,7 +299,7 @@ async def test_hr_runs_the_allocation_now_and_everyone_placed_is_told(
     (seat,) = await first_phone.wait_replies()
     assert "mendapat kursi" in seat.plain_text
     (waiting,) = await second_phone.wait_replies()
-    assert "daftar tunggu nomor 1" in waiting.plain_text
+    assert "daftar tunggu (urutan ke-1)" in waiting.plain_text
 
 
 async def test_verifikasi_shows_hr_the_full_name_and_nip(api: LocalBotApi, session: AsyncSession) -> None:

@@ -116,7 +116,7 @@ async def test_hr_makes_a_priority_training_and_its_seats_are_given_at_the_deadl
     assert await _dispatch(bot) == 3
     told = [(await asn_phone.wait_replies())[0].plain_text for asn_phone in with_phones]
     assert sum("Anda mendapat kursi" in text for text in told) == 2
-    assert sum("daftar tunggu nomor 1" in text for text in told) == 1
+    assert sum("daftar tunggu (urutan ke-1)" in text for text in told) == 1
     audited = list(await session.execute(select(AuditLog.action, AuditLog.details).order_by(AuditLog.id)))
     steps = [details.get("item", action) for action, details in audited if action.startswith("event.")]
     assert steps == [

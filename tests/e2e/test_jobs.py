@@ -58,7 +58,7 @@ async def test_seats_are_given_by_merit_at_the_deadline_and_everyone_is_told(
     await start_bot(jobs=True)
     seat = await _told(late_phone, clock, "you got a seat")
     assert "Pelatihan Kepemimpinan Pengawas" in seat.plain_text
-    waiting = await _told(early_phone, clock, "daftar tunggu nomor 1")
+    waiting = await _told(early_phone, clock, "daftar tunggu (urutan ke-1)")
     assert "Alasan peringkat Anda ada di /pendaftaran" in waiting.plain_text
 
 

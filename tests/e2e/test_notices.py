@@ -52,7 +52,7 @@ async def test_an_asn_who_turned_off_waitlist_news_still_hears_decisions_but_not
     assert await dispatcher.drain() == 2
     (approved,) = await phone.wait_replies()
     assert "disetujui, tetapi kuota sudah penuh" in approved.plain_text
-    assert "daftar tunggu nomor 1" in approved.plain_text
+    assert "daftar tunggu (urutan ke-1)" in approved.plain_text
 
     clock.advance(timedelta(minutes=5))
     cancelled = await registration.cancel(

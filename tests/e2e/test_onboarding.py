@@ -44,7 +44,7 @@ async def test_an_asn_links_with_nip_and_contact_and_sees_their_profile(
 
     await phone.share_contact("+62 812-3456-7890")
     (linked,) = await phone.wait_replies()
-    assert "Selamat datang, Maria Goreti Bria" in linked.plain_text
+    assert "Selamat datang, Ibu Maria Goreti Bria" in linked.plain_text
     assert linked.reply_markup is not None
     assert "keyboard" in linked.reply_markup
 
@@ -63,7 +63,7 @@ async def test_the_whole_flow_works_in_english(api: LocalBotApi, bot: object) ->
     await phone.wait_replies()
     await phone.share_contact(MARIA_PHONE)
     (linked,) = await phone.wait_replies()
-    assert "Welcome, Maria Goreti Bria" in linked.plain_text
+    assert "Welcome, Ms Maria Goreti Bria" in linked.plain_text
     await phone.send("/profil")
     (profile,) = await phone.wait_replies()
     assert "Work unit" in profile.plain_text
@@ -131,12 +131,12 @@ async def test_typing_the_number_instead_of_using_the_button_is_explained(
 WORDS = {
     "id": (
         "Halo, ini bot apa?",
-        "Kami menunggu NIP Anda: 18 angka",
+        "Kami menunggu NIP Anda (bagi PPPK, NI PPPK): 18 angka",
         "Kami masih menunggu nomor telepon Anda",
     ),
     "en": (
         "Hello, what bot is this?",
-        "We are waiting for your NIP: 18 digits",
+        "We are waiting for your NIP (for PPPK, your NI PPPK): 18 digits",
         "We are still waiting for your phone number",
     ),
 }
@@ -192,7 +192,7 @@ async def test_a_one_time_code_links_once_and_never_again(
     phone = api.user(user_id=ME, first_name="Maria")
     await phone.send(f"/start {code}")
     (linked,) = await phone.wait_replies()
-    assert "Selamat datang, Maria Goreti Bria" in linked.plain_text
+    assert "Selamat datang, Ibu Maria Goreti Bria" in linked.plain_text
 
     stranger = api.user(user_id=ME + 1, first_name="Yohanes")
     await stranger.send(f"/start {code}")
@@ -263,7 +263,7 @@ async def test_a_restart_in_the_middle_of_linking_resumes_where_the_user_was(
     await start_bot()
     await phone.share_contact(MARIA_PHONE)
     (linked,) = await phone.wait_replies()
-    assert "Selamat datang, Maria Goreti Bria" in linked.plain_text
+    assert "Selamat datang, Ibu Maria Goreti Bria" in linked.plain_text
 
 
 async def test_a_linked_nip_tells_a_stranger_nothing_more_than_any_roster_nip(

@@ -92,7 +92,7 @@ async def test_a_full_event_puts_the_asn_on_the_waiting_list_with_their_number(
         await registration.register(session, event_id=event.id, employee_id=employee.id, now=clock.now)
     phone = await _link(session, api, maria)
     answer = await _register_from_catalog(phone, "Pelatihan Pelayanan Prima")
-    assert "Anda di daftar tunggu nomor 2" in answer.plain_text
+    assert "Anda di daftar tunggu (urutan ke-2)" in answer.plain_text
 
     await say(phone, "/pendaftaran")
     listing = phone.history[-1]

@@ -105,6 +105,8 @@ def _is_code(tokens: list[tuple[str, str]], index: int) -> bool:
         return True
     if before[1] in ("==", "!=", "in", "import", "from", "include", "extends", "is"):
         return True
+    if before == ("operator", "(") and after == ("operator", ","):
+        return True  # a macro's first argument naming what it shows: `value("deadline", …)`
     two_before = tokens[index - 2] if index > 1 else ("", "")
     return before == ("operator", "(") and two_before[1] in ("label", "get_template")
 

@@ -191,7 +191,7 @@ UPCOMING = Upcoming(
 )
 
 CONTEXTS: dict[str, dict[str, object]] = {
-    "linked": {"name": "Maria <Bria> & Co"},
+    "linked": {"name": "Maria <Bria> & Co", "nip": "198609262015052001"},
     "already_linked": {"name": "Maria <Bria> & Co", "nip": "198609262015052001"},
     "locked": {"until": datetime(2026, 12, 7, 1, 30, tzinfo=UTC)},
     "contact_button_hint": {"typed_number": False},
