@@ -1,7 +1,7 @@
 """HR changes or cancels an event from `/admin`, end to end over the local Bot API server:
 the new schedule typed in WITA, previewed and saved, registrants told through the outbox in
 their language, reminders moved; a cancellation with its reason, the registration shown as
-cancelled and the event gone from the catalog; garbage refused; only HR may do any of it."""
+cancelled and the event gone from the catalog; garbage refused; only HR, or an organizer for its own events, may do any of it."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from bot.context import SERVICES_KEY, BotApplication
 from bot.dispatcher import Dispatcher
 from bot.local_api import BotMessage, LocalBotApi, Phone
 from db import accounts, events, registration, reminders
-from db.models import Employee, Event, EventStatus, OutboxMessage, OutboxState, Role
+from db.models import AuditLog, Employee, Event, EventStatus, OutboxMessage, OutboxState, Role
 from tests.e2e.conftest import Clock
 from tests.utils.employees import make_employees
 from tests.utils.events import make_event
@@ -25,6 +25,7 @@ from tests.utils.phones import linked_phone, press, say
 HR = 9001
 ORGANIZER = 9002
 BPSDM = "BPSDM Provinsi NTT"
+UNDANA = "Universitas Nusa Cendana"
 
 
 async def _hr(session: AsyncSession, api: LocalBotApi, lang: str = "id") -> Phone:
@@ -124,7 +125,7 @@ async def test_hr_cancels_an_event_with_their_own_reason(
     assert "Alasan: Aula dipakai untuk posko banjir" in confirm.plain_text
     (done,) = await press(phone, "🚫 Ya, batalkan kegiatan")
     assert "Pelayanan Prima dibatalkan. 2 pendaftaran ikut dibatalkan, 2 kursi dibebaskan" in done.plain_text
-    assert "6 pesan terjadwal (pengingat, permintaan evaluasi, pengingat batas pendaftaran) ditarik" in (
+    assert "6 pesan terjadwal (pengingat, permintaan penilaian, pengingat batas pendaftaran) ditarik" in (
         done.plain_text
     )
     status = await session.scalar(select(Event.status).execution_options(populate_existing=True))
@@ -199,29 +200,63 @@ async def test_garbage_and_impossible_times_are_refused_and_nothing_changes(
     assert starts_at == event.starts_at
 
 
+async def test_an_organizer_cancels_its_own_seminar_and_its_registrant_is_told(
+    api: LocalBotApi, session: AsyncSession, bot: BotApplication, clock: Clock
+) -> None:
+    event = await make_event(
+        session, "SEM-01", title="Pelayanan Prima", starts_at=wita(2026, 12, 14), organizer=UNDANA
+    )
+    (employee,) = await make_employees(session, 1)
+    asn = await linked_phone(session, api, employee, user_id=503)
+    await registration.register(session, event_id=event.id, employee_id=employee.id, now=clock.now)
+    await accounts.grant_role(session, telegram_user_id=ORGANIZER, role=Role.ORGANIZER, organizer=UNDANA)
+    organizer = api.user(user_id=ORGANIZER, first_name="Dosen", language_code="id")
+
+    screen = await _open_event(organizer)
+    (reasons,) = await press(organizer, "🚫 Batalkan kegiatan")
+    (confirm,) = await press(organizer, reasons.button_texts[0])
+    (done,) = await press(organizer, "🚫 Ya, batalkan kegiatan")
+
+    assert "✏️ Ubah kegiatan" in screen.button_texts
+    assert "dibatalkan" in done.plain_text
+    status = await session.scalar(select(Event.status).execution_options(populate_existing=True))
+    assert status is EventStatus.CANCELLED
+    await _dispatch(bot)
+    assert any("dibatalkan" in message.plain_text for message in asn.history)
+
+
 @pytest.mark.usefixtures("bot")
-async def test_organizers_and_asn_cannot_change_or_cancel_even_with_forged_buttons(
+async def test_another_organizer_and_asn_cannot_change_or_cancel_even_with_forged_buttons(
     api: LocalBotApi, session: AsyncSession
 ) -> None:
     event = await make_event(
         session, "PRIMA-01", title="Pelayanan Prima", starts_at=wita(2026, 12, 14), organizer=BPSDM
     )
+    await make_event(
+        session, "SEM-01", title="Seminar Undana", starts_at=wita(2026, 12, 15), organizer=UNDANA
+    )
     (employee,) = await make_employees(session, 1)
-    await accounts.grant_role(session, telegram_user_id=ORGANIZER, role=Role.ORGANIZER, organizer=BPSDM)
+    await accounts.grant_role(session, telegram_user_id=ORGANIZER, role=Role.ORGANIZER, organizer=UNDANA)
     organizer = api.user(user_id=ORGANIZER, first_name="Dosen", language_code="id")
     asn = await linked_phone(session, api, employee, user_id=503)
 
-    screen = await _open_event(organizer)
-    assert "✏️ Ubah kegiatan" not in screen.button_texts
-    assert "🚫 Batalkan kegiatan" not in screen.button_texts
-    for phone, opener in ((organizer, "/admin"), (asn, "/pengaturan")):
+    for phone, opener, answer in (
+        (organizer, "/admin", "tidak ditemukan"),
+        (asn, "/pengaturan", "hanya dapat dilakukan petugas"),
+    ):
         for forged in (f"eva:m:{event.id}", f"eva:f:{event.id}:s", f"eva:cx:{event.id}:speaker"):
             await say(phone, opener)  # a message with buttons, to forge a press on
             await phone.press_forged(forged)
             (refusal,) = await phone.wait_replies()
-            assert "hanya dapat dilakukan petugas BKPSDM/BKD" in refusal.plain_text
-    status = await session.scalar(select(Event.status).execution_options(populate_existing=True))
+            assert answer in refusal.plain_text
+    status = await session.scalar(
+        select(Event.status).where(Event.id == event.id).execution_options(populate_existing=True)
+    )
     assert status is EventStatus.PUBLISHED
+    refused = await session.scalars(
+        select(AuditLog.actor_telegram_id).where(AuditLog.action == "event.refused")
+    )
+    assert list(refused) == [ORGANIZER] * 3
 
 
 @pytest.mark.usefixtures("bot")

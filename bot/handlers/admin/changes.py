@@ -1,13 +1,15 @@
-"""HR changes or cancels an event from its `/admin` screen: ✏️ a menu of what can change
-(schedule, place, registration deadline), the new value typed, a before → after preview,
-then save; 🚫 a reason picked or typed, a confirmation, then cancel. Registrants are told
+"""HR, or an organizer for its own events, changes or cancels an event from its `/admin`
+screen: ✏️ a menu of what can change (schedule, place, registration deadline), the new value
+typed, a before → after preview, then save; 🚫 a reason picked or typed, a confirmation, then
+cancel. Registrants are told
 through the outbox (`db.events`).
 
 Callback data is `eva:<action>:<event id>[:<arg>]`: `m` the change menu, `f` ask for a field
 (`arg` s, l or d), `ok` save the previewed change, `x` the cancellation's reasons, `r` a reason
 picked (`arg` its key), `t` type a reason, `cx` cancel the event (`arg` the reason key, or
 `typed`), `q` drop what was being typed. Every press and every typed text re-reads the
-caller's roles: only HR changes or cancels events; organizers and ASN are refused. An event
+caller's roles: HR changes or cancels any event, an organizer only its own (another's reads as
+gone, and the attempt is audited, `db.events.publishing.owned`); ASN are refused. An event
 cancelled or started is refused at the first press; a refusal about the event itself (not
 the typed text) ends the typing, since typing again cannot help.
 """
@@ -25,8 +27,8 @@ from bot.ui.callbacks import encode
 from bot.ui.flows import Typed
 from bot.ui.keyboards import button
 from bot.ui.router import Buttons, Press, Role
-from db import events
-from db.events import EventChangeError, EventFacts, Field, Typing
+from db import admin, events
+from db.events import EventChangeError, EventFacts, Field, Typing, publishing
 
 PREFIX = "eva"
 FIELDS = {"s": Field.SCHEDULE, "l": Field.LOCATION, "d": Field.DEADLINE}
@@ -41,11 +43,7 @@ async def _hr_only(press: Press) -> None:
     await edit(press.update, press.context, "event_refused", press.lang, outcome="hr_only")
 
 
-async def _hr_only_typed(typed: Typed) -> None:
-    await reply(typed.update, typed.context, "event_refused", typed.lang, outcome="hr_only")
-
-
-CHANGES = Buttons(PREFIX, role=Role.HR, refused=_hr_only)
+CHANGES = Buttons(PREFIX, role=Role.STAFF, refused=_hr_only)
 EventAction = Callable[[Press, EventFacts], Awaitable[None]]
 
 
@@ -54,7 +52,9 @@ def _on_event(*names: str) -> Callable[[EventAction], EventAction]:
 
     def register(action: EventAction) -> EventAction:
         async def run(press: Press) -> None:
-            found = await events.facts(press.session, event_id=press.number(0))
+            event_id = press.number(0)
+            mine = await publishing.owned(press.session, scope=press.staff, event_id=event_id)
+            found = await events.facts(press.session, event_id=event_id) if mine is not None else None
             if found is None:
                 await edit(press.update, press.context, "admin_gone", press.lang)
                 return
@@ -75,11 +75,12 @@ def _arg(press: Press) -> str:
 def add_handlers(application: BotApplication) -> None:
     """Attach this feature's buttons and its typed input (a new value or a reason)."""
     application.add_handler(CHANGES.handler())
-    flows.register(events.FLOW, _typed, role=Role.HR, refused=_hr_only_typed)
+    # organizers type too: `_typed` re-reads the caller's scope and the event's ownership
+    flows.register(events.FLOW, _typed, role=Role.ANYONE)
 
 
 def entry_buttons(context: Context, lang: str, event_id: int) -> list[InlineKeyboardButton]:
-    """✏️ and 🚫 for the `/admin` event screen (shown to HR only)."""
+    """✏️ and 🚫 for the `/admin` event screen (HR, and the event's own organizer)."""
     return [
         button(context, lang, "events.button.edit", encode(PREFIX, "m", event_id)),
         button(context, lang, "events.button.cancel_event", encode(PREFIX, "x", event_id)),
@@ -329,7 +330,13 @@ async def _typed(typed: Typed) -> None:
     to confirm; a value that cannot be used is refused with the reason."""
     update, context, session, me = typed.update, typed.context, typed.session, typed.me
     typing = await events.typing(session, telegram_user_id=me.telegram_user_id)
-    found = await events.facts(session, event_id=typing.event_id) if typing is not None else None
+    scope = await admin.scope_for(session, telegram_user_id=me.telegram_user_id, roles=me.roles)
+    mine = (
+        await publishing.owned(session, scope=scope, event_id=typing.event_id)
+        if typing is not None and scope is not None
+        else None
+    )
+    found = await events.facts(session, event_id=mine.id) if mine is not None else None
     if typing is None or found is None:
         await events.stop_typing(session, telegram_user_id=me.telegram_user_id)
         await reply(update, context, "event_refused", me.language, outcome="expired")

@@ -135,8 +135,8 @@ async def show_event(press: Press, event_id: int, page: int) -> None:
             ]
         )
         rows.append([button(context, lang, "admin.button.remove", data("rm", eid, 0))])
-        if not event.event_cancelled and event.starts_at > context.now():
-            rows.append(changes.entry_buttons(context, lang, eid))
+    if not event.event_cancelled and event.starts_at > context.now():
+        rows.append(changes.entry_buttons(context, lang, eid))
     if reached := reach.entry_buttons(context, lang, event):
         rows.append(reached)
     rows.append([button(context, lang, "admin.button.ratings", data("rt", eid))])
