@@ -258,3 +258,33 @@ async def test_approvers_and_organizers_get_one_digest_a_day(
     (next_day,) = await hr.wait_replies()
     assert "4 pendaftaran" in next_day.plain_text
     assert len(hr.chat.outbox) == 2
+
+
+async def test_a_stale_reject_button_without_a_reason_rejects_nobody(
+    api: LocalBotApi, session: AsyncSession
+) -> None:
+    event = await make_event(
+        session, "PKP-01", starts_at=wita(2026, 12, 7), title="Pelatihan Pelayanan Prima"
+    )
+    await configure(session, event, requires_approval=True)
+    (maria,) = await make_employees(session, 1)
+    await register(session, maria, event, status=Status.PENDING)
+    pending = await session.scalar(select(Registration.id))
+    phone = await _staff(session, api, HR, Role.HR)
+    await _open_event(phone, "Pelatihan Pelayanan Prima")
+
+    # ❌ as it was before a reason was asked: answered like any expired button
+    pressed = await phone.press_forged(f"adm:no:{pending}:0")
+    for _ in range(500):
+        if pressed["callback_query"]["id"] in {answer.query_id for answer in phone.callback_answers}:
+            break
+        await asyncio.sleep(0.01)
+    else:
+        raise AssertionError("the press was never answered")
+
+    status = await session.scalar(
+        select(Registration.status)
+        .where(Registration.id == pending)
+        .execution_options(populate_existing=True)
+    )
+    assert status is Status.PENDING

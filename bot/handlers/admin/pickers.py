@@ -144,9 +144,9 @@ async def _mark_attended(press: Press) -> None:
     await _show(press, ATTENDANCE, found.event_id, (Status.REGISTERED,), **outcome)
 
 
-@ADMIN.on("ok", "no")
+@ADMIN.on("ok")
 async def _decide(press: Press) -> None:
-    """✅ / ❌ on a pending registration."""
+    """✅ on a pending registration (❌ asks for the reason first: `rejections`)."""
     found = await _registrant(press)
     if found is None:
         return
@@ -154,7 +154,7 @@ async def _decide(press: Press) -> None:
         decision = await registration.decide(
             press.session,
             registration_id=found.registration_id,
-            approve=press.data.action == "ok",
+            approve=True,
             actor_telegram_id=press.me.telegram_user_id,
             now=press.context.now(),
         )
