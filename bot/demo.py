@@ -218,6 +218,11 @@ class Buttons:
         """Inline buttons first, as they belong to the newest message."""
         return self.inline + self.keyboard
 
+    def labelled(self, text: str) -> Button | None:
+        """The inline button whose label is `text` (case and spacing aside), if one is shown."""
+        wanted = " ".join(text.split()).casefold()
+        return next((b for b in self.inline if " ".join(b.text.split()).casefold() == wanted), None)
+
     def update(self, message: BotMessage) -> None:
         """Take the buttons a bot message carries."""
         markup: dict[str, Any] = message.reply_markup or {}
@@ -281,7 +286,10 @@ class DemoChat:
     async def act(self, text: str) -> bool:
         """Press a numbered button, share the contact, or send the text; False when nothing was sent."""
         phone = self.phone
-        if text.isdigit() and len(text) <= 2:
+        labelled = self.buttons.labelled(text)
+        if labelled is not None:
+            await _press(phone, labelled, self.persona.account)
+        elif text.isdigit() and len(text) <= 2:
             number = int(text)
             if not 1 <= number <= len(self.buttons.numbered):
                 self.terminal.say("demo.no_button", number=number)

@@ -4,6 +4,7 @@ reads them in `/admin`; every change is audited."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import audit
 from db.models import Organizer, Role, RoleGrant
+from db.upsert import insert
 
 #: Leave a setting as it is.
 KEEP = None
@@ -25,6 +27,14 @@ class OrganizerSettings:
     signer_title: str | None
     review_required: bool
     holders: int
+
+
+async def remember(session: AsyncSession, names: Iterable[str]) -> None:
+    """Give each organizer named on an event its row (default settings) if it has none yet, so
+    that HR finds it among the organizers to pick and to configure; no commit."""
+    rows = [{"name": name} for name in sorted({" ".join(n.split()) for n in names} - {""})]
+    if rows:
+        await session.execute(insert(session)(Organizer).values(rows).on_conflict_do_nothing())
 
 
 def _clean(value: str) -> str | None:

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import audit
+from db.calendar_days import day_off
 from db.events.drafting import DEADLINE_LEAD, load
 from db.models import Event, EventKind, EventStatus
 
@@ -23,6 +24,7 @@ from db.models import Event, EventKind, EventStatus
 LEAD_DAYS = 14
 DEFAULT_HOURS = (time(8, 0), time(16, 0))
 DEFAULT_QUOTA = 30
+SATURDAY = 6
 #: JP a new event carries until told: a day's training, a half-day seminar.
 DEFAULT_JP = {EventKind.PELATIHAN: 8, EventKind.WORKSHOP: 8, EventKind.SEMINAR: 2, EventKind.WEBINAR: 2}
 CODE_PREFIX = {
@@ -46,8 +48,11 @@ async def new_code(session: AsyncSession, *, kind: EventKind, day: date) -> str:
 
 
 def default_schedule(now: datetime, timezone: ZoneInfo) -> tuple[datetime, datetime]:
-    """`LEAD_DAYS` from today, 08.00–16.00 office time."""
+    """`LEAD_DAYS` from today, or the first working day after (not a Saturday, Sunday or
+    national holiday), 08.00–16.00 office time."""
     day = now.astimezone(timezone).date() + timedelta(days=LEAD_DAYS)
+    while day.isoweekday() == SATURDAY or day_off(day) is not None:
+        day += timedelta(days=1)
     start, end = (datetime.combine(day, hour, tzinfo=timezone) for hour in DEFAULT_HOURS)
     return start, end
 

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from db import organizer_settings
 from db.events.proposal import EventChangeError, parse_deadline, parse_location, parse_schedule
 from db.models import Allocation, Competency, Event, EventKind, EventStatus, Position
 
@@ -232,6 +233,8 @@ async def assign(session: AsyncSession, event: Event, item: Item, values: dict[s
             setattr(event, column, value or None)
         else:
             setattr(event, column, value)
+    if "organizer" in values:
+        await organizer_settings.remember(session, [str(values["organizer"])])
 
 
 # ---------------------------------------------------------------------------- checking

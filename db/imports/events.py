@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Table, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from db import organizer_settings
 from db.calendar_days import day_off
 from db.imports import cells, event_cells
 from db.imports.contract import DayOff
@@ -267,6 +268,7 @@ async def _write(
     )
     changed = [row for key, row in rows.items() if key not in existing or key in touched]
     await _replace_links(conn, source, changed)
+    await organizer_settings.remember(session, (row.organizer for row in rows.values()))
     return counts
 
 

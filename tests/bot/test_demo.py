@@ -78,3 +78,21 @@ async def test_the_hr_officer_and_the_organizer_each_see_their_admin_menu(tmp_pa
     assert DEMO_ACCOUNTS[1].name.split()[0] in asn_part
     assert "Selamat datang di ASN Karier" in asn_part
     assert "Berganti peran kapan saja" in asn_part  # an unknown persona shows how to switch
+
+
+async def test_the_hr_officer_makes_and_publishes_an_event_in_the_demo(tmp_path: Path) -> None:
+    script = (
+        "5\n/admin\n➕ Buat acara\n🎓 Pelatihan\nPelatihan Penulisan Naskah Dinas\n"
+        "BPSDM Provinsi NTT\n⏭ Lewati (pakai yang sekarang)\nAula BKPSDM Kota Kupang\n"
+        "📋 Ringkasan\n🚀 Terbitkan\n/admin\n/keluar\n"
+    )
+    process = await _demo(tmp_path)
+    stdout, stderr = await asyncio.wait_for(process.communicate(script.encode()), timeout=90)
+    output = stdout.decode()
+    assert process.returncode == 0, stderr.decode()
+    assert "Traceback" not in stderr.decode()
+    made, _, listed = output.partition("🚀 Terbitkan")
+    assert "Pelatihan Penulisan Naskah Dinas" in made
+    assert "Aula BKPSDM Kota Kupang" in made
+    assert "diterbitkan" in listed
+    assert "BPSDM Provinsi NTT" in made  # offered as a known organizer from the sample events
