@@ -1,7 +1,8 @@
 """HR changes or cancels an event from `/admin`, end to end over the local Bot API server:
 the new schedule typed in WITA, previewed and saved, registrants told through the outbox in
 their language, reminders moved; a cancellation with its reason, the registration shown as
-cancelled and the event gone from the catalog; garbage refused; only HR, or an organizer for its own events, may do any of it."""
+cancelled and the event gone from the catalog; garbage refused; only HR, or an organizer for
+its own events, may do any of it."""
 
 from __future__ import annotations
 
@@ -215,6 +216,7 @@ async def test_an_organizer_cancels_its_own_seminar_and_its_registrant_is_told(
     screen = await _open_event(organizer)
     (reasons,) = await press(organizer, "🚫 Batalkan kegiatan")
     (confirm,) = await press(organizer, reasons.button_texts[0])
+    assert "Pelayanan Prima" in confirm.plain_text
     (done,) = await press(organizer, "🚫 Ya, batalkan kegiatan")
 
     assert "✏️ Ubah kegiatan" in screen.button_texts
