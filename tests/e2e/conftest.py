@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -14,7 +14,7 @@ from bot.app import build_application, start_polling, stop
 from bot.context import BotApplication, Services
 from bot.local_api import LocalBotApi
 from bot.settings import Settings
-from db.engine import SessionFactory
+from db.engine import SessionFactory, create_engine, session_factory
 from messages import Renderer
 
 TOKEN = "123456:TEST-TOKEN"
@@ -55,18 +55,32 @@ class BotFactory(Protocol):
 
 
 @pytest.fixture
+def bot_sessions() -> Callable[[AsyncEngine], SessionFactory]:
+    """How a started bot makes its session factory from its engine (a test may count them)."""
+    return session_factory
+
+
+@pytest.fixture
 async def start_bot(
-    api: LocalBotApi, settings: Settings, engine: AsyncEngine, sessions: SessionFactory, clock: Clock
+    api: LocalBotApi,
+    settings: Settings,
+    clock: Clock,
+    bot_sessions: Callable[[AsyncEngine], SessionFactory],
 ) -> AsyncIterator[BotFactory]:
-    """Starts the real application polling the local server; call again after a stop to 'restart'."""
+    """Starts the real application polling the local server; call again after a stop to 'restart'.
+
+    Each start has an engine of its own on the test's database, as a bot process has: stopping
+    the bot disposes it, which must not pull a connection from under the test's own session
+    (a session still in a transaction when the bot stops would leak its connection)."""
     running: list[BotApplication] = []
     configured = settings.model_copy(update={"telegram_api_base_url": api.base_url})
 
     async def start(*, jobs: bool = False) -> BotApplication:
+        engine = create_engine(configured.database_url)
         services = Services(
             settings=configured,
             engine=engine,
-            sessions=sessions,
+            sessions=bot_sessions(engine),
             renderer=Renderer(configured.timezone),
             clock=clock,
         )

@@ -4,6 +4,7 @@ and the catalog of trainings and seminars — end to end over the local Bot API 
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.local_api import LocalBotApi, Phone
+from db.engine import SessionFactory
 from db.models import Employee, EventKind
 from tests.e2e.conftest import Clock
 from tests.utils.competencies import assess, set_standard
@@ -43,8 +45,18 @@ class CountingSessions(async_sessionmaker[AsyncSession]):
 
 
 @pytest.fixture
-def sessions(engine: AsyncEngine) -> CountingSessions:
-    return CountingSessions(engine, expire_on_commit=False)
+def counted() -> list[CountingSessions]:
+    """The session factories of the bots this test started."""
+    return []
+
+
+@pytest.fixture
+def bot_sessions(counted: list[CountingSessions]) -> Callable[[AsyncEngine], SessionFactory]:
+    def counting(engine: AsyncEngine) -> SessionFactory:
+        counted.append(CountingSessions(engine, expire_on_commit=False))
+        return counted[-1]
+
+    return counting
 
 
 @pytest.fixture
@@ -336,8 +348,9 @@ async def test_someone_not_linked_sees_no_personal_screens(api: LocalBotApi, mar
 
 @pytest.mark.usefixtures("bot")
 async def test_each_command_uses_one_database_session(
-    api: LocalBotApi, session: AsyncSession, maria: Employee, sessions: CountingSessions, clock: Clock
+    api: LocalBotApi, session: AsyncSession, maria: Employee, counted: list[CountingSessions], clock: Clock
 ) -> None:
+    (sessions,) = counted
     await _with_gaps(session, maria)
     for day in range(7):
         await make_event(session, f"T-{day}", starts_at=wita(2026, 12, 8 + day), competencies=["Komunikasi"])

@@ -111,9 +111,11 @@ async def _done(press: Press) -> None:
 
 
 async def photo(update: Update, context: Context) -> None:
-    """A photo: the poster when the editor asks for one; otherwise an announcement's."""
+    """A photo: the poster when the editor asks for one; otherwise an announcement's. An album's
+    photos go straight to the announcement (a poster is one photo): their order of arrival is
+    what picks the album's first photo there, and a database read first would shuffle it."""
     user, message = update.effective_user, update.effective_message
-    if user is None or message is None or not message.photo:
+    if user is None or message is None or not message.photo or message.media_group_id is not None:
         await compose.media(update, context)
         return
     async with context.db() as session:
