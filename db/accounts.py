@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -52,22 +53,34 @@ async def identify(
     admin_ids: frozenset[int] = frozenset(),
 ) -> Caller:
     """Who is asking: their account (with employee, position and unit loaded) and roles."""
-    account = await session.scalar(
-        select(TelegramAccount)
-        .where(TelegramAccount.telegram_user_id == telegram_user_id)
-        .options(
-            joinedload(TelegramAccount.employee).joinedload(Employee.position),
-            joinedload(TelegramAccount.employee).joinedload(Employee.unit),
-        )
-    )
-    roles = set(
-        await session.scalars(select(RoleGrant.role).where(RoleGrant.telegram_user_id == telegram_user_id))
-    )
+    params = {"user_id": telegram_user_id}
+    account = await session.scalar(_account_statement(), params)
+    roles = set(await session.scalars(_roles_statement(), params))
     if telegram_user_id in admin_ids:
         roles.add(Role.HR)
     if account is None:
         return Caller(telegram_user_id, default_language, None, frozenset(roles))
     return Caller(telegram_user_id, account.language, account.employee, frozenset(roles), account.linked_at)
+
+
+@functools.cache
+def _account_statement() -> Select[tuple[TelegramAccount]]:
+    """`identify`'s account, with employee, position and unit, built once: every update asks it,
+    and building a statement costs more than SQLite takes to answer it (bench/RESULTS.md)."""
+    return (
+        select(TelegramAccount)
+        .where(TelegramAccount.telegram_user_id == bindparam("user_id"))
+        .options(
+            joinedload(TelegramAccount.employee).joinedload(Employee.position),
+            joinedload(TelegramAccount.employee).joinedload(Employee.unit),
+        )
+    )
+
+
+@functools.cache
+def _roles_statement() -> Select[tuple[Role]]:
+    """`identify`'s roles, built once."""
+    return select(RoleGrant.role).where(RoleGrant.telegram_user_id == bindparam("user_id"))
 
 
 async def ensure_account(

@@ -10,12 +10,24 @@ their competencies and target positions for all of them in one statement.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, func, literal_column, or_, select, union_all
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    bindparam,
+    func,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -127,6 +139,21 @@ async def _tags(session: AsyncSession, event_ids: Iterable[int]) -> dict[int, _T
     tags: dict[int, _Tags] = {event_id: _Tags() for event_id in ids}
     if not ids:
         return tags
+    for event_id, tag, tag_id, name in (await session.execute(_tags_statement(), {"ids": ids})).all():
+        if tag == _COMPETENCY:
+            tags[event_id].competencies.append((tag_id, name))
+        else:
+            tags[event_id].positions.append(name)
+    for found in tags.values():
+        found.competencies.sort(key=lambda pair: pair[1].casefold())
+        found.positions.sort(key=str.casefold)
+    return tags
+
+
+@functools.cache
+def _tags_statement() -> CompoundSelect[tuple[int, str, int, str]]:
+    """`_tags`' statement, built once (the events' ids are its `ids` parameter)."""
+    ids: BindParameter[list[int]] = bindparam("ids", expanding=True)
     competencies = (
         select(
             event_competencies.c.event_id,
@@ -147,15 +174,7 @@ async def _tags(session: AsyncSession, event_ids: Iterable[int]) -> dict[int, _T
         .join(Position, Position.id == event_positions.c.position_id)
         .where(event_positions.c.event_id.in_(ids))
     )
-    for event_id, tag, tag_id, name in (await session.execute(union_all(competencies, positions))).all():
-        if tag == _COMPETENCY:
-            tags[event_id].competencies.append((tag_id, name))
-        else:
-            tags[event_id].positions.append(name)
-    for found in tags.values():
-        found.competencies.sort(key=lambda pair: pair[1].casefold())
-        found.positions.sort(key=str.casefold)
-    return tags
+    return union_all(competencies, positions)
 
 
 def _card(event: Event, tags: _Tags, timezone: ZoneInfo) -> EventCard:
@@ -325,10 +344,19 @@ async def _open_to(
     kinds: frozenset[EventKind] | None,
     event_id: int | None,
 ) -> list[Event]:
-    """The candidates of `recommendations`: published, registration open now, not registered
-    by the employee (a cancelled registration does not count), open to them
-    (`db.eligibility`) and not clashing with an event they take part in. One query: the
-    employee's position, type and unit come joined to each event."""
+    """The candidates of `recommendations`."""
+    params: dict[str, object] = {"employee_id": employee_id, "now": now}
+    if kinds is not None:
+        params["kinds"] = sorted(kinds)
+    if event_id is not None:
+        params["event_id"] = event_id
+    return list(await session.scalars(_open_statement(kinds is not None, event_id is not None), params))
+
+
+@functools.cache
+def _open_statement(with_kinds: bool, with_event: bool) -> Select[tuple[Event]]:
+    employee_id: BindParameter[int] = bindparam("employee_id")
+    now: BindParameter[datetime] = bindparam("now")
     active = select(Registration.event_id).where(
         Registration.employee_id == employee_id, Registration.status != RegistrationStatus.CANCELLED
     )
@@ -354,13 +382,11 @@ async def _open_to(
         eligible(),
         ~clash,
     ]
-    if kinds is not None:
-        conditions.append(Event.kind.in_(sorted(kinds)))
-    if event_id is not None:
-        conditions.append(Event.id == event_id)
-    return list(
-        await session.scalars(select(Event).join(Employee, Employee.id == employee_id).where(*conditions))
-    )
+    if with_kinds:
+        conditions.append(Event.kind.in_(bindparam("kinds", expanding=True)))
+    if with_event:
+        conditions.append(Event.id == bindparam("event_id"))
+    return select(Event).join(Employee, Employee.id == employee_id).where(*conditions)
 
 
 def _recommend(

@@ -7,15 +7,20 @@ The JPM categories follow thresholds the office configures (`JpmThresholds`).
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Date,
     Integer,
+    Select,
     String,
     and_,
+    bindparam,
     cast,
     func,
     literal_column,
@@ -195,6 +200,29 @@ async def _standard_and_assessments(
     """In one query: the name of the employee's position and its standard; their latest
     assessment per competency, and the date and method of the latest of all.  Raises
     `UnknownEmployeeError` for an unknown employee id."""
+    rows = (await session.execute(_status_statement(), {"employee_id": employee_id})).all()
+    standard_part = [row for row in rows if row.part == _STANDARD]
+    if not standard_part:
+        raise UnknownEmployeeError(employee_id)
+    standard: _Standard = {
+        row.competency_id: (row.competency, row.group, row.level)
+        for row in standard_part
+        if row.competency_id is not None
+    }
+    latest: dict[int, _Latest] = {}
+    assessed = [row for row in rows if row.part == _ASSESSED]
+    for row in assessed:
+        latest.setdefault(row.competency_id, _Latest(row.level, row.competency, row.group))
+    if not assessed:
+        return standard_part[0].position, standard, latest, None, None
+    return standard_part[0].position, standard, latest, assessed[0].assessed_on, assessed[0].method
+
+
+@functools.cache
+def _status_statement() -> Select[Any]:
+    """`_standard_and_assessments`' statement, built once (the employee is its `employee_id`
+    parameter): every /kompetensi, /jp and recommendation asks it."""
+    employee_id: BindParameter[int] = bindparam("employee_id")
     standard_rows = (
         select(
             literal_column(str(_STANDARD), Integer).label("part"),
@@ -229,26 +257,7 @@ async def _standard_and_assessments(
         .where(Assessment.employee_id == employee_id)
     )
     both = union_all(standard_rows, assessment_rows).subquery()
-    rows = (
-        await session.execute(
-            select(both).order_by(both.c.part, both.c.assessed_on.desc(), both.c.assessment_id.desc())
-        )
-    ).all()
-    standard_part = [row for row in rows if row.part == _STANDARD]
-    if not standard_part:
-        raise UnknownEmployeeError(employee_id)
-    standard: _Standard = {
-        row.competency_id: (row.competency, row.group, row.level)
-        for row in standard_part
-        if row.competency_id is not None
-    }
-    latest: dict[int, _Latest] = {}
-    assessed = [row for row in rows if row.part == _ASSESSED]
-    for row in assessed:
-        latest.setdefault(row.competency_id, _Latest(row.level, row.competency, row.group))
-    if not assessed:
-        return standard_part[0].position, standard, latest, None, None
-    return standard_part[0].position, standard, latest, assessed[0].assessed_on, assessed[0].method
+    return select(both).order_by(both.c.part, both.c.assessed_on.desc(), both.c.assessment_id.desc())
 
 
 def _lines(standard: _Standard, latest: dict[int, _Latest]) -> list[CompetencyLine]:

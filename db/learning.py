@@ -8,11 +8,13 @@ instant into it, so an event ending late on 31 December counts for that year.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Event, EventStatus, LearningRecord, Registration, RegistrationStatus
@@ -86,12 +88,24 @@ def progress_bar(total: int, target: int, width: int = 10) -> str:
 def planned_in(year: int, *, now: datetime, timezone: ZoneInfo) -> ColumnElement[bool]:
     """A registration (joined to its event) whose JP are planned for `year`: a seat held at a
     published event that has not ended and ends within that office-time year."""
+    start, end = _year_bounds(year, timezone)
+    return _planned_between(start, end, now)
+
+
+def _year_bounds(year: int, timezone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The office-time year as [start, end) instants."""
+    start, end = (datetime.combine(date(first, 1, 1), time(), tzinfo=timezone) for first in (year, year + 1))
+    return start, end
+
+
+def _planned_between(start: Any, end: Any, now: Any) -> ColumnElement[bool]:
+    """`planned_in` over [start, end) instants, given as values or bound parameters."""
     return and_(
         Registration.status == RegistrationStatus.REGISTERED,
         Event.status == EventStatus.PUBLISHED,
         Event.ends_at > now,
-        Event.ends_at >= datetime.combine(date(year, 1, 1), time(), tzinfo=timezone),
-        Event.ends_at < datetime.combine(date(year + 1, 1, 1), time(), tzinfo=timezone),
+        Event.ends_at >= start,
+        Event.ends_at < end,
     )
 
 
@@ -107,13 +121,8 @@ async def year_summary(
     """The employee's JP completed in `year` (office-local dates) against `target` (one query);
     given `now` and the office `timezone`, also the JP planned for the year (one more)."""
     records = await session.scalars(
-        select(LearningRecord)
-        .where(
-            LearningRecord.employee_id == employee_id,
-            LearningRecord.completed_on >= date(year, 1, 1),
-            LearningRecord.completed_on <= date(year, 12, 31),
-        )
-        .order_by(LearningRecord.completed_on.desc(), LearningRecord.id.desc())
+        _records_statement(),
+        {"employee_id": employee_id, "first": date(year, 1, 1), "last": date(year, 12, 31)},
     )
     entries = [
         JpEntry(
@@ -128,11 +137,9 @@ async def year_summary(
     total = sum(entry.jp for entry in entries)
     planned: list[PlannedEntry] = []
     if now is not None and timezone is not None:
+        start, end = _year_bounds(year, timezone)
         rows = await session.execute(
-            select(Event.title, Event.starts_at, Event.jp)
-            .join(Registration, Registration.event_id == Event.id)
-            .where(Registration.employee_id == employee_id, planned_in(year, now=now, timezone=timezone))
-            .order_by(Event.starts_at, Event.id)
+            _planned_statement(), {"employee_id": employee_id, "start": start, "end": end, "now": now}
         )
         planned = [PlannedEntry(title, starts_at, jp) for title, starts_at, jp in rows.tuples()]
     return JpSummary(
@@ -143,4 +150,33 @@ async def year_summary(
         entries=entries,
         reached=total >= target,
         planned=planned,
+    )
+
+
+@functools.cache
+def _records_statement() -> Select[tuple[LearningRecord]]:
+    """`year_summary`'s learning records of one employee between two dates, built once (every
+    /jp and recommendation asks it)."""
+    return (
+        select(LearningRecord)
+        .where(
+            LearningRecord.employee_id == bindparam("employee_id"),
+            LearningRecord.completed_on >= bindparam("first"),
+            LearningRecord.completed_on <= bindparam("last"),
+        )
+        .order_by(LearningRecord.completed_on.desc(), LearningRecord.id.desc())
+    )
+
+
+@functools.cache
+def _planned_statement() -> Select[tuple[str, datetime, int]]:
+    """`year_summary`'s planned events of one employee, built once."""
+    return (
+        select(Event.title, Event.starts_at, Event.jp)
+        .join(Registration, Registration.event_id == Event.id)
+        .where(
+            Registration.employee_id == bindparam("employee_id"),
+            _planned_between(bindparam("start"), bindparam("end"), bindparam("now")),
+        )
+        .order_by(Event.starts_at, Event.id)
     )
