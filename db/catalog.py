@@ -14,6 +14,7 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -205,9 +206,11 @@ def _card(event: Event, tags: _Tags, timezone: ZoneInfo) -> EventCard:
     )
 
 
-def _upcoming(kinds: frozenset[EventKind], now: datetime) -> list[ColumnElement[bool]]:
-    """Published events of these kinds that have not ended."""
-    return [Event.status == EventStatus.PUBLISHED, Event.kind.in_(sorted(kinds)), Event.ends_at > now]
+def _upcoming(
+    kinds: list[EventKind] | BindParameter[list[EventKind]], now: datetime | BindParameter[datetime]
+) -> list[ColumnElement[bool]]:
+    """Published events of these kinds that have not ended (values, or bound parameters)."""
+    return [Event.status == EventStatus.PUBLISHED, Event.kind.in_(kinds), Event.ends_at > now]
 
 
 async def upcoming_events(
@@ -228,32 +231,42 @@ async def upcoming_events(
     """
     if per_page < 1:
         raise ValueError("per_page must be at least 1")
-    conditions = _upcoming(kinds, now)
-    if competency_id is not None:
-        conditions.append(
-            Event.id.in_(
-                select(event_competencies.c.event_id).where(
-                    event_competencies.c.competency_id == competency_id
-                )
-            )
-        )
-    total = await session.scalar(select(func.count()).select_from(Event).where(*conditions)) or 0
+    params: dict[str, object] = {"kinds": sorted(kinds), "now": now, "competency_id": competency_id}
+    filtered = competency_id is not None
+    total = await session.scalar(_listing_statement(filtered, count=True), params) or 0
     pages = max(1, -(-total // per_page))
     page = min(max(page, 0), pages - 1)
     if total == 0:
         return Page(items=[], page=page, pages=pages, total=0)
-    events = list(
-        await session.scalars(
-            select(Event)
-            .where(*conditions)
-            .order_by(Event.starts_at, Event.code)
-            .offset(page * per_page)
-            .limit(per_page)
-        )
-    )
+    params |= {"offset": page * per_page, "limit": per_page}
+    events = list(await session.scalars(_listing_statement(filtered, count=False), params))
     tags = await _tags(session, (event.id for event in events))
     items = [_card(event, tags[event.id], timezone) for event in events]
     return Page(items=items, page=page, pages=pages, total=total)
+
+
+@functools.cache
+def _listing_statement(filtered: bool, *, count: bool) -> Select[Any]:
+    """`upcoming_events`' count or page, built once (each /pelatihan and /seminar asks both);
+    `filtered`: only events targeting the `competency_id` parameter."""
+    conditions = _upcoming(bindparam("kinds", expanding=True), bindparam("now"))
+    if filtered:
+        conditions.append(
+            Event.id.in_(
+                select(event_competencies.c.event_id).where(
+                    event_competencies.c.competency_id == bindparam("competency_id")
+                )
+            )
+        )
+    if count:
+        return select(func.count()).select_from(Event).where(*conditions)
+    return (
+        select(Event)
+        .where(*conditions)
+        .order_by(Event.starts_at, Event.code)
+        .offset(bindparam("offset"))
+        .limit(bindparam("limit"))
+    )
 
 
 async def event_card(
@@ -276,7 +289,7 @@ async def competencies_in_catalog(
         select(Competency.id, Competency.name)
         .join(event_competencies, event_competencies.c.competency_id == Competency.id)
         .join(Event, Event.id == event_competencies.c.event_id)
-        .where(*_upcoming(kinds, now))
+        .where(*_upcoming(sorted(kinds), now))
         .distinct()
         .order_by(Competency.name)
     )
@@ -291,7 +304,6 @@ async def recommendations(
     year: int,
     target: int,
     kinds: frozenset[EventKind] | None = None,
-    event_id: int | None = None,
     limit: int = 5,
     status: CompetencyStatus | None = None,
     summary: JpSummary | None = None,
@@ -299,8 +311,8 @@ async def recommendations(
 ) -> list[Recommendation]:
     """Events to recommend to an ASN, best first (five queries; two when the caller already has
     the employee's competency `status` and this year's JP `summary` with the JP planned, for
-    the same employee, year and target); with `event_id`, whether and why that one event is
-    recommended (its reasons do not depend on the other events).
+    the same employee, year and target).  `reasons` gives one event's reasons (they do not
+    depend on the other events).
 
     Candidates are the events the employee can register for now — what `db.registration`
     would accept (tests/db/test_recommend.py holds the two together): published,
@@ -325,11 +337,11 @@ async def recommendations(
         summary = await year_summary(
             session, employee_id=employee_id, year=year, target=target, now=now, timezone=timezone
         )
-    events = await _open_to(session, employee_id=employee_id, now=now, kinds=kinds, event_id=event_id)
+    events = await _open_to(session, employee_id=employee_id, now=now, kinds=kinds)
     tags = await _tags(session, (event.id for event in events))
     gaps = {line.competency_id: line for line in status.gaps}
     ranked = [
-        _recommend(event, tags[event.id], gaps, missing=summary.unplanned, year=year, timezone=timezone)
+        _recommend(_card(event, tags[event.id], timezone), gaps, missing=summary.unplanned, year=year)
         for event in events
     ]
     ranked.sort(key=lambda pair: pair[0])
@@ -342,19 +354,16 @@ async def _open_to(
     employee_id: int,
     now: datetime,
     kinds: frozenset[EventKind] | None,
-    event_id: int | None,
 ) -> list[Event]:
     """The candidates of `recommendations`."""
     params: dict[str, object] = {"employee_id": employee_id, "now": now}
     if kinds is not None:
         params["kinds"] = sorted(kinds)
-    if event_id is not None:
-        params["event_id"] = event_id
-    return list(await session.scalars(_open_statement(kinds is not None, event_id is not None), params))
+    return list(await session.scalars(_open_statement(kinds is not None), params))
 
 
 @functools.cache
-def _open_statement(with_kinds: bool, with_event: bool) -> Select[tuple[Event]]:
+def _open_statement(with_kinds: bool) -> Select[tuple[Event]]:
     employee_id: BindParameter[int] = bindparam("employee_id")
     now: BindParameter[datetime] = bindparam("now")
     active = select(Registration.event_id).where(
@@ -384,27 +393,39 @@ def _open_statement(with_kinds: bool, with_event: bool) -> Select[tuple[Event]]:
     ]
     if with_kinds:
         conditions.append(Event.kind.in_(bindparam("kinds", expanding=True)))
-    if with_event:
-        conditions.append(Event.id == bindparam("event_id"))
     return select(Event).join(Employee, Employee.id == employee_id).where(*conditions)
 
 
 def _recommend(
-    event: Event,
-    tags: _Tags,
-    gaps: dict[int, CompetencyLine],
-    *,
-    missing: int,
-    year: int,
-    timezone: ZoneInfo,
+    card: EventCard, gaps: dict[int, CompetencyLine], *, missing: int, year: int
 ) -> tuple[tuple[int, int, datetime, str], Recommendation]:
     """The event as a recommendation (the gaps it targets, largest first, and the JP it brings
     toward the `missing` JP of `year`), with its rank key: gap total and JP descending, start,
     code."""
-    card = _card(event, tags, timezone)
     targeted = sorted((gaps[c] for c in card.competency_ids if c in gaps), key=lambda line: -(line.gap or 0))
     gap_total = sum(line.gap or 0 for line in targeted)
-    jp = min(event.jp, missing) if card.jp_year == year else 0
+    jp = min(card.jp, missing) if card.jp_year == year else 0
     closed = [GapClosed(line.name, line.assessed, line.required or 0) for line in targeted]
     recommendation = Recommendation(card, closed, jp, year=year)
-    return (-gap_total, -jp, event.starts_at, event.code), recommendation
+    return (-gap_total, -jp, card.starts_at, card.code), recommendation
+
+
+async def reasons(
+    session: AsyncSession,
+    card: EventCard,
+    *,
+    employee_id: int,
+    now: datetime,
+    year: int,
+    target: int,
+    timezone: ZoneInfo = OFFICE_TIMEZONE,
+) -> Recommendation:
+    """Why `recommendations` would recommend this event to the employee — the gaps it develops
+    and the JP it brings — for an event they can register for (`db.registration.refusal` says
+    None): two queries, the candidates' check already being done."""
+    status = await competency_status(session, employee_id=employee_id, thresholds=JpmThresholds())
+    summary = await year_summary(
+        session, employee_id=employee_id, year=year, target=target, now=now, timezone=timezone
+    )
+    gaps = {line.competency_id: line for line in status.gaps}
+    return _recommend(card, gaps, missing=summary.unplanned, year=year)[1]

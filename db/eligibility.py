@@ -13,10 +13,11 @@ One rule in two forms that agree (tests/db/test_eligibility.py holds them to it)
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Collection, Iterable
 from typing import Any
 
-from sqlalchemy import Boolean, ColumnElement, and_, not_, or_, select
+from sqlalchemy import Boolean, ColumnElement, Select, and_, bindparam, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -60,10 +61,13 @@ def unmet(event: Event, employee: Employee, *, position_ids: Collection[int]) ->
 
 async def target_positions(session: AsyncSession, *, event_id: int) -> set[int]:
     """The positions an event targets (empty: any position)."""
-    found = await session.scalars(
-        select(event_positions.c.position_id).where(event_positions.c.event_id == event_id)
-    )
-    return set(found)
+    return set(await session.scalars(_positions_statement(), {"event_id": event_id}))
+
+
+@functools.cache
+def _positions_statement() -> Select[tuple[int]]:
+    """`target_positions`' statement, built once (every event detail asks it)."""
+    return select(event_positions.c.position_id).where(event_positions.c.event_id == bindparam("event_id"))
 
 
 async def unmet_for(session: AsyncSession, *, event: Event, employee: Employee) -> Criterion | None:

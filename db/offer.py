@@ -46,17 +46,15 @@ async def offer(
     if refused is not None:
         return Offer(card, refused, waitlist=False, recommendation=None)
     event = await session.get(Event, event_id)
-    ranked = await catalog.recommendations(
-        session,
-        employee_id=employee_id,
-        now=now,
-        year=year,
-        target=target,
-        event_id=event_id,
-        timezone=timezone,
+    recommendation = await catalog.reasons(
+        session, card, employee_id=employee_id, now=now, year=year, target=target, timezone=timezone
     )
-    reasoned = next((r for r in ranked if r.has_reason), None)
-    return Offer(card, None, waitlist=event is not None and _waits(event), recommendation=reasoned)
+    return Offer(
+        card,
+        None,
+        waitlist=event is not None and _waits(event),
+        recommendation=recommendation if recommendation.has_reason else None,
+    )
 
 
 def _waits(event: Event) -> bool:

@@ -5,12 +5,13 @@ block, and codes people read off a screen.
 
 from __future__ import annotations
 
+import functools
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Update, select, update
+from sqlalchemy import CursorResult, Select, Update, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Allocation, Event, Registration, RegistrationStatus
@@ -77,12 +78,16 @@ async def lock_event(session: AsyncSession, event_id: int) -> Event:
 
 async def fresh_event(session: AsyncSession, event_id: int) -> Event:
     """The event as the database has it now."""
-    event = await session.scalar(
-        select(Event).where(Event.id == event_id).execution_options(populate_existing=True)
-    )
+    event = await session.scalar(_fresh_event_statement(), {"event_id": event_id})
     if event is None:
         raise RegistrationNotFound(event_id)
     return event
+
+
+@functools.cache
+def _fresh_event_statement() -> Select[tuple[Event]]:
+    """`fresh_event`'s statement, built once (an event's detail asks it on every press)."""
+    return select(Event).where(Event.id == bindparam("event_id")).execution_options(populate_existing=True)
 
 
 async def own_registration(session: AsyncSession, registration_id: int, employee_id: int) -> Registration:

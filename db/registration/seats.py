@@ -4,11 +4,12 @@ changes the quota or removes a registration. A freed seat goes to the waitlist a
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -155,11 +156,7 @@ async def _check_may_register(
     if employee is None:
         raise RegistrationNotFound(employee_id)
     await _check_eligible(session, event, employee)
-    existing = await session.scalar(
-        select(Registration)
-        .where(Registration.event_id == event.id, Registration.employee_id == employee_id)
-        .execution_options(populate_existing=True)
-    )
+    existing = await session.scalar(_existing_statement(), {"event_id": event.id, "employee_id": employee_id})
     if existing is not None and existing.status is not Status.CANCELLED:
         raise AlreadyRegistered(existing.status)
     await _check_clash(session, event, employee_id)
@@ -177,24 +174,48 @@ async def _check_eligible(session: AsyncSession, event: Event, employee: Employe
 
 
 async def _check_clash(session: AsyncSession, event: Event, employee_id: int) -> None:
-    other = (
-        await session.execute(
-            select(Event.id, Event.code, Event.title, Event.starts_at)
-            .join(Registration, Registration.event_id == Event.id)
-            .where(
-                Registration.employee_id == employee_id,
-                Registration.status.in_(ACTIVE),
-                Event.id != event.id,
-                Event.status == EventStatus.PUBLISHED,
-                Event.starts_at < event.ends_at,
-                Event.ends_at > event.starts_at,
-            )
-            .order_by(Event.starts_at, Event.id)
-            .limit(1)
-        )
-    ).first()
+    params = {
+        "employee_id": employee_id,
+        "event_id": event.id,
+        "starts": event.starts_at,
+        "ends": event.ends_at,
+    }
+    other = (await session.execute(_clash_statement(), params)).first()
     if other is not None:
         raise ScheduleClash(event_id=other.id, code=other.code, title=other.title, starts_at=other.starts_at)
+
+
+@functools.cache
+def _existing_statement() -> Select[tuple[Registration]]:
+    """The employee's registration for an event, fresh; built once (every detail asks it)."""
+    return (
+        select(Registration)
+        .where(
+            Registration.event_id == bindparam("event_id"),
+            Registration.employee_id == bindparam("employee_id"),
+        )
+        .execution_options(populate_existing=True)
+    )
+
+
+@functools.cache
+def _clash_statement() -> Select[tuple[int, str, str, datetime]]:
+    """The first published event the employee takes part in that overlaps [starts, ends), other
+    than the event itself; built once."""
+    return (
+        select(Event.id, Event.code, Event.title, Event.starts_at)
+        .join(Registration, Registration.event_id == Event.id)
+        .where(
+            Registration.employee_id == bindparam("employee_id"),
+            Registration.status.in_(ACTIVE),
+            Event.id != bindparam("event_id"),
+            Event.status == EventStatus.PUBLISHED,
+            Event.starts_at < bindparam("ends"),
+            Event.ends_at > bindparam("starts"),
+        )
+        .order_by(Event.starts_at, Event.id)
+        .limit(1)
+    )
 
 
 async def _initial_status(session: AsyncSession, event: Event) -> RegistrationStatus:

@@ -13,17 +13,19 @@ from db.catalog import (
     GapClosed,
     competencies_in_catalog,
     event_card,
+    reasons,
     recommendations,
     upcoming_events,
 )
 from db.competency import JpmThresholds, competency_status
 from db.learning import year_summary
 from db.models import Employee, EventKind, EventStatus, RegistrationStatus
+from db.offer import offer
 from tests.utils.competencies import assess, competency, set_standard
 from tests.utils.employees import make_employee
 from tests.utils.events import make_event
 from tests.utils.learning import learned
-from tests.utils.office_time import wita
+from tests.utils.office_time import WITA, wita
 from tests.utils.registrations import register
 from tests.utils.statements import count_statements
 
@@ -286,16 +288,17 @@ async def test_trainings_closing_the_largest_gap_come_first(
 
     # one event's reasons, as its detail view asks: the same as in the whole list
     for listed in offered:
-        alone = await recommendations(
-            session, employee_id=yohanes.id, now=NOW, year=2026, target=20, event_id=listed.event.id
-        )
-        assert alone == [listed]
-    assert (
-        await recommendations(
-            session, employee_id=yohanes.id, now=NOW, year=2026, target=20, event_id=waitlisted.id
-        )
-        == []
+        card = await event_card(session, event_id=listed.event.id)
+        assert card is not None
+        alone = await reasons(session, card, employee_id=yohanes.id, now=NOW, year=2026, target=20)
+        assert alone == listed
+    # an event the ASN cannot take is not offered (the detail asks the registration engine why)
+    waiting = await offer(
+        session, event_id=waitlisted.id, employee_id=yohanes.id, now=NOW, year=2026, target=20, timezone=WITA
     )
+    assert waiting is not None
+    assert waiting.refusal is not None
+    assert waiting.recommendation is None
 
 
 async def test_what_the_caller_already_knows_is_not_asked_again(
