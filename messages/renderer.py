@@ -97,6 +97,8 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,
+            # the templates ship with the code: no file system check on every message
+            auto_reload=False,
         )
         env.filters.update(
             datetime=lambda v: self.format_datetime(v, lang),
