@@ -118,7 +118,7 @@ async def run(sizes: Sizes, *, seed: int = 16) -> dict[str, float]:
     """The section's figures."""
     rng = random.Random(seed)
     statuses = [status(rng) for _ in range(max(sizes.draws, sizes.burst))]
-    charts.clear_backgrounds()
+    charts.clear_kept()
     started = time.perf_counter()
     charts.competency_chart(statuses[0], **TEXTS)
     first_ms = (time.perf_counter() - started) * 1000
