@@ -418,7 +418,7 @@ class _Frame:
     @property
     def size(self) -> int:
         """Bytes it holds: its RGB copy, the kept RGBA copy and its canvas's RGBA buffer."""
-        return self.pixels.nbytes * (1 + 2 * 4 // 3)
+        return self.pixels.nbytes // 3 * (3 + 4 + 4)
 
     def scanlines(self, rows: int) -> Pixels:
         """PNG scanlines of the frame for this many rows, and a view of their pixels."""
