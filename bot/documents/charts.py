@@ -403,6 +403,7 @@ class _Frame:
         canvas.draw()
         self.empty = canvas.copy_from_bbox(self.figure.bbox)
         self.pixels = _rgb(canvas)
+        self.words = self._words().copy()  # one word a pixel: a cheap comparison
         self.top = _top_px(heading)
         # Rows alike from the top of the grid to its bottom: the part of the frame repeated.
         grid = np.all(self.pixels == self.pixels[self.top + ROW_PX // 2], axis=(1, 2))
@@ -417,8 +418,13 @@ class _Frame:
 
     @property
     def size(self) -> int:
-        """Bytes it holds: its RGB copy, the kept RGBA copy and its canvas's RGBA buffer."""
-        return self.pixels.nbytes // 3 * (3 + 4 + 4)
+        """Bytes it holds: its RGB copy, two RGBA copies and its canvas's RGBA buffer."""
+        return self.pixels.nbytes // 3 * (3 + 4 + 4 + 4)
+
+    def _words(self) -> npt.NDArray[np.uint32]:
+        """The canvas's RGBA pixels, each seen as one 32-bit word (not a copy)."""
+        height, width, _ = self.pixels.shape
+        return np.frombuffer(self.canvas.buffer_rgba(), np.uint32).reshape(height, width)
 
     def scanlines(self, rows: int) -> Pixels:
         """PNG scanlines of the frame for this many rows, and a view of their pixels."""
@@ -441,13 +447,13 @@ class _Frame:
             artist.set_visible(True)
             self.figure.draw_artist(artist)
             artist.set_visible(False)
-        drawn = _rgb(canvas)
-        changed = np.any(drawn != self.pixels, axis=2)
+        changed = self._words() != self.words
         rows, columns = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
         if not rows.size:
-            return _Tile(drawn[:0, :0], 0, 0, blank)
+            return _Tile(self.pixels[:0, :0], 0, 0, blank)
         top, left = int(rows[0]), int(columns[0])
-        pixels = drawn[top : rows[-1] + 1, left : columns[-1] + 1].copy()
+        rgba: Pixels = np.asarray(canvas.buffer_rgba())
+        pixels = rgba[top : rows[-1] + 1, left : columns[-1] + 1, :3].copy()
         return _Tile(pixels, top - self.top, left, blank)
 
     def name_tile(self, name: str) -> _Tile:
