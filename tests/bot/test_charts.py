@@ -117,8 +117,8 @@ def test_the_chart_shows_each_competency_of_the_standard_with_both_levels() -> N
     status = _status(STANDARD)
     figure = competency_figure(status, title="Kompetensi", required_label="Standar", assessed_label="Asesmen")
     (axes,) = figure.axes
-    names = [label.get_text().replace("\n", " ") for label in axes.get_yticklabels()]
-    assert names == [name for name, *_ in STANDARD]
+    texts = [text.get_text().replace("\n", " ") for text in axes.texts]
+    assert texts[: len(STANDARD)] == [name for name, *_ in STANDARD]
     widths = sorted(round(bar.get_width()) for bar in axes.patches if isinstance(bar, Rectangle))
     assert widths == sorted([req for _, _, req, _ in STANDARD] + [a for *_, a in STANDARD if a])
 
@@ -136,30 +136,89 @@ def _pixels(png: bytes) -> bytes:
         return image.convert("RGBA").tobytes()
 
 
-def test_the_chart_drawn_onto_its_background_is_the_full_drawing_pixel_for_pixel() -> None:
-    texts = {"title": "Kompetensi — Analis", "required_label": "Standar", "assessed_label": "Asesmen"}
-    charts.clear_backgrounds()
-    for rows in (STANDARD, STANDARD[4:], [("Integritas", MANAJERIAL, None, 3)]):
-        status = _status(rows)
-        reference = charts.reference_chart(status, **texts)
-        assert _pixels(charts.competency_chart(status, **texts)) == _pixels(reference)
-    # a second ASN on the same standard, other levels: drawn onto the kept background
+ENGLISH = {
+    "title": "Competencies: position standard and assessed level",
+    "required_label": "Position standard",
+    "assessed_label": "Assessed level",
+}
+INDONESIAN = {
+    "title": "Kompetensi: standar jabatan dan hasil asesmen",
+    "required_label": "Standar jabatan",
+    "assessed_label": "Hasil asesmen",
+}
+#: Every pair of levels a row can show: unassessed, 0, below, meeting and above the standard,
+#: and no standard at all.
+LEVELS = [(required, assessed) for required in (None, 1, 3, 5) for assessed in (None, 0, 1, 3, 4, 5)]
+
+
+def _same(status: CompetencyStatus, texts: dict[str, str]) -> bool:
+    reference = charts.reference_chart(status, **texts)
+    return _pixels(charts.competency_chart(status, **texts)) == _pixels(reference)
+
+
+def test_the_chart_put_together_is_the_full_drawing_pixel_for_pixel() -> None:
+    charts.clear_kept()
+    for texts in (INDONESIAN, ENGLISH):
+        for rows in (STANDARD, STANDARD[4:], STANDARD[:6], [("Integritas", MANAJERIAL, None, 3)], []):
+            assert _same(_status(rows), texts)
+    # another ASN on the same standard, other levels: new tiles for the new pairs of levels only
+    names = charts.kept()[0]
     other = _status([(name, group, req, 5 - (assessed or 0)) for name, group, req, assessed in STANDARD])
-    assert charts.kept_backgrounds() == 3
-    assert _pixels(charts.competency_chart(other, **texts)) == _pixels(charts.reference_chart(other, **texts))
-    assert charts.kept_backgrounds() == 3
+    assert _same(other, INDONESIAN)
+    new_pairs = {(3, 5 - (assessed or 0)) for *_, assessed in STANDARD} - {(3, a) for *_, a in STANDARD}
+    assert charts.kept()[0] == names + len(new_pairs)
+    # and again: nothing new
+    kept = charts.kept()
+    assert _same(other, ENGLISH)
+    assert charts.kept() == kept
 
 
-def test_the_backgrounds_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    two_rows = 2 * 4 * 900 * 280  # what one background of two rows holds, with room to spare
-    monkeypatch.setattr(charts, "BACKGROUND_BYTES", 2 * two_rows)
-    charts.clear_backgrounds()
-    for title in ("A", "B", "C"):
-        charts.competency_chart(_status(STANDARD[:2]), title=title, required_label="S", assessed_label="H")
-    assert charts.kept_backgrounds() == 2
-    monkeypatch.setattr(charts, "BACKGROUND_BYTES", 1)
-    charts.competency_chart(_status(STANDARD), title="D", required_label="S", assessed_label="H")
-    assert charts.kept_backgrounds() == 1  # the one just drawn
+def test_every_pair_of_levels_on_every_row_is_drawn_as_the_full_drawing() -> None:
+    charts.clear_kept()
+    groups = (TEKNIS, TEKNIS, MANAJERIAL, SOSIAL)
+    for start in range(0, len(LEVELS), 8):
+        rows = [
+            (f"Kompetensi {start + i}", groups[i % len(groups)], required, assessed)
+            for i, (required, assessed) in enumerate(LEVELS[start : start + 8])
+        ]
+        assert _same(_status(rows), ENGLISH)
+        assert _same(_status(rows[::-1]), ENGLISH)
+
+
+def test_long_names_wrapped_over_several_lines_are_drawn_as_the_full_drawing() -> None:
+    charts.clear_kept()
+    three_lines = "Pengelolaan Sistem Informasi Manajemen Kepegawaian dan Arsip Digital Daerah"
+    very_long = "Perumusan " * 12  # more lines than a row holds: drawn by matplotlib instead
+    rows = [
+        (three_lines, TEKNIS, 4, 2),
+        ("Penyusunan Rekomendasi Kebijakan Publik Daerah", TEKNIS, 3, 3),
+        (three_lines + " Terpadu", MANAJERIAL, 3, None),
+    ]
+    assert _same(_status(rows), INDONESIAN)
+    assert _same(_status([*rows, (very_long, SOSIAL, 2, 2)]), INDONESIAN)
+    assert _same(_status([(very_long, SOSIAL, 2, 2), *rows]), INDONESIAN)
+
+
+def test_every_number_of_rows_is_drawn_as_the_full_drawing() -> None:
+    """Six rows is a figure whose height matplotlib would compute a hair short of its pixels."""
+    rows = [(name, group, required, required + 1) for name, group, required, _ in STANDARD]
+    for count in range(1, 14):
+        assert _same(_status((rows * 2)[:count]), INDONESIAN)
+
+
+def test_the_pieces_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    charts.clear_kept()
+    _chart(_status(STANDARD))
+    count, size = charts.kept()
+    pairs = {(required, assessed) for *_, required, assessed in STANDARD}
+    assert count == 1 + len(STANDARD) + 1 + len(pairs)  # the frame, the names, the rule, the levels
+    monkeypatch.setattr(charts, "KEPT_BYTES", size // 2)
+    charts.competency_chart(_status(STANDARD), **ENGLISH)  # a second frame
+    assert charts.kept()[1] <= size // 2
+    monkeypatch.setattr(charts, "KEPT_BYTES", 1)
+    png = charts.competency_chart(_status(STANDARD), **INDONESIAN)
+    assert charts.kept()[0] == 1  # the piece made last
+    assert _pixels(png) == _pixels(charts.reference_chart(_status(STANDARD), **INDONESIAN))
 
 
 def test_the_png_keeps_a_title_that_is_not_latin_1() -> None:
