@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 import time
 import warnings
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from datetime import timedelta
 
 import aiohttp
 import httpx
-from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, ReplyKeyboardMarkup, ReplyKeyboardRemove
 from telegram.constants import ParseMode
 from telegram.error import RetryAfter, TelegramError, TimedOut
 from telegram.ext import ExtBot
@@ -25,6 +26,8 @@ from telegram.request import RequestData
 from bot.ptb_private import RequestParameter
 from db import announcements
 from db.announcements import Attachment
+
+_log = logging.getLogger(__name__)
 
 #: Timeouts raised before the request left: the message cannot have arrived.
 _NOT_SENT_TIMEOUTS = (aiohttp.ConnectionTimeoutError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -96,50 +99,81 @@ def _link_preview(options: LinkPreviewOptions) -> RequestParameter:
     return RequestParameter.from_input("link_preview_options", options)
 
 
+#: What may go under a message: buttons in it, or a keyboard of the chat.
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+
+def _text(bot: Bot, key: str, text: str) -> list[RequestParameter]:
+    """An HTML text (or caption) with the bot's default link preview options, as PTB applies them."""
+    parameters = [_HTML, _parameter(key, text)]
+    defaults = bot.defaults if isinstance(bot, ExtBot) else None
+    if key == "text" and defaults is not None and defaults.link_preview_options is not None:
+        parameters.append(_link_preview(defaults.link_preview_options))
+    return parameters
+
+
+async def _post(
+    bot: Bot, method: str, parameters: list[RequestParameter], *, read_timeout: float | None = None
+) -> object:
+    """Post `method` through the bot's request object: Telegram's answer, unparsed.  That request
+    layer still turns Telegram's refusals into `RetryAfter`, `Forbidden`, `BadRequest`…, while
+    building PTB's call and parsing the `Message` it returns were most of the CPU of a send
+    (`python -m bench`: the dispatcher's, and a fifth of the bot's answer to an update)."""
+    _log.debug("calling Bot API endpoint %s", method)  # never its parameters: they are personal
+    url, data = f"{bot.base_url}/{method}", RequestData(parameters)
+    if read_timeout is None:
+        return await bot.request.post(url=url, request_data=data)
+    return await bot.request.post(url=url, request_data=data, read_timeout=read_timeout)
+
+
 async def deliver(
     bot: Bot,
     *,
     chat_id: int,
     text: str,
-    attachment: Attachment | None,
-    keyboard: InlineKeyboardMarkup | None = None,
+    attachment: Attachment | None = None,
+    keyboard: Markup | None = None,
     paid: bool = False,
     read_timeout: float | None = None,
 ) -> int:
-    """Send one outbox message: HTML text, or a photo or document with the text as its caption,
-    with `keyboard` under it; Telegram's id of the message.  HR's preview goes through here
-    too, so it is exactly what recipients get.
-
-    Posted through the bot's request object rather than `Bot.send_message`: that request layer
-    still turns Telegram's answers into `RetryAfter`, `Forbidden`, `BadRequest`…, while building
-    PTB's call and parsing the `Message` it returns were most of the dispatcher's CPU (`python
-    -m bench`).  The bot's default link preview options apply to a text as they would there.
-    `read_timeout` replaces the request's own for this send.
-    """
-    parameters = [_parameter("chat_id", chat_id), _HTML]
+    """Send one message: HTML text, or a photo or document with the text as its caption, with
+    `keyboard` under it; Telegram's id of the message.  The outbox's messages, HR's preview of
+    them (so it is exactly what recipients get) and the bot's answers all go out here, as
+    `Bot.send_message` would send them (`_post`).  `read_timeout` replaces the request's own
+    for this send."""
+    parameters = [_parameter("chat_id", chat_id)]
     if attachment is None:
         method = "sendMessage"
-        parameters.append(_parameter("text", text))
-        defaults = bot.defaults if isinstance(bot, ExtBot) else None
-        if defaults is not None and defaults.link_preview_options is not None:
-            parameters.append(_link_preview(defaults.link_preview_options))
+        parameters += _text(bot, "text", text)
     else:
         photo = attachment.kind == announcements.PHOTO
         method = "sendPhoto" if photo else "sendDocument"
         parameters.append(_parameter("photo" if photo else "document", attachment.file_id))
-        parameters.append(_parameter("caption", text))
+        parameters += _text(bot, "caption", text)
     if keyboard is not None:
         parameters.append(RequestParameter.from_input("reply_markup", keyboard))
     if paid:
         parameters.append(_PAID)
-    url, data = f"{bot.base_url}/{method}", RequestData(parameters)
-    if read_timeout is None:
-        result = await bot.request.post(url=url, request_data=data)
-    else:
-        result = await bot.request.post(url=url, request_data=data, read_timeout=read_timeout)
+    result = await _post(bot, method, parameters, read_timeout=read_timeout)
     if not isinstance(result, dict) or not isinstance(result.get("message_id"), int):
         raise TelegramError(f"{method} answered without a message: {result!r}")
     return int(result["message_id"])
 
 
-__all__ = ["Pacer", "deliver", "may_have_arrived", "retry_after_seconds"]
+async def edit(
+    bot: Bot, *, chat_id: int, message_id: int, text: str, keyboard: InlineKeyboardMarkup | None = None
+) -> None:
+    """Rewrite a message's HTML text and buttons, as `Bot.edit_message_text` would (`_post`)."""
+    parameters = [_parameter("chat_id", chat_id), _parameter("message_id", message_id)]
+    parameters += _text(bot, "text", text)
+    if keyboard is not None:
+        parameters.append(RequestParameter.from_input("reply_markup", keyboard))
+    await _post(bot, "editMessageText", parameters)
+
+
+async def answer(bot: Bot, query_id: str) -> None:
+    """Answer a button press with nothing to show, as `CallbackQuery.answer()` would (`_post`)."""
+    await _post(bot, "answerCallbackQuery", [_parameter("callback_query_id", query_id)])
+
+
+__all__ = ["Markup", "Pacer", "answer", "deliver", "edit", "may_have_arrived", "retry_after_seconds"]

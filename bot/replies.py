@@ -1,15 +1,16 @@
-"""Sending rendered templates back to the user (HTML parse mode is the application default)."""
+"""Sending rendered templates back to the user: HTML, posted through `bot.delivery` (PTB's
+`send_message` would parse every answer into a `Message` the handlers never read)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
+from bot import delivery
 from bot.context import Context
-
-Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+from bot.delivery import Markup
 
 
 async def reply(
@@ -27,7 +28,7 @@ async def reply(
     if chat is None:
         return
     text = context.services.renderer.render(template, lang, **values)
-    await chat.send_message(text, reply_markup=keyboard)
+    await delivery.deliver(context.bot, chat_id=chat.id, text=text, keyboard=keyboard)
 
 
 async def edit(
@@ -46,18 +47,27 @@ async def edit(
 
 async def edit_text(update: Update, text: str, /, *, keyboard: InlineKeyboardMarkup | None = None) -> None:
     """`edit` with a text already rendered (and fitted to Telegram's limits by the caller)."""
-    query = update.callback_query
+    query, chat, bot = update.callback_query, update.effective_chat, update.get_bot()
     if query is None:
-        if update.effective_chat is not None:
-            await update.effective_chat.send_message(text, reply_markup=keyboard)
+        if chat is not None:
+            await delivery.deliver(bot, chat_id=chat.id, text=text, keyboard=keyboard)
         return
-    await query.answer()
+    await delivery.answer(bot, query.id)
     try:
-        await query.edit_message_text(text, reply_markup=keyboard)
+        if query.message is None:  # a message sent inline through the bot: only PTB knows its id
+            await query.edit_message_text(text, reply_markup=keyboard)
+        else:
+            await delivery.edit(
+                bot,
+                chat_id=query.message.chat.id,
+                message_id=query.message.message_id,
+                text=text,
+                keyboard=keyboard,
+            )
     except BadRequest as exc:
-        if "no text in the message" in exc.message.lower() and update.effective_chat is not None:
+        if "no text in the message" in exc.message.lower() and chat is not None:
             # a button pressed under a picture or a file (a stale or forged one): answer below it
-            await update.effective_chat.send_message(text, reply_markup=keyboard)
+            await delivery.deliver(bot, chat_id=chat.id, text=text, keyboard=keyboard)
             return
         # Same text: Telegram refuses a no-op edit. A toggle may still have changed the
         # buttons; a double tap or a refresh with nothing new changed nothing at all.

@@ -3,13 +3,11 @@ each with the events recommended to close what is missing."""
 
 from __future__ import annotations
 
-import contextlib
 from collections import OrderedDict
 from collections.abc import Hashable
 
 from telegram import Chat, InlineKeyboardMarkup, Update
-from telegram.constants import ChatAction
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest
 
 from bot.context import Context
 from bot.documents import charts
@@ -52,8 +50,8 @@ async def _send_chart(
     chat: Chat, context: Context, status: CompetencyStatus, lang: str, caption: str
 ) -> None:
     """The competency chart as a photo.  Equal charts are equal PNGs, so a chart Telegram already
-    has goes out again by its file_id: drawing one costs CPU (tens of milliseconds, queued behind
-    the other charts of a burst) and uploading it costs the office's bandwidth."""
+    has goes out again by its file_id: drawing one costs CPU (milliseconds, queued behind the other
+    charts of a burst) and uploading it costs the office's bandwidth."""
     label = context.services.renderer.label
     texts = (label("chart.title", lang), label("chart.required", lang), label("chart.assessed", lang))
     key = (texts, charts.chart_key(status))
@@ -68,10 +66,8 @@ async def _send_chart(
         else:
             return
     title, required_label, assessed_label = texts
-    # "sending a photo…" in the chat while it is drawn: longer when many ask at once; cosmetic,
-    # so a failure to show it is no reason to fail the answer
-    with contextlib.suppress(TelegramError):
-        await chat.send_action(ChatAction.UPLOAD_PHOTO)
+    # no "sending a photo…" first: a chart takes milliseconds to draw (bench: chart.ms), and
+    # the status would cost a request per chart for a flash on the screen
     png = await context.services.charts.draw(
         charts.competency_chart,
         status,

@@ -7,10 +7,11 @@ from typing import Any
 from telegram import ReplyKeyboardRemove, Update
 
 from bot.context import Context
+from bot.delivery import Markup
 from bot.documents import qr
 from bot.handlers import account, catalog, development, profile, registration
 from bot.handlers.admin import verify
-from bot.replies import Markup, reply
+from bot.replies import reply
 from bot.ui import flows, keyboards
 from bot.ui.caller import who
 from bot.ui.flows import Typed
