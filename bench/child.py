@@ -102,14 +102,16 @@ async def run_bot(args: argparse.Namespace) -> dict[str, Any]:
     await start_polling(application, poll_timeout=1)
     profile = cProfile.Profile(time.thread_time) if args.profile else None
     _say("ready")
+    started = time.process_time()
     if profile is not None:
         profile.enable()
     await _line()
     if profile is not None:
         profile.disable()
         profile.dump_stats(args.profile)
+    cpu_s = time.process_time() - started
     await stop(application)
-    return {}
+    return {"cpu_s": cpu_s}
 
 
 async def _echo(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -143,11 +145,13 @@ async def run_echo(args: argparse.Namespace) -> dict[str, Any]:
         raise RuntimeError("no updater")
     await application.updater.start_polling(poll_interval=0.0, timeout=1)
     _say("ready")
+    started = time.process_time()
     await _line()
+    cpu_s = time.process_time() - started
     await application.updater.stop()
     await application.stop()
     await application.shutdown()
-    return {}
+    return {"cpu_s": cpu_s}
 
 
 async def _timed(send: Callable[[], Awaitable[int]]) -> dict[str, Any]:

@@ -15,7 +15,10 @@ Like for like: the echo bot the ratio divides by runs on the same request layer 
 request is an info figure (`updates.echo_httpx_*`), the ceiling this section used to compare
 with.  The bot's peak RSS under this load is `memory.peak_rss_mb`, plus the largest of its chart
 worker processes where it draws on processes (on machines of more than two cores, or with
-`BENCH_CHART_POOL=processes`; that worker's alone is `memory.chart_workers_rss_mb`)."""
+`BENCH_CHART_POOL=processes`; that worker's alone is `memory.chart_workers_rss_mb`).  The CPU
+each spends per update (user and system time of all its threads over the warm-up and the timed
+visits, divided by their updates) is `updates.bot_cpu_ms` and `updates.echo_cpu_ms`: steadier
+than the rates on a shared machine, and what the rates' ratio comes down to."""
 
 from __future__ import annotations
 
@@ -57,6 +60,8 @@ class Served:
     first_ms: list[float]
     rss_mb: float
     children_rss_mb: float = 0.0
+    #: CPU (user and system, all threads) per update served, warm-up included, in ms.
+    cpu_ms: float = 0.0
 
     @property
     def per_s(self) -> float:
@@ -132,11 +137,12 @@ async def serve(role: str, base_args: list[str], load: Load, replies: dict[str, 
             server.user(user_id=user_id, first_name="ASN", language_code="id") for user_id in load.user_ids
         ]
         async with Child(role, "--base-url", server.base_url, *base_args) as child:
-            await _visits(phones[: load.warmup], load.concurrency, replies)
+            warmup = await _visits(phones[: load.warmup], load.concurrency, replies)
             started = time.perf_counter()
             latencies = await _visits(phones[load.warmup :], load.concurrency, replies)
             seconds = time.perf_counter() - started
             figures = await child.stop()
+    served = len(warmup) + len(latencies)
     return Served(
         len(latencies),
         seconds,
@@ -144,6 +150,7 @@ async def serve(role: str, base_args: list[str], load: Load, replies: dict[str, 
         [first for first, _ in latencies],
         float(figures["rss_mb"]),
         float(figures.get("children_rss_mb", 0.0)),
+        1000 * float(figures["cpu_s"]) / served if served else 0.0,
     )
 
 
@@ -208,4 +215,6 @@ async def run(
         "updates.echo_httpx_per_s": httpx.per_s,
         "updates.echo_httpx_p95_ms": httpx.p(0.95),
         "memory.chart_workers_rss_mb": bot.children_rss_mb,
+        "updates.bot_cpu_ms": bot.cpu_ms,
+        "updates.echo_cpu_ms": same.cpu_ms,
     }
