@@ -5,8 +5,9 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, select
+from sqlalchemy import BindParameter, Select, bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -54,8 +55,12 @@ async def identify(
 ) -> Caller:
     """Who is asking: their account (with employee, position and unit loaded) and roles."""
     params = {"user_id": telegram_user_id}
-    account = await session.scalar(_account_statement(), params)
-    roles = set(await session.scalars(_roles_statement(), params))
+    row = (await session.execute(_account_statement(), params)).first()
+    if row is not None:
+        account, *held = row
+        roles = {role for role, has in zip(Role, held, strict=True) if has}
+    else:  # not met yet: roles may still have been granted (`asn-bot admin grant`)
+        account, roles = None, set(await session.scalars(_roles_statement(), params))
     if telegram_user_id in admin_ids:
         roles.add(Role.HR)
     if account is None:
@@ -64,12 +69,18 @@ async def identify(
 
 
 @functools.cache
-def _account_statement() -> Select[tuple[TelegramAccount]]:
-    """`identify`'s account, with employee, position and unit, built once: every update asks it,
-    and building a statement costs more than SQLite takes to answer it (bench/RESULTS.md)."""
+def _account_statement() -> Select[Any]:
+    """`identify`'s account, with employee, position and unit, and whether it holds each role,
+    in one statement built once: every update asks it, and building a statement costs more than
+    SQLite takes to answer it (bench/RESULTS.md)."""
+    user_id: BindParameter[int] = bindparam("user_id")
+    holds = [
+        select(RoleGrant.role).where(RoleGrant.telegram_user_id == user_id, RoleGrant.role == role).exists()
+        for role in Role
+    ]
     return (
-        select(TelegramAccount)
-        .where(TelegramAccount.telegram_user_id == bindparam("user_id"))
+        select(TelegramAccount, *holds)
+        .where(TelegramAccount.telegram_user_id == user_id)
         .options(
             joinedload(TelegramAccount.employee).joinedload(Employee.position),
             joinedload(TelegramAccount.employee).joinedload(Employee.unit),
@@ -79,7 +90,7 @@ def _account_statement() -> Select[tuple[TelegramAccount]]:
 
 @functools.cache
 def _roles_statement() -> Select[tuple[Role]]:
-    """`identify`'s roles, built once."""
+    """The roles of a user without an account, built once."""
     return select(RoleGrant.role).where(RoleGrant.telegram_user_id == bindparam("user_id"))
 
 
