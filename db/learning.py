@@ -10,14 +10,31 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Date,
+    Integer,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    false,
+    literal_column,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Event, EventStatus, LearningRecord, Registration, RegistrationStatus
+from db.types import UTCDateTime
 
 FILLED = "▰"
 EMPTY = "▱"
@@ -118,30 +135,20 @@ async def year_summary(
     now: datetime | None = None,
     timezone: ZoneInfo | None = None,
 ) -> JpSummary:
-    """The employee's JP completed in `year` (office-local dates) against `target` (one query);
-    given `now` and the office `timezone`, also the JP planned for the year (one more)."""
-    records = await session.scalars(
-        _records_statement(),
-        {"employee_id": employee_id, "first": date(year, 1, 1), "last": date(year, 12, 31)},
-    )
+    """The employee's JP completed in `year` (office-local dates) against `target`; given `now`
+    and the office `timezone`, also the JP planned for the year.  One query."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    # without `now`, an empty range of instants: nothing is planned
+    start, end = _year_bounds(year, timezone) if timezone is not None else (_EPOCH, _EPOCH)
+    params = {"employee_id": employee_id, "first": first, "last": last, "start": start, "end": end}
+    rows = (await session.execute(_summary_statement(), {**params, "now": now or _EPOCH})).all()
     entries = [
-        JpEntry(
-            title=record.title,
-            organizer=record.organizer,
-            completed_on=record.completed_on,
-            jp=record.jp,
-            from_event=record.event_id is not None,
-        )
-        for record in records
+        JpEntry(row.title, row.organizer, row.completed_on, row.jp, from_event=bool(row.from_event))
+        for row in rows
+        if row.part == _COMPLETED
     ]
+    planned = [PlannedEntry(row.title, row.starts_at, row.jp) for row in rows if row.part == _PLANNED]
     total = sum(entry.jp for entry in entries)
-    planned: list[PlannedEntry] = []
-    if now is not None and timezone is not None:
-        start, end = _year_bounds(year, timezone)
-        rows = await session.execute(
-            _planned_statement(), {"employee_id": employee_id, "start": start, "end": end, "now": now}
-        )
-        planned = [PlannedEntry(title, starts_at, jp) for title, starts_at, jp in rows.tuples()]
     return JpSummary(
         year=year,
         target=target,
@@ -153,30 +160,51 @@ async def year_summary(
     )
 
 
+_COMPLETED, _PLANNED = 0, 1
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 @functools.cache
-def _records_statement() -> Select[tuple[LearningRecord]]:
-    """`year_summary`'s learning records of one employee between two dates, built once (every
-    /jp and recommendation asks it)."""
-    return (
-        select(LearningRecord)
-        .where(
-            LearningRecord.employee_id == bindparam("employee_id"),
-            LearningRecord.completed_on >= bindparam("first"),
-            LearningRecord.completed_on <= bindparam("last"),
-        )
-        .order_by(LearningRecord.completed_on.desc(), LearningRecord.id.desc())
+def _summary_statement() -> Select[Any]:
+    """`year_summary`'s statement, built once (every /jp and recommendation asks it): the
+    employee's learning records between the dates `first` and `last`, latest first, then the
+    events they hold a seat at that end between the instants `start` and `end`, soonest first."""
+    employee_id: BindParameter[int] = bindparam("employee_id")
+    completed = select(
+        literal_column(str(_COMPLETED), Integer).label("part"),
+        LearningRecord.title.label("title"),
+        LearningRecord.organizer.label("organizer"),
+        LearningRecord.completed_on.label("completed_on"),
+        cast(null(), UTCDateTime).label("starts_at"),
+        LearningRecord.jp.label("jp"),
+        LearningRecord.event_id.is_not(None).label("from_event"),
+        LearningRecord.id.label("id"),
+    ).where(
+        LearningRecord.employee_id == employee_id,
+        LearningRecord.completed_on >= bindparam("first"),
+        LearningRecord.completed_on <= bindparam("last"),
     )
-
-
-@functools.cache
-def _planned_statement() -> Select[tuple[str, datetime, int]]:
-    """`year_summary`'s planned events of one employee, built once."""
-    return (
-        select(Event.title, Event.starts_at, Event.jp)
+    planned = (
+        select(
+            literal_column(str(_PLANNED), Integer),
+            Event.title,
+            cast(null(), String),
+            cast(null(), Date),
+            Event.starts_at,
+            Event.jp,
+            false(),
+            Event.id,
+        )
         .join(Registration, Registration.event_id == Event.id)
         .where(
-            Registration.employee_id == bindparam("employee_id"),
+            Registration.employee_id == employee_id,
             _planned_between(bindparam("start"), bindparam("end"), bindparam("now")),
         )
-        .order_by(Event.starts_at, Event.id)
+    )
+    both = union_all(completed, planned).subquery()
+    return select(both).order_by(
+        both.c.part,
+        both.c.completed_on.desc(),
+        both.c.starts_at,
+        case((both.c.part == _COMPLETED, -both.c.id), else_=both.c.id),
     )
