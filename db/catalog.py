@@ -11,10 +11,9 @@ their competencies and target positions for all of them in one statement.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -29,6 +28,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
+from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -226,29 +226,37 @@ async def upcoming_events(
     """A page of published events that have not ended, soonest first (then by code).
 
     A page outside the range is clamped into it. With `competency_id`, only events
-    targeting that competency. Three queries whatever `per_page` is (count, the page,
-    the page's competencies and positions); one when nothing matches.
+    targeting that competency. Two queries whatever `per_page` is (the page with the count of
+    all, the page's competencies and positions); one more for a page past the last.
     """
     if per_page < 1:
         raise ValueError("per_page must be at least 1")
     params: dict[str, object] = {"kinds": sorted(kinds), "now": now, "competency_id": competency_id}
-    filtered = competency_id is not None
-    total = await session.scalar(_listing_statement(filtered, count=True), params) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(max(page, 0), pages - 1)
-    if total == 0:
-        return Page(items=[], page=page, pages=pages, total=0)
-    params |= {"offset": page * per_page, "limit": per_page}
-    events = list(await session.scalars(_listing_statement(filtered, count=False), params))
+    statement = _listing_statement(competency_id is not None)
+
+    async def rows_of(page: int, per_page: int) -> Sequence[Row[tuple[Event, int]]]:
+        return (
+            await session.execute(statement, {**params, "offset": page * per_page, "limit": per_page})
+        ).all()
+
+    page = max(page, 0)
+    rows = await rows_of(page, per_page)
+    if not rows and page > 0:  # past the last page (the catalog shrank since): the last one
+        first = await rows_of(0, 1)
+        page = max(0, -(-first[0].total // per_page) - 1) if first else 0
+        rows = await rows_of(page, per_page)
+    total = rows[0].total if rows else 0
+    events = [row[0] for row in rows]
     tags = await _tags(session, (event.id for event in events))
     items = [_card(event, tags[event.id], timezone) for event in events]
-    return Page(items=items, page=page, pages=pages, total=total)
+    return Page(items=items, page=page, pages=max(1, -(-total // per_page)), total=total)
 
 
 @functools.cache
-def _listing_statement(filtered: bool, *, count: bool) -> Select[Any]:
-    """`upcoming_events`' count or page, built once (each /pelatihan and /seminar asks both);
-    `filtered`: only events targeting the `competency_id` parameter."""
+def _listing_statement(filtered: bool) -> Select[tuple[Event, int]]:
+    """`upcoming_events`' page between the `offset` and `limit` parameters, each row with the
+    count of all, built once (each /pelatihan and /seminar asks it); `filtered`: only events
+    targeting the `competency_id` parameter."""
     conditions = _upcoming(bindparam("kinds", expanding=True), bindparam("now"))
     if filtered:
         conditions.append(
@@ -258,10 +266,8 @@ def _listing_statement(filtered: bool, *, count: bool) -> Select[Any]:
                 )
             )
         )
-    if count:
-        return select(func.count()).select_from(Event).where(*conditions)
     return (
-        select(Event)
+        select(Event, func.count().over().label("total"))
         .where(*conditions)
         .order_by(Event.starts_at, Event.code)
         .offset(bindparam("offset"))

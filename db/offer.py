@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db import catalog, registration
 from db.catalog import EventCard, Recommendation
 from db.models import Allocation, Event
-from db.registration import RegistrationRefused
+from db.registration import RegistrationNotFound, RegistrationRefused
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,11 +38,16 @@ async def offer(
     target: int,
     timezone: ZoneInfo,
 ) -> Offer | None:
-    """The event offered to the employee now; None when it is unknown or not published."""
+    """The event offered to the employee now; None when it is unknown or not published.  The
+    registration engine's check reads the event first, so its card is then read from the
+    session rather than from the database again."""
+    try:
+        refused = await registration.refusal(session, event_id=event_id, employee_id=employee_id, now=now)
+    except RegistrationNotFound:
+        return None
     card = await catalog.event_card(session, event_id=event_id, timezone=timezone)
     if card is None:
         return None
-    refused = await registration.refusal(session, event_id=event_id, employee_id=employee_id, now=now)
     if refused is not None:
         return Offer(card, refused, waitlist=False, recommendation=None)
     event = await session.get(Event, event_id)
