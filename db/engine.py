@@ -8,6 +8,8 @@ from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from db.sqlite_driver import one_trip
+
 SessionFactory = async_sessionmaker[AsyncSession]
 
 #: SQLite's primary result code SQLITE_READONLY; its extended codes share the low byte.
@@ -43,6 +45,7 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     if url.startswith("sqlite"):
         engine = create_async_engine(url, echo=echo)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        one_trip(engine.sync_engine)
     else:
         engine = create_async_engine(url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True)
     event.listen(engine.sync_engine, "handle_error", _read_only_is_a_disconnect)
