@@ -9,6 +9,8 @@ dispatcher's batch).  Each sender runs in its own process against a fresh server
 (b) The server enforces 30 messages/s (and one a second per chat); the dispatcher runs at
 Telegram's 30/s for `limited_seconds`: the rate the server accepted (from its first accepted
 send to its last, so the child's start-up is not counted as sending) and its 429 answers.
+Info figures: the CPU per message of the dispatcher (`broadcast.cpu_us`) and of the plain
+aiohttp sender (`broadcast.bare_http_cpu_us`), steadier than the rates on a shared machine.
 """
 
 from __future__ import annotations
@@ -39,10 +41,11 @@ class Sizes:
 
 async def _sender(
     role: str, *args: str, chats: range, limits: RateLimits | None = None
-) -> tuple[int, float, int, float]:
+) -> tuple[int, float, int, float, float]:
     """Run one sender against a fresh server on which `chats` have started the bot: sends
-    accepted, seconds, 429 answers, and the rate the server saw between its first and last
-    accepted send (what a sender achieves once sending, without its start-up)."""
+    accepted, seconds, 429 answers, the rate the server saw between its first and last
+    accepted send (what a sender achieves once sending, without its start-up), and the
+    sender's CPU seconds while sending."""
     async with LocalBotApi(TOKEN, "asn_karier_bot", rate_limits=limits) as server:
         for chat in chats:
             server.user(chat, "ASN", language_code="id")
@@ -54,6 +57,7 @@ async def _sender(
             float(figures["seconds"]),
             stats.too_many_requests,
             stats.send_rate or 0.0,
+            float(figures["cpu_s"]),
         )
 
 
@@ -64,6 +68,8 @@ class Bare:
     ptb: float
     ptb_aiohttp: float
     http: float
+    #: The plain aiohttp sender's CPU per message, in µs.
+    http_cpu_us: float
 
 
 async def bare_senders(sizes: Sizes, chats: range) -> Bare:
@@ -76,10 +82,12 @@ async def bare_senders(sizes: Sizes, chats: range) -> Bare:
         "--first-chat",
         str(chats[0]),
     ]
-    ptb_sent, ptb_seconds, _, _ = await _sender("ptb-send", *bare, "--request", "httpx", chats=chats)
-    aio_sent, aio_seconds, _, _ = await _sender("ptb-send", *bare, "--request", "aiohttp", chats=chats)
-    http_sent, http_seconds, _, _ = await _sender("http-send", *bare, chats=chats)
-    return Bare(ptb_sent / ptb_seconds, aio_sent / aio_seconds, http_sent / http_seconds)
+    ptb_sent, ptb_seconds, *_ = await _sender("ptb-send", *bare, "--request", "httpx", chats=chats)
+    aio_sent, aio_seconds, *_ = await _sender("ptb-send", *bare, "--request", "aiohttp", chats=chats)
+    http_sent, http_seconds, _, _, http_cpu = await _sender("http-send", *bare, chats=chats)
+    return Bare(
+        ptb_sent / ptb_seconds, aio_sent / aio_seconds, http_sent / http_seconds, 1e6 * http_cpu / http_sent
+    )
 
 
 async def _enqueue(url: str, *, first: int, count: int, now: datetime) -> None:
@@ -100,7 +108,7 @@ async def run(
     chats = range(FIRST_CHAT, FIRST_CHAT + sizes.recipients + limited_rows)
     await _enqueue(url, first=FIRST_CHAT, count=sizes.recipients, now=now)
     db = ["--database-url", url]
-    sent, seconds, _, _ = await _sender("dispatch", *db, chats=chats)
+    sent, seconds, _, _, cpu = await _sender("dispatch", *db, chats=chats)
     if sent != sizes.recipients:
         raise RuntimeError(f"the dispatcher sent {sent} of {sizes.recipients} messages")
     if bare is None:
@@ -115,7 +123,9 @@ async def run(
         "--seconds",
         str(sizes.limited_seconds),
     ]
-    _, _, too_many, limited_rate = await _sender("dispatch", *db, *limited, chats=chats, limits=RateLimits())
+    _, _, too_many, limited_rate, _ = await _sender(
+        "dispatch", *db, *limited, chats=chats, limits=RateLimits()
+    )
     raw = sent / seconds
     return bare, {
         "broadcast.raw_per_s": raw,
@@ -125,4 +135,6 @@ async def run(
         "broadcast.ratio": raw / bare.http,
         "broadcast.limited_per_s": limited_rate,
         "broadcast.limited_429s": float(too_many),
+        "broadcast.cpu_us": 1e6 * cpu / sent,
+        "broadcast.bare_http_cpu_us": bare.http_cpu_us,
     }

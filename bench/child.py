@@ -157,9 +157,9 @@ async def run_echo(args: argparse.Namespace) -> dict[str, Any]:
 async def _timed(send: Callable[[], Awaitable[int]]) -> dict[str, Any]:
     _say("ready")
     await _line()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     sent = await send()
-    return {"sent": sent, "seconds": time.perf_counter() - started}
+    return {"sent": sent, "seconds": time.perf_counter() - started, "cpu_s": time.process_time() - cpu}
 
 
 async def run_dispatch(args: argparse.Namespace) -> dict[str, Any]:
