@@ -15,6 +15,8 @@ in place of `write_timeout` for uploads); `None` anywhere means no bound for tha
 
 from __future__ import annotations
 
+import functools
+
 import aiohttp
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
@@ -32,6 +34,20 @@ def _value(given: ODVInput[float], default: float | None) -> float | None:
 
 def _sum(*parts: float | None) -> float | None:
     return None if any(part is None for part in parts) else sum(part for part in parts if part is not None)
+
+
+@functools.lru_cache(maxsize=64)
+def _timeout(
+    pool: float | None, connect: float | None, write: float | None, read: float | None
+) -> aiohttp.ClientTimeout:
+    """aiohttp's timeout for PTB's four (built once per combination: a request's own costs
+    more than it should on a path that sends thousands a second)."""
+    return aiohttp.ClientTimeout(
+        total=_sum(pool, connect, write, read),
+        connect=_sum(pool, connect),
+        sock_connect=connect,
+        sock_read=read,
+    )
 
 
 class AiohttpRequest(BaseRequest):
@@ -102,14 +118,8 @@ class AiohttpRequest(BaseRequest):
         write = _value(write_timeout, self._media_write_timeout if files else self._write_timeout)
         connect = _value(connect_timeout, self._connect_timeout)
         pool = _value(pool_timeout, self._pool_timeout)
-        timeout = aiohttp.ClientTimeout(
-            total=_sum(pool, connect, write, read),
-            connect=_sum(pool, connect),
-            sock_connect=connect,
-            sock_read=read,
-        )
-        body: aiohttp.FormData | bytes | None = None
-        headers: dict[str, str] = {}
+        timeout = _timeout(pool, connect, write, read)
+        body: aiohttp.FormData | aiohttp.BytesPayload | None = None
         if files:
             form = aiohttp.FormData(quote_fields=False)
             for name, value in (request_data.json_parameters if request_data is not None else {}).items():
@@ -118,10 +128,10 @@ class AiohttpRequest(BaseRequest):
                 form.add_field(name, content, filename=filename, content_type=mime_type)
             body = form
         elif request_data is not None and request_data.parameters:
-            body = request_data.json_payload
-            headers["Content-Type"] = "application/json"
+            # a payload carries its content type: no per-request headers to merge
+            body = aiohttp.BytesPayload(request_data.json_payload, content_type="application/json")
         try:
-            async with session.request(method, url, data=body, headers=headers, timeout=timeout) as response:
+            async with session.request(method, url, data=body, timeout=timeout) as response:
                 return response.status, await response.read()
         except TimeoutError as exc:
             raise TimedOut from exc
