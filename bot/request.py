@@ -16,6 +16,7 @@ in place of `write_timeout` for uploads); `None` anywhere means no bound for tha
 from __future__ import annotations
 
 import functools
+import json
 
 import aiohttp
 from telegram.error import NetworkError, TimedOut
@@ -113,7 +114,10 @@ class AiohttpRequest(BaseRequest):
         session = self._session
         if session is None or session.closed:
             raise RuntimeError("This AiohttpRequest is not initialized!")
-        files = request_data.multipart_data if request_data is not None else {}
+        # PTB's `parameters` and `multipart_data` each walk every parameter: only what is needed
+        files = (
+            request_data.multipart_data if request_data is not None and request_data.contains_files else {}
+        )
         read = _value(read_timeout, self._read_timeout)
         write = _value(write_timeout, self._media_write_timeout if files else self._write_timeout)
         connect = _value(connect_timeout, self._connect_timeout)
@@ -127,9 +131,9 @@ class AiohttpRequest(BaseRequest):
             for name, (filename, content, mime_type) in files.items():
                 form.add_field(name, content, filename=filename, content_type=mime_type)
             body = form
-        elif request_data is not None and request_data.parameters:
+        elif request_data is not None and (parameters := request_data.json_parameters):
             # a payload carries its content type: no per-request headers to merge
-            body = aiohttp.BytesPayload(request_data.json_payload, content_type="application/json")
+            body = aiohttp.BytesPayload(json.dumps(parameters).encode(), content_type="application/json")
         try:
             async with session.request(method, url, data=body, timeout=timeout) as response:
                 return response.status, await response.read()
