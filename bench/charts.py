@@ -1,9 +1,9 @@
-"""Charts: the competency chart drawn onto its kept background, against the full redraw.
+"""Charts: the competency chart put together from its kept pieces, against the full redraw.
 
 `draws` ASN on one standard of eleven competencies (the regulation's manajerial and sosial
 kultural ones plus two technical), their levels at random with a fixed seed, each drawn both
 ways in this process, taking turns: `chart.ms` is the median time of `bot.documents.charts.competency_chart`
-(the background already rendered: the first chart of a standard renders it, `chart.first_ms`),
+(its pieces already kept: the first chart of a standard renders those it lacks),
 `chart.reference_ms` the median of `reference_chart` — the straightforward drawing of the
 whole figure with matplotlib's own PNG writer — and `chart.speedup` their ratio.
 
@@ -101,7 +101,7 @@ def _ms(draw: Callable[..., bytes], one: CompetencyStatus) -> float:
 
 
 def _medians_ms(statuses: list[CompetencyStatus]) -> tuple[float, float]:
-    """Median ms of the drawing onto the background and of the reference, taking turns (so the
+    """Median ms of the drawing from kept pieces and of the reference, taking turns (so the
     load of a shared machine weighs on both alike)."""
     fast, reference = [], []
     for one in statuses:

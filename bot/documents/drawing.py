@@ -7,12 +7,13 @@ charts (a queued chart is only its arguments) instead of spawning memory.
 
 On a machine with more than two cores the workers are processes (matplotlib holds the GIL
 while it draws, so a drawing thread slows the event loop down); on two cores or fewer, one
-thread.  Measured on 2 shared cores (`BENCH_CHART_POOL=processes python -m bench --quick`
-against the default, bench/RESULTS.md): a worker process served more updates a second
-(21 against 16) but the bot and its worker peaked at 417 MB against 290 MB for one thread —
-a second interpreter with matplotlib and its own kept backgrounds, over the 300 MB a small
-server affords; two threads drew between 0.75 and 1.15 times the charts a second of one
-(`chart.pool_*` in three runs), with two figures in memory at once.
+thread.  Measured on 2 shared cores (bench/RESULTS.md): when a chart took 100–300 ms, a worker
+process served more updates a second than one thread (21 against 16) but the bot and its
+worker peaked at 417 MB against 290 MB — a second interpreter with matplotlib and its own kept
+pieces, over the 300 MB a small server affords.  Since a chart is put together from kept
+pieces (about 5 ms), a worker process takes its 1–2 ms per update off the event loop but
+serves no more updates (the second core is busy with the rest of the machine: 161–169
+against 153–166 updates/s, two runs each of the bench's update load at 300 users).
 """
 
 from __future__ import annotations
