@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
 import logging
 import time
 import warnings
@@ -85,8 +86,20 @@ class Pacer:
                 await asyncio.sleep(start - now)
 
 
-def _parameter(name: str, value: str | int | bool) -> RequestParameter:
-    return RequestParameter(name=name, value=value, input_files=None)
+#: What may go under a message: buttons in it, or a keyboard of the chat.
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+
+def _parameter(name: str, value: object) -> RequestParameter:
+    """One parameter, JSON-encoded here as PTB would (a text as it is): PTB encodes any other
+    value each time it reads it, twice per request."""
+    encoded = value if isinstance(value, str) else json.dumps(value)
+    return RequestParameter(name=name, value=encoded, input_files=None)
+
+
+def _markup(keyboard: Markup) -> RequestParameter:
+    """Buttons or a chat keyboard as the `reply_markup` parameter (no files in a markup)."""
+    return _parameter("reply_markup", keyboard.to_dict())
 
 
 _HTML = _parameter("parse_mode", ParseMode.HTML.value)
@@ -96,11 +109,7 @@ _PAID = _parameter("allow_paid_broadcast", True)
 @functools.cache
 def _link_preview(options: LinkPreviewOptions) -> RequestParameter:
     """The bot's default link preview options, converted once rather than on every send."""
-    return RequestParameter.from_input("link_preview_options", options)
-
-
-#: What may go under a message: buttons in it, or a keyboard of the chat.
-Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+    return _parameter("link_preview_options", options.to_dict())
 
 
 def _text(bot: Bot, key: str, text: str) -> list[RequestParameter]:
@@ -151,7 +160,7 @@ async def deliver(
         parameters.append(_parameter("photo" if photo else "document", attachment.file_id))
         parameters += _text(bot, "caption", text)
     if keyboard is not None:
-        parameters.append(RequestParameter.from_input("reply_markup", keyboard))
+        parameters.append(_markup(keyboard))
     if paid:
         parameters.append(_PAID)
     result = await _post(bot, method, parameters, read_timeout=read_timeout)
@@ -167,7 +176,7 @@ async def edit(
     parameters = [_parameter("chat_id", chat_id), _parameter("message_id", message_id)]
     parameters += _text(bot, "text", text)
     if keyboard is not None:
-        parameters.append(RequestParameter.from_input("reply_markup", keyboard))
+        parameters.append(_markup(keyboard))
     await _post(bot, "editMessageText", parameters)
 
 

@@ -5,12 +5,13 @@ move or change them.  Each is here because no public name does the job, and noth
 the project imports a ``telegram._*`` module (tests/test_layering.py checks that).
 
 - ``RequestParameter`` (``telegram.request._requestparameter``): one parameter of a
-  ``RequestData``.  ``bot.dispatcher.deliver`` posts sendMessage/sendPhoto/sendDocument with
-  ``bot.request.post`` and a ``RequestData`` of these, skipping ``Bot.send_*``, whose argument
-  building and ``Message`` parsing were most of the dispatcher's CPU.  It relies on the
-  constructor ``RequestParameter(name=, value=, input_files=)``, on
-  ``RequestParameter.from_input(key, value)`` turning a TelegramObject (reply markup, link
-  preview options) into JSON, and on ``RequestData`` reading them into ``json_parameters``.
+  ``RequestData``.  ``bot.delivery`` posts sendMessage/sendPhoto/sendDocument/editMessageText/
+  answerCallbackQuery with ``bot.request.post`` and a ``RequestData`` of these, skipping
+  ``Bot.send_*`` and friends, whose argument building and ``Message`` parsing were most of
+  the CPU of a send.  It relies on the constructor ``RequestParameter(name=, value=,
+  input_files=)``, on a text value being posted as it is (so a value JSON-encoded once by
+  ``bot.delivery`` is what PTB's ``from_input`` would have posted), and on ``RequestData``
+  reading them into ``json_parameters``.
 - ``DefaultValue`` (``telegram._utils.defaultvalue``): PTB's "not given" marker.
   ``bot.request.AiohttpRequest.do_request`` receives it for each timeout its caller left out
   and then uses its own; it relies on ``BaseRequest.DEFAULT_NONE`` being a ``DefaultValue``

@@ -22,36 +22,33 @@ TIMEOUTS = ("read_timeout", "write_timeout", "connect_timeout", "pool_timeout")
 
 
 def test_request_parameter_is_built_from_name_value_and_input_files() -> None:
-    """bot.dispatcher._parameter: RequestParameter(name=, value=, input_files=None)."""
+    """bot.delivery._parameter: RequestParameter(name=, value=, input_files=None)."""
     assert list(inspect.signature(RequestParameter).parameters) == ["name", "value", "input_files"]
     parameter = RequestParameter(name="chat_id", value=1001, input_files=None)
     assert (parameter.name, parameter.value, parameter.input_files) == ("chat_id", 1001, None)
 
 
 def test_a_request_parameter_cannot_change_once_built() -> None:
-    """bot.dispatcher shares its parse_mode and allow_paid_broadcast parameters between sends."""
+    """bot.delivery shares its parse_mode, allow_paid_broadcast and link preview parameters
+    between sends."""
     parameter = RequestParameter(name="parse_mode", value="HTML", input_files=None)
     with pytest.raises(dataclasses.FrozenInstanceError):
         parameter.value = "MarkdownV2"  # type: ignore[misc]
 
 
-def test_request_parameter_from_input_turns_telegram_objects_into_json() -> None:
-    """bot.dispatcher.deliver: from_input(key, value) for the keyboard and link preview options."""
-    assert list(inspect.signature(RequestParameter.from_input).parameters) == ["key", "value"]
+def test_a_text_value_is_posted_as_it_is_and_matches_ptb_s_own_encoding() -> None:
+    """bot.delivery._parameter encodes a value to JSON text once, which PTB then posts as it is:
+    the same as PTB's own `from_input` would post for the keyboard and link preview options."""
     keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Daftar", callback_data="reg:join:7")]])
-    markup = RequestParameter.from_input("reply_markup", keyboard)
-    preview = RequestParameter.from_input("link_preview_options", LinkPreviewOptions(is_disabled=True))
-
-    assert isinstance(markup, RequestParameter)
-    assert markup.name == "reply_markup"
-    assert markup.json_value is not None
-    assert json.loads(markup.json_value) == keyboard.to_dict()
-    assert preview.json_value is not None
-    assert json.loads(preview.json_value) == {"is_disabled": True}
+    preview = LinkPreviewOptions(is_disabled=True)
+    for name, value in (("reply_markup", keyboard), ("link_preview_options", preview)):
+        encoded = RequestParameter(name=name, value=json.dumps(value.to_dict()), input_files=None)
+        own = RequestParameter.from_input(name, value)
+        assert encoded.json_value == own.json_value
 
 
 def test_request_data_posts_the_parameters_as_telegram_reads_them() -> None:
-    """bot.dispatcher.deliver posts RequestData(parameters) through the bot's request object."""
+    """bot.delivery._post posts RequestData(parameters) through the bot's request object."""
     data = RequestData(
         [
             RequestParameter(name="chat_id", value=1001, input_files=None),
