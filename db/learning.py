@@ -126,6 +126,11 @@ def _planned_between(start: Any, end: Any, now: Any) -> ColumnElement[bool]:
     )
 
 
+#: The two parts of `year_summary`'s statement; a start of time for when it plans nothing.
+_COMPLETED, _PLANNED = 0, 1
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 async def year_summary(
     session: AsyncSession,
     *,
@@ -137,11 +142,14 @@ async def year_summary(
 ) -> JpSummary:
     """The employee's JP completed in `year` (office-local dates) against `target`; given `now`
     and the office `timezone`, also the JP planned for the year.  One query."""
-    first, last = date(year, 1, 1), date(year, 12, 31)
-    # without `now`, an empty range of instants: nothing is planned
-    start, end = _year_bounds(year, timezone) if timezone is not None else (_EPOCH, _EPOCH)
-    params = {"employee_id": employee_id, "first": first, "last": last, "start": start, "end": end}
-    rows = (await session.execute(_summary_statement(), {**params, "now": now or _EPOCH})).all()
+    if now is not None and timezone is not None:
+        start, end = _year_bounds(year, timezone)
+    else:  # nothing planned asked for: an empty range of instants
+        now = start = end = _EPOCH
+    params = {"employee_id": employee_id, "first": date(year, 1, 1), "last": date(year, 12, 31)}
+    rows = (
+        await session.execute(_summary_statement(), {**params, "start": start, "end": end, "now": now})
+    ).all()
     entries = [
         JpEntry(row.title, row.organizer, row.completed_on, row.jp, from_event=bool(row.from_event))
         for row in rows
@@ -158,10 +166,6 @@ async def year_summary(
         reached=total >= target,
         planned=planned,
     )
-
-
-_COMPLETED, _PLANNED = 0, 1
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @functools.cache

@@ -146,3 +146,5 @@ async def test_seats_held_this_year_count_as_planned_until_attended(session: Asy
     assert (summary.total, summary.missing, summary.planned_total, summary.unplanned) == (4, 16, 12, 4)
     without = await year_summary(session, employee_id=maria.id, year=2026, target=20)
     assert without.planned == []
+    no_clock = await year_summary(session, employee_id=maria.id, year=2026, target=20, timezone=WITA)
+    assert no_clock.planned == []
