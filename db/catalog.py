@@ -370,6 +370,11 @@ async def _open_to(
 
 @functools.cache
 def _open_statement(with_kinds: bool) -> Select[tuple[Event]]:
+    """The candidates of `recommendations`, built once: published, registration open `now`,
+    not registered by the employee (a cancelled registration does not count), open to them
+    (`db.eligibility`) and not clashing with an event they take part in; with `with_kinds`,
+    only the `kinds`. One query: the employee's position, type and unit come joined to each
+    event."""
     employee_id: BindParameter[int] = bindparam("employee_id")
     now: BindParameter[datetime] = bindparam("now")
     active = select(Registration.event_id).where(
