@@ -237,3 +237,29 @@ def test_the_deadline_digest_says_why_each_event_is_listed(
     assert text.count(gap) == 2  # a digest queued before the JP reason existed reads as before
     assert text.count(jp) == 1
     assert "gap" not in text.casefold()
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_jp_nudge_heading_is_a_line_of_its_own(renderer: Renderer, lang: str) -> None:
+    text = renderer.render("reminder_jp", lang, total=8, target=20, year=2026)
+    heading, _, body = text.partition("\n")
+    assert heading.endswith("8/20 JP</b>")
+    assert body.startswith(("Tahun ini", "The year"))
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_a_reason_in_the_for_me_list_is_a_line_of_its_own(renderer: Renderer, lang: str) -> None:
+    listed = renderer.render(
+        "catalog",
+        lang,
+        kind="pelatihan",
+        scope="me",
+        competency=None,
+        items=[Offer(THIS_YEAR, None, False, ADDS_JP)],
+        page=0,
+        pages=1,
+        first=0,
+        year=2026,
+    )
+    reason = next(line for line in listed.splitlines() if "⭐" in line)
+    assert reason.startswith("   <i>⭐")
