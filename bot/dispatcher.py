@@ -94,21 +94,25 @@ _Turn = tuple[outbox.Claimed, str, Attachment | None]
 
 
 class _Recorder:
-    """Writes the outcomes of one batch on one session, the sent rows many to an UPDATE: a commit
-    every `every` outcomes, and at least every `interval` seconds while any are waiting (a row
-    sent but not yet recorded would be sent again by whoever reclaims it after its lease)."""
+    """Writes the outcomes of one batch on one session, the sent rows many to an UPDATE (sent at
+    the time they are written, within `interval` of Telegram's answer): a commit every `every`
+    outcomes, and at least every `interval` seconds while any are waiting (a row sent but not
+    yet recorded would be sent again by whoever reclaims it after its lease)."""
 
-    def __init__(self, session: AsyncSession, *, every: int, interval: float) -> None:
+    def __init__(
+        self, session: AsyncSession, *, every: int, interval: float, clock: Callable[[], datetime]
+    ) -> None:
         self.session = session
         self.every = every
         self.interval = interval
-        self._sent: list[tuple[int, int, datetime]] = []
+        self.clock = clock
+        self._sent: list[tuple[int, int]] = []
         self._writes: list[_Write] = []
         self._lock = asyncio.Lock()
 
-    def sent(self, outbox_id: int, message_id: int, at: datetime) -> None:
+    def sent(self, outbox_id: int, message_id: int) -> None:
         """Telegram accepted the row's message."""
-        self._sent.append((outbox_id, message_id, at))
+        self._sent.append((outbox_id, message_id))
 
     def write(self, write: _Write) -> None:
         """Any other outcome."""
@@ -139,7 +143,7 @@ class _Recorder:
             writes, self._writes = self._writes, []
             for write in writes:
                 await write(self.session)
-            await outbox.mark_sent_many(self.session, sent)
+            await outbox.mark_sent_many(self.session, sent, at=self.clock())
             await self.session.commit()
 
 
@@ -285,7 +289,9 @@ class Dispatcher:
         )
         try:
             async with self.services.sessions() as session:
-                recorder = _Recorder(session, every=self.commit_every, interval=self.commit_interval)
+                recorder = _Recorder(
+                    session, every=self.commit_every, interval=self.commit_interval, clock=self.services.clock
+                )
                 for write in batch.settled:
                     recorder.write(write)
                 await self._send_all(batch.sends, batch.send_by, recorder, upcoming)
@@ -325,8 +331,6 @@ class Dispatcher:
                     await announcements.finish(session, now=now)
                     await session.commit()
                 return 0, [], []
-            accounts = await outbox.recipients(session, [row.chat_id for row in claimed])
-            silenced = await outbox.opted_out(session, [row.chat_id for row in claimed])
             media = await announcements.attachments(
                 session, {row.announcement_id for row in claimed if row.announcement_id is not None}
             )
@@ -335,10 +339,9 @@ class Dispatcher:
         sends: list[_Turn] = []
         seen: set[int] = set(busy)
         for row in claimed:
-            language, blocked = accounts.get(row.chat_id, (DEFAULT_LANGUAGE, False))
-            if blocked:
+            if row.blocked:
                 settled.append(self._skip_blocked(row, "chat already marked inactive"))
-            elif (row.chat_id, row.kind) in silenced:
+            elif row.silenced:
                 settled.append(self._skip_unwanted(row))
             elif row.chat_id in seen:
                 # one message per chat per batch; the next one waits its turn in the outbox
@@ -346,7 +349,7 @@ class Dispatcher:
             else:
                 seen.add(row.chat_id)
                 attachment = None if row.announcement_id is None else media.get(row.announcement_id)
-                sends.append((row, language, attachment))
+                sends.append((row, row.language or DEFAULT_LANGUAGE, attachment))
         return len(claimed), settled, sends
 
     async def _send_all(
@@ -446,7 +449,7 @@ class Dispatcher:
             log.exception("sending outbox row %s failed unexpectedly", row.id)
             recorder.write(self._retry_or_fail(row, repr(exc)))
         else:
-            recorder.sent(row.id, message_id, self.services.clock())
+            recorder.sent(row.id, message_id)
         finally:
             self._chat_free_at[row.chat_id] = time.monotonic() + self.per_chat_interval
 

@@ -16,16 +16,32 @@ it (a registration and its reminder) and the dispatcher can record a few outcome
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select, union_all, update
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Select,
+    Text,
+    Update,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+    type_coerce,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from db.models import (
     ALWAYS_SENT,
@@ -98,6 +114,8 @@ class QuietHours:
 _ERROR_LENGTH = 300
 _INSERT_CHUNK = 500
 _HELD = (AnnouncementStatus.PAUSED, AnnouncementStatus.CANCELLED)
+#: What `claim` knows of a chat without an account: no language, not blocked, nothing turned off.
+_NO_ACCOUNT: tuple[str | None, bool, frozenset[NotificationKind]] = (None, False, frozenset())
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,9 +140,8 @@ class NewMessage:
             raise ValueError("an outbox message has either a text or a template, not both or neither")
 
 
-@dataclass(frozen=True, slots=True)
-class Claimed:
-    """A row a dispatcher claimed and now has to send."""
+class Claimed(NamedTuple):
+    """A row a dispatcher claimed and now has to send (a tuple: a batch is hundreds of them)."""
 
     id: int
     chat_id: int
@@ -136,6 +153,12 @@ class Claimed:
     attempts: int
     expires_at: datetime | None = None
     unconfirmed: int = 0
+    #: The chat's language, None when no account is behind it.
+    language: str | None = None
+    #: The chat blocked the bot (or the account was deleted).
+    blocked: bool = False
+    #: The user turned this kind of message off in /settings (never for `ALWAYS_SENT` kinds).
+    silenced: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +263,9 @@ async def claim(
     lease: timedelta,
     quiet: QuietHours | None = None,
 ) -> list[Claimed]:
-    """Claim up to `limit` due rows for `worker` until `now + lease`, and commit.
+    """Claim up to `limit` due rows for `worker` until `now + lease`, and commit; each with what
+    sending it needs to know of its chat (`Claimed.language`, `blocked`, `silenced`, read in
+    one more query by the chats' index).
 
     Due means pending with `due_at` reached, or left `sending` by a dispatcher whose lease
     expired.  Rows of a paused or cancelled announcement wait, and so do `HELD_AT_NIGHT` rows
@@ -250,35 +275,73 @@ async def claim(
     ``UPDATE … RETURNING`` that opens its transaction, so the write lock is taken before
     anything is read.
     """
-    picks = _due(now, limit, night=quiet is not None and quiet.holds(now))
+    night = quiet is not None and quiet.holds(now)
+    values = {"now": now, "limit": limit, "worker": worker, "until": now + lease}
     if _dialect(session) == "postgresql":
-        chosen = await _lock_due(session, picks, limit)
-        if chosen is None:
+        found: list[tuple[datetime, int]] = []
+        for pick in _due(night):
+            locked = await session.execute(pick.with_for_update(skip_locked=True, of=OutboxMessage), values)
+            found += [(due_at, id_) for id_, due_at in locked]
+        if not found:
             await session.commit()
             return []
+        values["chosen"] = [id_ for _, id_ in sorted(found)[:limit]]
+        statement = _take(night, locked=True)
     else:
-        due = union_all(*(select(pick.subquery()) for pick in picks)).subquery()
-        chosen = OutboxMessage.id.in_(
-            select(due.c.id).order_by(due.c.due_at, due.c.id).limit(limit).scalar_subquery()
-        )
-    claimed = await _take(session, chosen, worker=worker, until=now + lease)
+        statement = _take(night, locked=False)
+    # on the connection: rows as they are, not ORM objects (a batch is hundreds of rows)
+    connection = await session.connection()
+    rows = (await connection.execute(statement, values)).all()
+    facts = await _chat_facts(connection, {r.chat_id for r in rows}) if rows else {}
     await session.commit()
+    claimed = []
+    for id_, chat_id, kind, text, template, context, announcement_id, attempts, expires, unconfirmed in rows:
+        language, blocked, kinds = facts.get(chat_id, _NO_ACCOUNT)
+        claimed.append(
+            Claimed(
+                id_,
+                chat_id,
+                kind,
+                text,
+                template,
+                _context(context),
+                announcement_id,
+                attempts,
+                expires,
+                unconfirmed,
+                language,
+                blocked,
+                kind in kinds,
+            )
+        )
+    claimed.sort()
     return claimed
 
 
-def _due(now: datetime, limit: int, *, night: bool) -> list[Select[tuple[int, datetime]]]:
-    """The first `limit` due rows (id, due_at) of each kind: pending and due, or a lease expired;
-    at `night`, none of the kinds held then.
+def _context(value: str | dict[str, Any] | None) -> dict[str, Any]:
+    """A claimed row's context, read past SQLAlchemy's JSON type: PostgreSQL's driver decoded
+    it already; SQLite's text is decoded here, except the empty one most rows have."""
+    if isinstance(value, dict):
+        return value
+    return {} if value is None or value == "{}" else dict(json.loads(value))
+
+
+@functools.cache
+def _due(night: bool) -> list[Select[tuple[int, datetime]]]:
+    """The first `limit` due rows (id, due_at) of each kind at `now`: pending and due, or a
+    lease expired; at `night`, none of the kinds held then.  Built once (`now` and `limit` are
+    parameters).
 
     One query per kind, each answered in order by the (state, due_at) index: an OR of the two
     sorted every pending row on each claim (90 ms a batch with 100,000 pending)."""
     row = OutboxMessage
+    now = bindparam("now", type_=row.due_at.type)
     held = select(Announcement.id).where(Announcement.status.in_(_HELD))
     waiting = or_(row.announcement_id.is_(None), row.announcement_id.not_in(held))
     if night:
         waiting = and_(waiting, row.kind.not_in(sorted(HELD_AT_NIGHT)))
     return [
-        select(row.id, row.due_at).where(kind, waiting).order_by(row.due_at, row.id).limit(limit)
+        select(row.id, row.due_at).where(kind, waiting).order_by(row.due_at, row.id).limit(bindparam("limit"))
         for kind in (
             and_(row.state == OutboxState.PENDING, row.due_at <= now),
             and_(row.state == OutboxState.SENDING, row.lease_until < now),
@@ -286,32 +349,24 @@ def _due(now: datetime, limit: int, *, night: bool) -> list[Select[tuple[int, da
     ]
 
 
-async def _lock_due(
-    session: AsyncSession, picks: list[Select[tuple[int, datetime]]], limit: int
-) -> ColumnElement[bool] | None:
-    """PostgreSQL: lock the due rows no other dispatcher holds (``SKIP LOCKED``); the first
-    `limit` of them by due time as a condition on the id, or None when there are none."""
-    found: list[tuple[datetime, int]] = []
-    for pick in picks:
-        locked = await session.execute(pick.with_for_update(skip_locked=True, of=OutboxMessage))
-        found += [(due_at, id_) for id_, due_at in locked]
-    if not found:
-        return None
-    return OutboxMessage.id.in_([id_ for _, id_ in sorted(found)[:limit]])
-
-
-async def _take(
-    session: AsyncSession, chosen: ColumnElement[bool], *, worker: str, until: datetime
-) -> list[Claimed]:
-    """Mark the chosen rows `sending` for `worker` until `until` (one more attempt); them, by id."""
+@functools.cache
+def _take(night: bool, *, locked: bool) -> Update:
+    """Mark the chosen rows `sending` for `worker` until `until` (one more attempt); them.  The
+    rows are the ids in `chosen` when `locked` (PostgreSQL locked them first), else the first
+    `limit` due ones.  Built once (the values are parameters)."""
     row = OutboxMessage
-    statement = (
+    if locked:
+        chosen = row.id.in_(bindparam("chosen", expanding=True))
+    else:
+        due = union_all(*(select(pick.subquery()) for pick in _due(night))).subquery()
+        chosen = row.id.in_(select(due.c.id).order_by(due.c.due_at, due.c.id).limit(bindparam("limit")))
+    return (
         update(row)
         .where(chosen)
         .values(
             state=OutboxState.SENDING,
-            lease_until=until,
-            claimed_by=worker,
+            lease_until=bindparam("until", type_=row.lease_until.type),
+            claimed_by=bindparam("worker"),
             attempts=row.attempts + 1,
         )
         .returning(
@@ -320,32 +375,41 @@ async def _take(
             row.kind,
             row.text,
             row.template,
-            row.context,
+            type_coerce(row.context, Text),  # decoded by `_context`
             row.announcement_id,
             row.attempts,
             row.expires_at,
             row.unconfirmed,
         )
-        .execution_options(synchronize_session=False)
     )
-    rows = (await session.execute(statement)).all()
-    claimed = [
-        Claimed(
-            id=r.id,
-            chat_id=r.chat_id,
-            kind=r.kind,
-            text=r.text,
-            template=r.template,
-            context=r.context or {},
-            announcement_id=r.announcement_id,
-            attempts=r.attempts,
-            expires_at=r.expires_at,
-            unconfirmed=r.unconfirmed,
+
+
+@functools.cache
+def _chats() -> Select[tuple[int, str, bool, NotificationKind]]:
+    """The accounts behind the chats in `chats`: the chat, its language, whether it blocked the
+    bot, and each kind its user turned off (None when none; one row per kind).  Built once."""
+    account, turned_off = TelegramAccount, NotificationPreference
+    return (
+        select(account.chat_id, account.language, account.blocked_at.is_not(None), turned_off.kind)
+        .outerjoin(
+            turned_off,
+            and_(turned_off.telegram_user_id == account.telegram_user_id, turned_off.enabled.is_(False)),
         )
-        for r in rows
-    ]
-    claimed.sort(key=lambda c: c.id)
-    return claimed
+        .where(account.chat_id.in_(bindparam("chats", expanding=True)))
+    )
+
+
+async def _chat_facts(
+    connection: AsyncConnection, chat_ids: set[int]
+) -> dict[int, tuple[str, bool, set[NotificationKind]]]:
+    """Per chat with an account: its language, 'blocked', and the kinds turned off."""
+    facts: dict[int, tuple[str, bool, set[NotificationKind]]] = {}
+    rows = (await connection.execute(_chats(), {"chats": list(chat_ids)})).all()
+    for chat_id, language, blocked, kind in rows:
+        _, _, kinds = facts.setdefault(chat_id, (language, blocked, set()))
+        if kind is not None and kind not in ALWAYS_SENT:
+            kinds.add(kind)
+    return facts
 
 
 def _own(outbox_id: int, worker: str) -> Any:
@@ -357,25 +421,47 @@ def _own(outbox_id: int, worker: str) -> Any:
     )
 
 
-async def mark_sent_many(session: AsyncSession, sent: Sequence[tuple[int, int, datetime]]) -> None:
-    """Telegram accepted these messages: (outbox id, Telegram message id, sent at) triples,
-    recorded whoever holds the claim (they were delivered), in one executemany UPDATE: the
-    dispatcher's recorder writes thousands a second."""
+async def mark_sent_many(session: AsyncSession, sent: Sequence[tuple[int, int]], *, at: datetime) -> None:
+    """Telegram accepted these messages: (outbox id, Telegram message id) pairs, recorded sent
+    at `at` whoever holds the claim (they were delivered).  One UPDATE for all of them, the
+    pairs in one parameter: the dispatcher's recorder writes thousands a second, and a
+    statement per row (even as one executemany) cost more CPU than sending the message."""
     if not sent:
         return
-    # on the connection: the Session would take a parameter list as an ORM bulk update by key
+    dialect = _dialect(session)
+    if dialect == "postgresql":
+        values: dict[str, Any] = {"ids": [id_ for id_, _ in sent], "messages": [m for _, m in sent]}
+    else:
+        values = {"sent": json.dumps(sent)}
+    # on the connection: the Session would take the UPDATE … FROM as an ORM bulk update
     conn = await session.connection()
-    await conn.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == bindparam("sent_id"))
+    await conn.execute(_mark_sent(dialect), {**values, "at": at})
+
+
+@functools.cache
+def _mark_sent(dialect: str) -> Update:
+    """`mark_sent_many`'s UPDATE, joined to the pairs: on PostgreSQL two arrays (`ids`,
+    `messages`) unnested side by side, on SQLite a JSON array of pairs (`sent`)."""
+    row = OutboxMessage
+    outbox_id: ColumnElement[Any]
+    message_id: ColumnElement[Any]
+    if dialect == "postgresql":
+        arrays = [bindparam(name, type_=postgresql.ARRAY(BigInteger)) for name in ("ids", "messages")]
+        pairs = func.unnest(*arrays).table_valued("id", "message_id").render_derived()
+        outbox_id, message_id = pairs.c.id, pairs.c.message_id
+    else:
+        each = func.json_each(bindparam("sent")).table_valued("value")
+        outbox_id, message_id = (func.json_extract(each.c.value, f"$[{i}]") for i in (0, 1))
+    return (
+        update(row)
+        .where(row.id == outbox_id)
         .values(
             state=OutboxState.SENT,
-            telegram_message_id=bindparam("sent_message_id"),
-            sent_at=bindparam("sent_at_"),
+            telegram_message_id=message_id,
+            sent_at=bindparam("at", type_=row.sent_at.type),
             lease_until=None,
             last_error=None,
-        ),
-        [{"sent_id": id_, "sent_message_id": message_id, "sent_at_": at} for id_, message_id, at in sent],
+        )
     )
 
 
@@ -481,37 +567,6 @@ async def skip_chat(session: AsyncSession, *, chat_id: int, reason: str, also: i
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-async def recipients(session: AsyncSession, chat_ids: Sequence[int]) -> dict[int, tuple[str, bool]]:
-    """Language and 'blocked' of the accounts behind these chats (chats without one are absent)."""
-    if not chat_ids:
-        return {}
-    rows = await session.execute(
-        select(TelegramAccount.chat_id, TelegramAccount.language, TelegramAccount.blocked_at).where(
-            TelegramAccount.chat_id.in_(set(chat_ids))
-        )
-    )
-    return {r.chat_id: (r.language, r.blocked_at is not None) for r in rows}
-
-
-async def opted_out(session: AsyncSession, chat_ids: Sequence[int]) -> set[tuple[int, NotificationKind]]:
-    """(chat, kind) pairs that the users behind these chats turned off in /settings."""
-    if not chat_ids:
-        return set()
-    rows = await session.execute(
-        select(TelegramAccount.chat_id, NotificationPreference.kind)
-        .join(
-            NotificationPreference,
-            NotificationPreference.telegram_user_id == TelegramAccount.telegram_user_id,
-        )
-        .where(
-            TelegramAccount.chat_id.in_(set(chat_ids)),
-            NotificationPreference.enabled.is_(False),
-            NotificationPreference.kind.not_in(ALWAYS_SENT),
-        )
-    )
-    return {(r.chat_id, NotificationKind(r.kind)) for r in rows}
-
-
 async def progress(session: AsyncSession, *, announcement_id: int) -> Progress:
     """Rows of the announcement by state."""
     rows = await session.execute(
@@ -552,7 +607,6 @@ __all__ = [
     "mark_sent_many",
     "mark_unconfirmed",
     "progress",
-    "recipients",
     "retry_later",
     "skip_chat",
     "unfinished",

@@ -106,12 +106,34 @@ async def test_rows_of_a_dead_dispatcher_are_reclaimed_after_the_lease(session: 
     assert row.claimed_by == "alive"
 
 
+async def test_many_sent_rows_are_written_at_once_each_with_its_message_id(session: AsyncSession) -> None:
+    await outbox.enqueue_many(session, [_announcement(chat) for chat in range(1, 8)])
+    await session.commit()
+    claimed = await outbox.claim(session, worker="w", now=NOW, limit=10, lease=LEASE)
+    written, left = claimed[:5], claimed[5:]
+
+    await outbox.mark_sent_many(session, [(c.id, 1000 + c.chat_id) for c in written], at=NOW)
+    await session.commit()
+
+    for c in written:
+        row = await _row(session, c.id)
+        assert (row.state, row.telegram_message_id, row.sent_at, row.lease_until) == (
+            OutboxState.SENT,
+            1000 + c.chat_id,
+            NOW,
+            None,
+        )
+    for c in left:
+        row = await _row(session, c.id)
+        assert (row.state, row.telegram_message_id, row.sent_at) == (OutboxState.SENDING, None, None)
+
+
 async def test_outcomes_sent_failed_and_retry(session: AsyncSession) -> None:
     await outbox.enqueue_many(session, [_announcement(chat) for chat in (1, 2, 3, 4)])
     await session.commit()
     sent, failed, flood, broken = await outbox.claim(session, worker="w", now=NOW, limit=10, lease=LEASE)
 
-    await outbox.mark_sent_many(session, [(sent.id, 42, NOW)])
+    await outbox.mark_sent_many(session, [(sent.id, 42)], at=NOW)
     await outbox.mark_failed(session, outbox_id=failed.id, worker="w", reason="Bad Request: chat not found")
     later = NOW + timedelta(seconds=3)
     await outbox.retry_later(
@@ -162,7 +184,11 @@ async def test_a_user_who_blocked_the_bot_is_marked_inactive_and_skipped(session
     assert account.blocked_at == NOW
     states = (await session.execute(select(OutboxMessage.chat_id, OutboxMessage.state))).tuples().all()
     assert sorted(states) == [(5, OutboxState.SKIPPED), (5, OutboxState.SKIPPED), (6, OutboxState.PENDING)]
-    assert await outbox.recipients(session, [5, 6]) == {5: ("id", True)}
+    await outbox.enqueue_many(session, [_announcement(5)])
+    await session.commit()
+    later = await outbox.claim(session, worker="w", now=NOW, limit=10, lease=LEASE)
+    # chat 6 has no account: no language, not blocked
+    assert sorted((c.chat_id, c.language, c.blocked) for c in later) == [(5, "id", True), (6, None, False)]
 
 
 async def test_service_messages_cannot_be_turned_off(session: AsyncSession) -> None:
@@ -174,10 +200,16 @@ async def test_service_messages_cannot_be_turned_off(session: AsyncSession) -> N
         await accounts.toggle_notification(session, telegram_user_id=7, chat_id=70, language="id", kind=kind)
 
     offered = await accounts.notification_settings(session, telegram_user_id=7)
-    silenced = await outbox.opted_out(session, [70])
+    for kind in NotificationKind:
+        await outbox.enqueue(session, chat_id=70, kind=kind, text=kind.value, due_at=NOW)
+    await outbox.enqueue(session, chat_id=80, kind=NotificationKind.JP_NUDGE, text="other chat", due_at=NOW)
+    await session.commit()
+    claimed = await outbox.claim(session, worker="w", now=NOW, limit=50, lease=LEASE)
+    silenced = {(c.chat_id, c.kind) for c in claimed if c.silenced}
 
     assert set(offered) == set(NotificationKind) - ALWAYS_SENT
     assert not any(offered.values())
+    assert len(claimed) == len(NotificationKind) + 1
     assert silenced == {(70, kind) for kind in NotificationKind if kind not in ALWAYS_SENT}
     assert (70, NotificationKind.EVENT_CHANGE) not in silenced
 
@@ -194,7 +226,7 @@ async def test_a_paused_announcement_waits_and_progress_counts_by_state(session:
     announcement.status = AnnouncementStatus.SENDING
     await session.commit()
     a, b, c, _d = await outbox.claim(session, worker="w", now=NOW, limit=4, lease=LEASE)
-    await outbox.mark_sent_many(session, [(a.id, 1, NOW), (b.id, 1, NOW)])
+    await outbox.mark_sent_many(session, [(a.id, 1), (b.id, 1)], at=NOW)
     await outbox.mark_failed(session, outbox_id=c.id, worker="w", reason="x")
     await session.commit()
 
