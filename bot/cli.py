@@ -21,6 +21,7 @@ from bot.cli_texts import CliTexts, parser_class
 from bot.context import Services
 from bot.dispatcher import Dispatcher
 from bot.documents import exports
+from bot.process import tune_gc
 from bot.settings import Settings, SettingsError, cli_language, load_settings
 from db import announcements, linking, outbox, registration, roles
 from db.admin import HR_SCOPE, event_id_by_code, event_summary, record_export, registrants
@@ -483,6 +484,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logs.configure(
         verbose=args.verbose, secrets=(settings.telegram_bot_token or "", settings.webhook_secret or "")
     )
+    tune_gc()
     cli = Cli(settings)
     match args.command:
         case "run":

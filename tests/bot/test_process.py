@@ -1,0 +1,30 @@
+"""Process-wide settings of every asn-bot process."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+
+import pytest
+
+from bot.process import GC_YOUNG_THRESHOLD, tune_gc
+
+
+@pytest.fixture
+def thresholds() -> Iterator[tuple[int, int, int]]:
+    """Python's thresholds as this process has them, put back afterwards."""
+    before = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
+    yield 700, 10, 10
+    gc.set_threshold(*before)
+
+
+def test_the_young_generation_is_collected_less_often_and_the_older_ones_as_before(
+    thresholds: tuple[int, int, int],
+) -> None:
+    _, middle, old = thresholds
+
+    tune_gc()
+
+    assert gc.get_threshold() == (GC_YOUNG_THRESHOLD, middle, old)
+    assert thresholds[0] < GC_YOUNG_THRESHOLD
