@@ -38,6 +38,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 from telegram.request import BaseRequest, HTTPXRequest
 
+from bot.process import tune_gc
 from bot.request import AiohttpRequest
 from bot.settings import Settings
 
@@ -205,7 +206,13 @@ async def run_dispatch(args: argparse.Namespace) -> dict[str, Any]:
             await dispatcher.run_forever(stop_event)
             return 0
 
+        profile = cProfile.Profile(time.thread_time) if args.profile else None
+        if profile is not None:
+            profile.enable()
         result = await _timed(send)
+        if profile is not None:
+            profile.disable()
+            profile.dump_stats(args.profile)
     await services.engine.dispose()
     return result
 
@@ -292,6 +299,7 @@ def main(argv: list[str] | None = None) -> None:
         args.profile = None  # the first bot of a run (the updates section's) keeps the profile
     logging.basicConfig(level=logging.ERROR, stream=sys.stderr)
     os.environ.setdefault("PTB_TIMEDELTA", "true")
+    tune_gc()  # as `asn-bot` does, in every role: the echo bot and the bare senders alike
     result: dict[str, Any] = asyncio.run(ROLES[args.role](args))
     _say(json.dumps({"children_rss_mb": 0.0, **result, "rss_mb": peak_rss_mb()}))
 
