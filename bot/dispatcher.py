@@ -1,9 +1,10 @@
 """The dispatcher: sends what is due in the outbox at Telegram's limits and records the outcome.
 
-Each round claims a batch of due rows (`db.outbox.claim`; by default about a second's sends),
-sends them through one pacer — at most `rate` messages a second overall, at most one a
-`per_chat_interval` per chat, at most `concurrency` in flight — and writes the outcomes as they
-come, `commit_every` rows per commit and at least every `commit_interval` seconds:
+Each round claims a batch of due rows (`db.outbox.claim`; by default about a second's sends,
+up to Telegram's paid-broadcast ceiling of 1,000 a second), sends them through one pacer — at
+most `rate` messages a second overall, at most one a `per_chat_interval` per chat, at most
+`concurrency` in flight — and writes the outcomes as they come, `commit_every` rows per commit
+and at least every `commit_interval` seconds:
 
 * accepted → sent;
 * 429 (RetryAfter) → every send of this dispatcher pauses for `retry_after`; the row goes
@@ -30,7 +31,8 @@ that have no row left to send are marked done and their creator's report is queu
 (`db.announcements.finish`).
 
 A row is claimed before it is sent and recorded after, so a crash re-sends at most the rows
-of the batch in flight at that moment, in practice those sent in the last `commit_interval`
+of the batches in flight at that moment (the tail of one and the start of the next, at most
+`concurrency` sends), in practice those sent in the last `commit_interval`
 (see README: at-least-once delivery).  Sends are posted without PTB's `Bot.send_message`
 (see `bot.delivery.deliver`), which spent more CPU than the HTTP exchange itself.
 """
@@ -73,9 +75,10 @@ log = logging.getLogger(__name__)
 #: Telegram's free broadcast limit; above it a send must opt in to paid broadcasting.
 FREE_RATE = 30.0
 DEFAULT_LANGUAGE = "id"
-#: Bounds of the default batch, which is a second's sends at `rate`.
+#: Bounds of the default batch, which is a second's sends at `rate` (Telegram's paid broadcasting
+#: goes up to 1,000 a second).
 MIN_BATCH = 100
-MAX_BATCH = 500
+MAX_BATCH = 1000
 #: Share of the lease within which a claimed row may still be sent.
 LEASE_MARGIN = 0.8
 #: Beyond this many attempts the backoff is at its cap anyway (and 2 ** n stays small).
@@ -178,6 +181,25 @@ class _Upcoming:
             self.task.cancel()
 
 
+def _reap(running: dict[asyncio.Task[None], frozenset[int]]) -> None:
+    """Forget the batches that finished (raising what one of them raised)."""
+    for sending in [sending for sending in running if sending.done()]:
+        del running[sending]
+        sending.result()
+
+
+def _chats(running: dict[asyncio.Task[None], frozenset[int]]) -> frozenset[int]:
+    """The chats of the batches still sending."""
+    return frozenset().union(*running.values())
+
+
+async def _finish(running: dict[asyncio.Task[None], frozenset[int]]) -> None:
+    """Wait for every batch still sending (raising what one of them raised)."""
+    while running:
+        await asyncio.wait(running, return_when="FIRST_COMPLETED")
+        _reap(running)
+
+
 class Dispatcher:
     """Claims due outbox rows and sends them; one per process, or several on PostgreSQL."""
 
@@ -233,39 +255,66 @@ class Dispatcher:
         # monotonic time before which a chat must not be sent to; set when a send *finishes*,
         # so the next one reaches Telegram at least `per_chat_interval` after the last one did.
         self._chat_free_at: dict[int, float] = {}
+        # sends in flight, whichever batch they belong to
+        self._slots = asyncio.Semaphore(concurrency)
 
     # -- the loop ----------------------------------------------------------------------------
 
     async def run_once(self) -> int:
         """Claim one batch, send it, record every outcome; how many rows were claimed."""
         batch = await self._next_batch(busy=frozenset())
-        await self._dispatch(batch, prefetch=False)
+        await self._dispatch(batch, _Upcoming(None, at=0), asyncio.Event())
         return batch.claimed
 
     async def drain(self, stop: asyncio.Event | None = None) -> int:
         """Send batches until nothing is due (or `stop` is set); how many rows were claimed.
 
         Each batch's next claim starts while its last sends are still out (`prefetch_share`),
-        so that sending goes on while the database picks the next rows; once `stop` is set the
-        batch already claimed is still sent, and no other is claimed."""
+        and the next batch starts sending as soon as this one has handed out its last send,
+        while those are still out and its outcomes are being written: the sends in flight stay
+        at `concurrency` from one batch to the next, instead of running dry at each boundary.
+        Once `stop` is set the batches already claimed are still sent, and no other is claimed."""
         if stop is not None and stop.is_set():
             return 0
         total = 0
-        batch = await self._next_batch(busy=frozenset())
-        while batch.claimed:
-            total += batch.claimed
-            upcoming = await self._dispatch(batch, prefetch=stop is None or not stop.is_set())
-            if upcoming is None:
-                break
-            batch = await upcoming
-            if not batch.claimed:
-                # claimed before the batch finished: rows it wrote on finishing (an
-                # announcement's report) are only seen by a claim after it
-                batch = await self._next_batch(busy=frozenset())
+        running: dict[asyncio.Task[None], frozenset[int]] = {}
+        try:
+            batch = await self._next_batch(busy=frozenset())
+            while batch.claimed:
+                total += batch.claimed
+                prefetch = stop is None or not stop.is_set()
+                upcoming = _Upcoming(
+                    # a chat of a batch still sending waits its turn in the outbox
+                    (lambda: self._next_batch(busy=frozenset().union(*running.values())))
+                    if prefetch
+                    else None,
+                    at=math.ceil(self.prefetch_share * len(batch.sends)),
+                )
+                handed_out = asyncio.Event()
+                sending = asyncio.create_task(self._dispatch(batch, upcoming, handed_out))
+                running[sending] = frozenset(row.chat_id for row, _, _ in batch.sends)
+                await asyncio.wait(
+                    [sending, asyncio.create_task(handed_out.wait())], return_when="FIRST_COMPLETED"
+                )
+                _reap(running)
+                upcoming.left(0)  # every send handed out: nothing is left to overlap with
+                if upcoming.task is None:
+                    break
+                batch = await upcoming.task
+                if not batch.claimed:
+                    # claimed before the batches before it finished: rows they wrote on
+                    # finishing (an announcement's report) are only seen by a claim after them
+                    await _finish(running)
+                    batch = await self._next_batch(busy=frozenset())
+            await _finish(running)
+        except BaseException:
+            for sending in running:
+                sending.cancel()  # their rows, sent or not, return when their lease ends
+            raise
         return total
 
     async def _next_batch(self, busy: frozenset[int]) -> _Batch:
-        """Claim the next batch, after any flood wait in force; chats in `busy` (a send of the
+        """Claim the next batch, after any flood wait in force; chats in `busy` (a send of a
         batch before may be under way for them) wait their turn in the outbox."""
         if self.pacer.paused_for > 0:
             await asyncio.sleep(self.pacer.paused_for)
@@ -277,16 +326,12 @@ class Dispatcher:
         send_by = time.monotonic() + LEASE_MARGIN * self.lease.total_seconds()
         return _Batch(claimed, settled, sends, send_by)
 
-    async def _dispatch(self, batch: _Batch, *, prefetch: bool) -> asyncio.Task[_Batch] | None:
-        """Send the batch and record every outcome; with `prefetch`, the claim of the next batch,
-        started when the sends left fell to `prefetch_share` of the batch."""
+    async def _dispatch(self, batch: _Batch, upcoming: _Upcoming, handed_out: asyncio.Event) -> None:
+        """Send the batch and record every outcome; `upcoming` (the next claim) hears how many
+        sends are left, and `handed_out` is set once every send has been taken up."""
         if not batch.claimed:
-            return None
-        chats = frozenset(row.chat_id for row, _, _ in batch.sends)
-        upcoming = _Upcoming(
-            (lambda: self._next_batch(busy=chats)) if prefetch else None,
-            at=math.ceil(self.prefetch_share * len(batch.sends)),
-        )
+            handed_out.set()
+            return
         try:
             async with self.services.sessions() as session:
                 recorder = _Recorder(
@@ -294,7 +339,7 @@ class Dispatcher:
                 )
                 for write in batch.settled:
                     recorder.write(write)
-                await self._send_all(batch.sends, batch.send_by, recorder, upcoming)
+                await self._send_all(batch.sends, batch.send_by, recorder, upcoming, handed_out)
                 upcoming.left(0)
                 # every announcement under way, not only this batch's: a blocked chat's rows of
                 # other announcements were skipped too, and a crash may have fallen between the
@@ -304,7 +349,8 @@ class Dispatcher:
         except BaseException:
             upcoming.cancel()  # its rows, if it claimed any, return when their lease ends
             raise
-        return upcoming.task
+        finally:
+            handed_out.set()
 
     async def _claim(self, clock: float, busy: frozenset[int]) -> tuple[int, list[_Write], list[_Turn]]:
         """Start the scheduled announcements that fell due and claim a batch: how many rows were
@@ -353,11 +399,18 @@ class Dispatcher:
         return len(claimed), settled, sends
 
     async def _send_all(
-        self, sends: list[_Turn], send_by: float, recorder: _Recorder, upcoming: _Upcoming
+        self,
+        sends: list[_Turn],
+        send_by: float,
+        recorder: _Recorder,
+        upcoming: _Upcoming,
+        handed_out: asyncio.Event,
     ) -> None:
-        """Send with up to `concurrency` senders taking the next turn as each finishes; the
-        outcomes are written as they come and all of them by the time this returns. `upcoming`
-        hears how many sends are left."""
+        """Send with up to `concurrency` senders taking the next turn as each finishes, each send
+        holding one of the dispatcher's `concurrency` slots (shared with the batch before and
+        after); the outcomes are written as they come and all of them by the time this
+        returns. `upcoming` hears how many sends are left; `handed_out` is set when the last
+        one is taken up."""
         turns = iter(sends)
         left = len(sends)
         upcoming.left(left)
@@ -365,10 +418,12 @@ class Dispatcher:
         async def sender() -> None:
             nonlocal left
             for row, language, attachment in turns:
-                await self._send(row, language, attachment, send_by, recorder)
+                async with self._slots:
+                    await self._send(row, language, attachment, send_by, recorder)
                 left -= 1
                 upcoming.left(left)
                 await recorder.maybe_flush()
+            handed_out.set()
 
         done = asyncio.Event()
         ticker = asyncio.create_task(recorder.keep_flushing(done))

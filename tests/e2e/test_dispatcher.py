@@ -358,3 +358,50 @@ async def test_the_next_claim_is_made_while_the_last_sends_of_a_batch_are_still_
     # beside the tail of the batch before
     assert seen_at_claims[0] == 0
     assert all(n > 0 for n in seen_at_claims[1:5]), seen_at_claims
+
+
+async def test_the_next_batch_starts_sending_while_the_tail_of_the_batch_before_is_still_out(
+    limited_api: LocalBotApi, settings: Settings, sessions: SessionFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue #16: the sends in flight do not run dry at each batch's end. Answers take 200 ms;
+    a batch's first sends go out while the last ones of the batch before are still out, never
+    more than `concurrency` at once, and everyone gets the message once."""
+    api = limited_api
+    _, chats = await seed_broadcast(sessions, api, recipients=60, block=False)
+    api.faults.add("sendMessage", "delay", count=10**9, delay=0.2)
+    batches: list[set[int]] = []
+    out: dict[int, tuple[float, float]] = {}
+    in_flight = most = 0
+    real_deliver, real_claim = dispatcher_module.deliver, outbox.claim
+
+    async def deliver(*args: Any, **kwargs: Any) -> int:
+        nonlocal in_flight, most
+        in_flight += 1
+        most = max(most, in_flight)
+        started = time.monotonic()
+        try:
+            return await real_deliver(*args, **kwargs)
+        finally:
+            in_flight -= 1
+            out[kwargs["chat_id"]] = (started, time.monotonic())
+
+    async def claim(*args: Any, **kwargs: Any) -> list[outbox.Claimed]:
+        claimed = await real_claim(*args, **kwargs)
+        if claimed:
+            batches.append({row.chat_id for row in claimed})
+        return claimed
+
+    monkeypatch.setattr(dispatcher_module, "deliver", deliver)
+    monkeypatch.setattr(outbox, "claim", claim)
+    async with make_bot(api) as bot:
+        services = make_services(settings, api, sessions)
+        dispatcher = Dispatcher(services, bot, rate=1000, batch=15, concurrency=10)
+        assert await dispatcher.drain() == 60
+
+    assert all(len(api.chat_history(chat)) == 1 for chat in chats)
+    assert len(batches) == 4
+    assert most <= 10
+    for before, after in itertools.pairwise(batches):
+        last_answer = max(out[chat][1] for chat in before)
+        first_send = min(out[chat][0] for chat in after)
+        assert first_send < last_answer
