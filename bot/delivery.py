@@ -25,6 +25,7 @@ from telegram.ext import ExtBot
 from telegram.request import RequestData
 
 from bot.ptb_private import RequestParameter
+from bot.request import AiohttpRequest
 from db import announcements
 from db.announcements import Attachment
 
@@ -90,49 +91,49 @@ class Pacer:
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 
-def _parameter(name: str, value: object) -> RequestParameter:
-    """One parameter, JSON-encoded here as PTB would (a text as it is): PTB encodes any other
-    value each time it reads it, twice per request."""
-    encoded = value if isinstance(value, str) else json.dumps(value)
-    return RequestParameter(name=name, value=encoded, input_files=None)
+def _encoded(value: object) -> str:
+    """A parameter's value as PTB posts it: a text as it is, anything else JSON-encoded."""
+    return value if isinstance(value, str) else json.dumps(value)
 
 
-def _markup(keyboard: Markup) -> RequestParameter:
-    """Buttons or a chat keyboard as the `reply_markup` parameter (no files in a markup)."""
-    return _parameter("reply_markup", keyboard.to_dict())
-
-
-_HTML = _parameter("parse_mode", ParseMode.HTML.value)
-_PAID = _parameter("allow_paid_broadcast", True)
+_HTML = ParseMode.HTML.value
+_PAID = _encoded(True)
 
 
 @functools.cache
-def _link_preview(options: LinkPreviewOptions) -> RequestParameter:
-    """The bot's default link preview options, converted once rather than on every send."""
-    return _parameter("link_preview_options", options.to_dict())
+def _link_preview(options: LinkPreviewOptions) -> str:
+    """The bot's default link preview options, encoded once rather than on every send."""
+    return _encoded(options.to_dict())
 
 
-def _text(bot: Bot, key: str, text: str) -> list[RequestParameter]:
+def _text(bot: Bot, key: str, text: str) -> dict[str, str]:
     """An HTML text (or caption) with the bot's default link preview options, as PTB applies them."""
-    parameters = [_HTML, _parameter(key, text)]
+    parameters = {"parse_mode": _HTML, key: text}
     defaults = bot.defaults if isinstance(bot, ExtBot) else None
     if key == "text" and defaults is not None and defaults.link_preview_options is not None:
-        parameters.append(_link_preview(defaults.link_preview_options))
+        parameters["link_preview_options"] = _link_preview(defaults.link_preview_options)
     return parameters
 
 
 async def _post(
-    bot: Bot, method: str, parameters: list[RequestParameter], *, read_timeout: float | None = None
+    bot: Bot, method: str, parameters: dict[str, str], *, read_timeout: float | None = None
 ) -> object:
-    """Post `method` through the bot's request object: Telegram's answer, unparsed.  That request
-    layer still turns Telegram's refusals into `RetryAfter`, `Forbidden`, `BadRequest`…, while
-    building PTB's call and parsing the `Message` it returns were most of the CPU of a send
-    (`python -m bench`: the dispatcher's, and a fifth of the bot's answer to an update)."""
+    """Post `method` with its parameters encoded (`_encoded`): Telegram's answer, unparsed.  The
+    request layer still turns Telegram's refusals into `RetryAfter`, `Forbidden`,
+    `BadRequest`…, while building PTB's call and parsing the `Message` it returns were most of
+    the CPU of a send (`python -m bench`: the dispatcher's, and a fifth of the bot's answer to
+    an update).  The bot's own `AiohttpRequest` posts the encoded parameters as they are; any
+    other request layer gets them as PTB's `RequestData`."""
     _log.debug("calling Bot API endpoint %s", method)  # never its parameters: they are personal
-    url, data = f"{bot.base_url}/{method}", RequestData(parameters)
+    url, request = f"{bot.base_url}/{method}", bot.request
+    if isinstance(request, AiohttpRequest):
+        return await request.post_json(url, parameters, read_timeout=read_timeout)
+    data = RequestData(
+        [RequestParameter(name=name, value=value, input_files=None) for name, value in parameters.items()]
+    )
     if read_timeout is None:
-        return await bot.request.post(url=url, request_data=data)
-    return await bot.request.post(url=url, request_data=data, read_timeout=read_timeout)
+        return await request.post(url=url, request_data=data)
+    return await request.post(url=url, request_data=data, read_timeout=read_timeout)
 
 
 async def deliver(
@@ -150,19 +151,19 @@ async def deliver(
     them (so it is exactly what recipients get) and the bot's answers all go out here, as
     `Bot.send_message` would send them (`_post`).  `read_timeout` replaces the request's own
     for this send."""
-    parameters = [_parameter("chat_id", chat_id)]
+    parameters = {"chat_id": _encoded(chat_id)}
     if attachment is None:
         method = "sendMessage"
-        parameters += _text(bot, "text", text)
+        parameters |= _text(bot, "text", text)
     else:
         photo = attachment.kind == announcements.PHOTO
         method = "sendPhoto" if photo else "sendDocument"
-        parameters.append(_parameter("photo" if photo else "document", attachment.file_id))
-        parameters += _text(bot, "caption", text)
+        parameters["photo" if photo else "document"] = attachment.file_id
+        parameters |= _text(bot, "caption", text)
     if keyboard is not None:
-        parameters.append(_markup(keyboard))
+        parameters["reply_markup"] = _encoded(keyboard.to_dict())
     if paid:
-        parameters.append(_PAID)
+        parameters["allow_paid_broadcast"] = _PAID
     result = await _post(bot, method, parameters, read_timeout=read_timeout)
     if not isinstance(result, dict) or not isinstance(result.get("message_id"), int):
         raise TelegramError(f"{method} answered without a message: {result!r}")
@@ -173,16 +174,16 @@ async def edit(
     bot: Bot, *, chat_id: int, message_id: int, text: str, keyboard: InlineKeyboardMarkup | None = None
 ) -> None:
     """Rewrite a message's HTML text and buttons, as `Bot.edit_message_text` would (`_post`)."""
-    parameters = [_parameter("chat_id", chat_id), _parameter("message_id", message_id)]
-    parameters += _text(bot, "text", text)
+    parameters = {"chat_id": _encoded(chat_id), "message_id": _encoded(message_id)}
+    parameters |= _text(bot, "text", text)
     if keyboard is not None:
-        parameters.append(_markup(keyboard))
+        parameters["reply_markup"] = _encoded(keyboard.to_dict())
     await _post(bot, "editMessageText", parameters)
 
 
 async def answer(bot: Bot, query_id: str) -> None:
     """Answer a button press with nothing to show, as `CallbackQuery.answer()` would (`_post`)."""
-    await _post(bot, "answerCallbackQuery", [_parameter("callback_query_id", query_id)])
+    await _post(bot, "answerCallbackQuery", {"callback_query_id": query_id})
 
 
 __all__ = ["Markup", "Pacer", "answer", "deliver", "edit", "may_have_arrived", "retry_after_seconds"]

@@ -6,12 +6,13 @@ the project imports a ``telegram._*`` module (tests/test_layering.py checks that
 
 - ``RequestParameter`` (``telegram.request._requestparameter``): one parameter of a
   ``RequestData``.  ``bot.delivery`` posts sendMessage/sendPhoto/sendDocument/editMessageText/
-  answerCallbackQuery with ``bot.request.post`` and a ``RequestData`` of these, skipping
-  ``Bot.send_*`` and friends, whose argument building and ``Message`` parsing were most of
-  the CPU of a send.  It relies on the constructor ``RequestParameter(name=, value=,
+  answerCallbackQuery itself, skipping ``Bot.send_*`` and friends, whose argument building and
+  ``Message`` parsing were most of the CPU of a send: through ``AiohttpRequest.post_json``
+  when the bot's request layer is the project's, else with ``bot.request.post`` and a
+  ``RequestData`` of these.  It relies on the constructor ``RequestParameter(name=, value=,
   input_files=)``, on a text value being posted as it is (so a value JSON-encoded once by
-  ``bot.delivery`` is what PTB's ``from_input`` would have posted), and on ``RequestData``
-  reading them into ``json_parameters``.
+  ``bot.delivery._encoded`` is what PTB's ``from_input`` would have posted), and on
+  ``RequestData`` reading them into ``json_parameters``.
 - ``DefaultValue`` (``telegram._utils.defaultvalue``): PTB's "not given" marker.
   ``bot.request.AiohttpRequest.do_request`` receives it for each timeout its caller left out
   and then uses its own; it relies on ``BaseRequest.DEFAULT_NONE`` being a ``DefaultValue``

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dtm
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 from telegram import Bot, InputFile
@@ -13,6 +13,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
 
 from bot.app import build_application, build_services
+from bot.delivery import deliver
 from bot.local_api import FaultKind, LocalBotApi, Phone
 from bot.request import AiohttpRequest
 from bot.settings import Settings
@@ -48,10 +49,44 @@ async def bot(server: LocalBotApi) -> AsyncIterator[Bot]:
         yield telegram_bot
 
 
+#: Two ways a text goes out through the request layer: PTB's own `send_message` (its
+#: `RequestData` through `do_request`) and the bot's `deliver` (`AiohttpRequest.post_json`).
+SENDS: dict[str, Callable[[Bot, int, str], Awaitable[object]]] = {
+    "ptb": lambda bot, chat, text: bot.send_message(chat, text),
+    "post_json": lambda bot, chat, text: deliver(bot, chat_id=chat, text=text),
+}
+
+
+@pytest.fixture(params=sorted(SENDS))
+def send(request: pytest.FixtureRequest) -> Callable[[Bot, int, str], Awaitable[object]]:
+    """Each way of sending a text."""
+    return SENDS[request.param]
+
+
 @pytest.fixture
 def maria(server: LocalBotApi) -> Phone:
     """Maria's phone."""
     return server.user(user_id=MARIA, first_name="Maria", language_code="id")
+
+
+async def test_deliver_posts_through_post_json_and_reads_the_message_id(
+    server: LocalBotApi, bot: Bot, maria: Phone, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    posted: list[str] = []
+    post_json = AiohttpRequest.post_json
+
+    async def spy(
+        self: AiohttpRequest, url: str, parameters: dict[str, str], **kwargs: float | None
+    ) -> object:
+        posted.append(url.rsplit("/", 1)[-1])
+        return await post_json(self, url, parameters, **kwargs)
+
+    monkeypatch.setattr(AiohttpRequest, "post_json", spy)
+    message_id = await deliver(bot, chat_id=MARIA, text="<b>Halo</b> Maria")
+
+    [reply] = await maria.wait_replies()
+    assert posted == ["sendMessage"]
+    assert (reply.message_id, reply.plain_text) == (message_id, "Halo Maria")
 
 
 async def test_a_message_is_sent_and_parsed_back(bot: Bot, maria: Phone) -> None:
@@ -127,11 +162,13 @@ async def test_photos_and_documents_are_uploaded_as_multipart(bot: Bot, maria: P
     assert downloaded == data
 
 
-async def test_flood_control_becomes_retry_after(server: LocalBotApi, bot: Bot, maria: Phone) -> None:
+async def test_flood_control_becomes_retry_after(
+    server: LocalBotApi, bot: Bot, maria: Phone, send: Callable[[Bot, int, str], Awaitable[object]]
+) -> None:
     server.faults.add("sendMessage", FaultKind.RETRY_AFTER, retry_after=7)
 
     with pytest.raises(RetryAfter) as error:
-        await bot.send_message(MARIA, "pengumuman")
+        await send(bot, MARIA, "pengumuman")
 
     assert error.value.retry_after == dtm.timedelta(seconds=7)
     assert maria.history == []
@@ -146,17 +183,25 @@ async def test_flood_control_becomes_retry_after(server: LocalBotApi, bot: Bot, 
     ],
 )
 async def test_error_statuses_become_ptb_exceptions(
-    server: LocalBotApi, bot: Bot, maria: Phone, kind: FaultKind, exception: type[Exception], description: str
+    server: LocalBotApi,
+    bot: Bot,
+    maria: Phone,
+    send: Callable[[Bot, int, str], Awaitable[object]],
+    kind: FaultKind,
+    exception: type[Exception],
+    description: str,
 ) -> None:
     server.faults.add("sendMessage", kind)
 
     with pytest.raises(exception, match=description):
-        await bot.send_message(MARIA, "pengumuman")
+        await send(bot, MARIA, "pengumuman")
 
 
-async def test_a_bad_request_and_a_wrong_token_are_told_apart(server: LocalBotApi, bot: Bot) -> None:
+async def test_a_bad_request_and_a_wrong_token_are_told_apart(
+    server: LocalBotApi, bot: Bot, send: Callable[[Bot, int, str], Awaitable[object]]
+) -> None:
     with pytest.raises(BadRequest, match="Chat not found"):
-        await bot.send_message(4242, "siapa?")
+        await send(bot, 4242, "siapa?")
 
     with pytest.raises(InvalidToken):
         async with Bot("654321:WRONG", base_url=server.base_url, request=AiohttpRequest()) as stranger:
