@@ -278,6 +278,7 @@ class Dispatcher:
             return 0
         total = 0
         running: dict[asyncio.Task[None], frozenset[int]] = {}
+        upcoming: _Upcoming | None = None
         try:
             batch = await self._next_batch(busy=frozenset())
             while batch.claimed:
@@ -285,17 +286,13 @@ class Dispatcher:
                 prefetch = stop is None or not stop.is_set()
                 upcoming = _Upcoming(
                     # a chat of a batch still sending waits its turn in the outbox
-                    (lambda: self._next_batch(busy=frozenset().union(*running.values())))
-                    if prefetch
-                    else None,
+                    (lambda: self._next_batch(busy=_chats(running))) if prefetch else None,
                     at=math.ceil(self.prefetch_share * len(batch.sends)),
                 )
                 handed_out = asyncio.Event()
                 sending = asyncio.create_task(self._dispatch(batch, upcoming, handed_out))
                 running[sending] = frozenset(row.chat_id for row, _, _ in batch.sends)
-                await asyncio.wait(
-                    [sending, asyncio.create_task(handed_out.wait())], return_when="FIRST_COMPLETED"
-                )
+                await handed_out.wait()  # set at the latest when the batch ends, however it ends
                 _reap(running)
                 upcoming.left(0)  # every send handed out: nothing is left to overlap with
                 if upcoming.task is None:
@@ -308,8 +305,13 @@ class Dispatcher:
                     batch = await self._next_batch(busy=frozenset())
             await _finish(running)
         except BaseException:
+            if upcoming is not None:
+                upcoming.cancel()  # its rows, if it claimed any, return when their lease ends
             for sending in running:
-                sending.cancel()  # their rows, sent or not, return when their lease ends
+                sending.cancel()
+            # their sends answered so far are recorded as each winds down (else they would go
+            # out again after the lease); what they raise besides is not this error
+            await asyncio.gather(*running, return_exceptions=True)
             raise
         return total
 
@@ -347,7 +349,10 @@ class Dispatcher:
                 await announcements.finish(session, now=self.services.clock())
                 await session.commit()
         except BaseException:
-            upcoming.cancel()  # its rows, if it claimed any, return when their lease ends
+            if not handed_out.is_set():
+                # the next claim is this batch's to give up; once every send was handed out,
+                # `drain` is waiting for it, and this batch's error is raised when it is reaped
+                upcoming.cancel()  # its rows, if it claimed any, return when their lease ends
             raise
         finally:
             handed_out.set()

@@ -363,12 +363,12 @@ async def test_the_next_claim_is_made_while_the_last_sends_of_a_batch_are_still_
 async def test_the_next_batch_starts_sending_while_the_tail_of_the_batch_before_is_still_out(
     limited_api: LocalBotApi, settings: Settings, sessions: SessionFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Issue #16: the sends in flight do not run dry at each batch's end. Answers take 200 ms;
+    """Issue #16: the sends in flight do not run dry at each batch's end. Answers take 500 ms;
     a batch's first sends go out while the last ones of the batch before are still out, never
     more than `concurrency` at once, and everyone gets the message once."""
     api = limited_api
     _, chats = await seed_broadcast(sessions, api, recipients=60, block=False)
-    api.faults.add("sendMessage", "delay", count=10**9, delay=0.2)
+    api.faults.add("sendMessage", "delay", count=10**9, delay=0.5)
     batches: list[set[int]] = []
     out: dict[int, tuple[float, float]] = {}
     in_flight = most = 0
@@ -405,3 +405,76 @@ async def test_the_next_batch_starts_sending_while_the_tail_of_the_batch_before_
         last_answer = max(out[chat][1] for chat in before)
         first_send = min(out[chat][0] for chat in after)
         assert first_send < last_answer
+
+
+async def test_a_cancelled_drain_records_every_send_that_was_answered_before_it_returns(
+    limited_api: LocalBotApi, settings: Settings, sessions: SessionFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bot stopping cancels the dispatcher mid-broadcast: whatever Telegram confirmed is
+    written down before the dispatcher is gone (else it would be sent again after the lease),
+    across the batches in flight."""
+    api = limited_api
+    await seed_broadcast(sessions, api, recipients=60, block=False)
+    api.faults.add("sendMessage", "delay", count=10**9, delay=0.1)
+    answered: list[int] = []
+    enough = asyncio.Event()
+    real_deliver = dispatcher_module.deliver
+
+    async def deliver(*args: Any, **kwargs: Any) -> int:
+        message_id = await real_deliver(*args, **kwargs)
+        answered.append(kwargs["chat_id"])
+        if len(answered) >= 25:
+            enough.set()
+        return message_id
+
+    monkeypatch.setattr(dispatcher_module, "deliver", deliver)
+    async with make_bot(api) as bot:
+        services = make_services(settings, api, sessions)
+        dispatcher = Dispatcher(services, bot, rate=1000, batch=15, concurrency=10, commit_interval=60)
+        draining = asyncio.create_task(dispatcher.drain())
+        await enough.wait()
+        draining.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await draining
+        # no batch of it is still winding down behind its back
+        batches = [
+            t
+            for t in asyncio.all_tasks()
+            if getattr(t.get_coro(), "__qualname__", "") == "Dispatcher._dispatch"
+        ]
+        assert all(batch.done() for batch in batches)
+
+    async with sessions() as session:
+        rows = select(OutboxMessage.chat_id).where(OutboxMessage.state == OutboxState.SENT)
+        sent = set(await session.scalars(rows))
+    assert set(answered) <= sent
+
+
+async def test_a_batch_failing_after_it_handed_out_its_sends_raises_its_own_error(
+    limited_api: LocalBotApi, settings: Settings, sessions: SessionFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database error while a batch records its last outcomes (the next batch already being
+    claimed) reaches whoever runs the dispatcher as that error, not as a cancellation."""
+    api = limited_api
+    await seed_broadcast(sessions, api, recipients=40, block=False)
+    real_mark, real_claim = outbox.mark_sent_many, outbox.claim
+    claims = 0
+
+    async def claim(*args: Any, **kwargs: Any) -> list[outbox.Claimed]:
+        nonlocal claims
+        claims += 1
+        if claims > 1:
+            await asyncio.sleep(0.3)  # the next claim is still out when the batch fails
+        return await real_claim(*args, **kwargs)
+
+    async def mark_sent_many(*args: Any, **kwargs: Any) -> None:
+        await real_mark(*args, **kwargs)
+        raise RuntimeError("disk I/O error")
+
+    monkeypatch.setattr(outbox, "claim", claim)
+    monkeypatch.setattr(outbox, "mark_sent_many", mark_sent_many)
+    async with make_bot(api) as bot:
+        services = make_services(settings, api, sessions)
+        dispatcher = Dispatcher(services, bot, rate=1000, batch=20, concurrency=20, commit_every=1000)
+        with pytest.raises(RuntimeError, match="disk I/O error"):
+            await dispatcher.drain()
