@@ -20,7 +20,7 @@ import json
 from http import HTTPStatus
 
 import aiohttp
-from telegram.error import NetworkError, TimedOut
+from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 from bot.ptb_private import DefaultValue, ODVInput
@@ -142,7 +142,12 @@ class AiohttpRequest(BaseRequest):
         `RequestData` encodes each parameter again every time a request layer reads it."""
         read = self._read_timeout if read_timeout is None else read_timeout
         timeout = _timeout(self._pool_timeout, self._connect_timeout, self._write_timeout, read)
-        status, payload = await self._exchange("POST", url, _json(parameters), timeout)
+        try:
+            status, payload = await self._exchange("POST", url, _json(parameters), timeout)
+        except TelegramError:
+            raise
+        except Exception as exc:  # as PTB's `post` wraps whatever its `do_request` raised
+            raise NetworkError(f"Unknown error in HTTP implementation: {exc!r}") from exc
         if HTTPStatus.OK <= status < HTTPStatus.MULTIPLE_CHOICES:
             return self.parse_json_payload(payload)["result"]
         return await _Answered(status, payload).post(url)  # raises as PTB reads Telegram's refusal

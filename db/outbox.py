@@ -323,7 +323,7 @@ def _context(value: str | dict[str, Any] | None) -> dict[str, Any]:
     it already; SQLite's text is decoded here, except the empty one most rows have."""
     if isinstance(value, dict):
         return value
-    return {} if value is None or value == "{}" else dict(json.loads(value))
+    return {} if value is None or value == "{}" else dict(json.loads(value) or {})
 
 
 @functools.cache

@@ -11,6 +11,7 @@ import pytest
 from telegram import Bot, InputFile
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
+from telegram.request import RequestData
 
 from bot.app import build_application, build_services
 from bot.delivery import deliver
@@ -232,6 +233,21 @@ async def test_shutdown_closes_and_initialize_opens_again(server: LocalBotApi, m
         await bot.send_message(MARIA, "dua")
 
     assert [m.plain_text for m in maria.history] == ["satu", "dua"]
+
+
+@pytest.mark.parametrize("way", ["ptb", "post_json"])
+async def test_a_request_not_opened_is_a_network_error_either_way(way: str) -> None:
+    request = AiohttpRequest()
+    url = "http://127.0.0.1:9/bot123456:TEST/sendMessage"
+
+    post = (
+        request.post(url, RequestData())
+        if way == "ptb"
+        else request.post_json(url, {"chat_id": "1", "text": "x"})
+    )
+
+    with pytest.raises(NetworkError, match="not initialized"):
+        await post
 
 
 def test_the_pool_needs_a_connection() -> None:
