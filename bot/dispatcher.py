@@ -342,7 +342,6 @@ class Dispatcher:
                 for write in batch.settled:
                     recorder.write(write)
                 await self._send_all(batch.sends, batch.send_by, recorder, upcoming, handed_out)
-                upcoming.left(0)
                 # every announcement under way, not only this batch's: a blocked chat's rows of
                 # other announcements were skipped too, and a crash may have fallen between the
                 # last outcome and this check; two UPDATEs over the few announcements under way

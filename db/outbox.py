@@ -387,7 +387,8 @@ def _take(night: bool, *, locked: bool) -> Update:
 @functools.cache
 def _chats() -> Select[tuple[int, str, bool, NotificationKind]]:
     """The accounts behind the chats in `chats`: the chat, its language, whether it blocked the
-    bot, and each kind its user turned off (None when none; one row per kind).  Built once."""
+    bot, and each kind its user turned off (one row per kind; the kind NULL when none is).
+    Built once."""
     account, turned_off = TelegramAccount, NotificationPreference
     return (
         select(account.chat_id, account.language, account.blocked_at.is_not(None), turned_off.kind)
