@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import cProfile
 import dataclasses
 import json
@@ -29,7 +30,7 @@ import os
 import resource
 import sys
 import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -102,6 +103,21 @@ def _settings(args: argparse.Namespace) -> Settings:
     )
 
 
+@contextlib.contextmanager
+def _profiled(path: str | None) -> Iterator[None]:
+    """With a `path`, the CPU time of this (the event loop's) thread profiled into it."""
+    if path is None:
+        yield
+        return
+    profile = cProfile.Profile(time.thread_time)
+    profile.enable()
+    try:
+        yield
+    finally:
+        profile.disable()
+        profile.dump_stats(path)
+
+
 async def run_bot(args: argparse.Namespace) -> dict[str, Any]:
     """The project's bot, polling until stdin closes."""
     # imported here, not at the top: the bare senders start without the bot (and matplotlib)
@@ -119,15 +135,10 @@ async def run_bot(args: argparse.Namespace) -> dict[str, Any]:
         jobs=False,
     )
     await start_polling(application, poll_timeout=1)
-    profile = cProfile.Profile(time.thread_time) if args.profile else None
     _say("ready")
     started = time.process_time()
-    if profile is not None:
-        profile.enable()
-    await _line()
-    if profile is not None:
-        profile.disable()
-        profile.dump_stats(args.profile)
+    with _profiled(args.profile):
+        await _line()
     cpu_s = time.process_time() - started
     children_rss_mb = children_peak_rss_mb()  # the chart workers end with the application
     await stop(application)
@@ -206,13 +217,8 @@ async def run_dispatch(args: argparse.Namespace) -> dict[str, Any]:
             await dispatcher.run_forever(stop_event)
             return 0
 
-        profile = cProfile.Profile(time.thread_time) if args.profile else None
-        if profile is not None:
-            profile.enable()
-        result = await _timed(send)
-        if profile is not None:
-            profile.disable()
-            profile.dump_stats(args.profile)
+        with _profiled(args.profile):
+            result = await _timed(send)
     await services.engine.dispose()
     return result
 
@@ -280,7 +286,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         choices=("auto", "threads", "processes"),
         default=os.environ.get("BENCH_CHART_POOL", "auto"),
     )
-    # BENCH_PROFILE=FILE: the bot's event-loop thread profiled (its CPU time) while it serves
+    # BENCH_PROFILE=FILE: the event-loop thread of a bot while it serves, or of a dispatcher while
+    # it sends, profiled (its CPU time)
     parser.add_argument("--profile", default=os.environ.get("BENCH_PROFILE"))
     parser.add_argument("--rate", type=float, default=1_000_000.0)
     parser.add_argument("--per-chat-interval", type=float, default=0.0)
