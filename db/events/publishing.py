@@ -103,6 +103,15 @@ async def review_required(session: AsyncSession, *, scope: Scope, organizer: str
     return bool(required)
 
 
+async def _refused(session: AsyncSession, event_id: int, reason: str) -> EventChangeError:
+    """The refusal of a change someone else made first: the attempt undone and the event read
+    again as it now is — a rollback expires every object of the session, and the caller's
+    event would otherwise be reloaded where no await is possible (showing the refusal)."""
+    await session.rollback()
+    await load(session, event_id)
+    return EventChangeError(reason)
+
+
 async def publish(
     session: AsyncSession, *, scope: Scope, event_id: int, actor: int, now: datetime
 ) -> EventStatus:
@@ -125,8 +134,7 @@ async def publish(
         .execution_options(synchronize_session=False)
     )
     if getattr(moved, "rowcount", 0) != 1:
-        await session.rollback()
-        raise EventChangeError("not_draft")
+        raise await _refused(session, event_id, "not_draft")
     audit.record(
         session,
         action=REVIEW_ACTION if review else PUBLISH_ACTION,
@@ -163,8 +171,7 @@ async def decide(
         .execution_options(synchronize_session=False)
     )
     if getattr(moved, "rowcount", 0) != 1:
-        await session.rollback()
-        raise EventChangeError("not_in_review")
+        raise await _refused(session, event_id, "not_in_review")
     outcome = "approved" if approve else "returned"
     if event.created_by is not None:
         chat = await session.scalar(

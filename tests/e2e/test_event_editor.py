@@ -196,6 +196,34 @@ async def test_an_organizer_reviewed_by_hr_publishes_once_hr_approves(
     assert "disetujui BKPSDM dan sudah diterbitkan" in told.plain_text
 
 
+async def test_a_second_approval_of_the_same_event_is_told_it_no_longer_waits(
+    api: LocalBotApi, bot: BotApplication, session: AsyncSession
+) -> None:
+    """Two HR officers approve the same event (or one presses an old ✅ again): the second is
+    told the event no longer awaits approval, not shown an error."""
+    session.add(Organizer(name=UNDANA, review_required=True))
+    await session.commit()
+    phone = await _organizer(session, api)
+    await _organizer_makes_a_seminar(phone)
+    await press(phone, "🚀 Terbitkan")
+    hr = await _hr(session, api)
+    await say(hr, "/admin")
+    await press(hr, "⏳ Menunggu persetujuan (1)")
+    (details,) = await press(hr, "1. Seminar Kebijakan Publik")
+    approve = next(
+        button["callback_data"]
+        for row in details.inline_keyboard or []
+        for button in row
+        if button["text"] == "✅ Setujui dan terbitkan"
+    )
+    (approved,) = await press(hr, "✅ Setujui dan terbitkan")
+    assert "disetujui dan diterbitkan" in approved.plain_text
+    forge(api, hr, str(approve))
+    (again,) = await hr.wait_replies()
+    assert "tidak lagi menunggu persetujuan" in again.plain_text
+    assert "kesalahan" not in again.plain_text
+
+
 async def test_an_organizer_is_refused_on_another_organizers_event_and_it_is_audited(
     api: LocalBotApi, bot: BotApplication, session: AsyncSession
 ) -> None:
