@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-from sqlalchemy import event
+from sqlalchemy import event, make_url
 from sqlalchemy.engine import ExceptionContext
-from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
-from sqlalchemy.pool import ConnectionPoolEntry
 
-from db.sqlite_driver import one_trip
+from db import sqlite_driver
 
 SessionFactory = async_sessionmaker[AsyncSession]
 
+#: SQLite connections the pool keeps (it opens them as needed).
+SQLITE_POOL_SIZE = 64
 #: SQLite's primary result code SQLITE_READONLY; its extended codes share the low byte.
 _SQLITE_READONLY = 8
 #: PostgreSQL's read_only_sql_transaction (a server that became a standby, or was set read-only).
 _PG_READ_ONLY_TRANSACTION = "25006"
-
-
-def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
-    """WAL for concurrent readers, foreign keys on, and a busy timeout instead of 'database is locked'."""
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
 
 
 def _read_only_is_a_disconnect(context: ExceptionContext) -> None:
@@ -41,11 +31,16 @@ def _read_only_is_a_disconnect(context: ExceptionContext) -> None:
 
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
-    """An async engine for SQLite (aiosqlite) or PostgreSQL (asyncpg)."""
+    """An async engine for SQLite (aiosqlite, through `db.sqlite_driver`'s dialect, which also
+    sets the pragmas) or PostgreSQL (asyncpg)."""
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, echo=echo)
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        one_trip(engine.sync_engine)
+        parsed = make_url(url)
+        if parsed.drivername == "sqlite+aiosqlite":
+            parsed = parsed.set(drivername=f"sqlite+{sqlite_driver.DRIVER}")
+        # Connections kept for as many updates as the bot handles at once (`bot.app`: 64): opening
+        # one takes a thread, the file and the pragmas, and a burst that opened and closed them
+        # doubled the bench's p95 (bench/RESULTS.md).  Idle ones cost a sleeping thread each.
+        engine = create_async_engine(parsed, echo=echo, pool_size=SQLITE_POOL_SIZE, max_overflow=16)
     else:
         engine = create_async_engine(url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True)
     event.listen(engine.sync_engine, "handle_error", _read_only_is_a_disconnect)

@@ -1,37 +1,65 @@
-"""SQLite statements in one trip to aiosqlite's worker thread instead of four.
+"""The project's SQLite dialect: SQLAlchemy's aiosqlite dialect, with each statement run where it
+costs least.
 
-aiosqlite runs each SQLite call on the connection's own thread; SQLAlchemy's aiosqlite adapter
-makes four such calls per statement (open a cursor, execute, fetch the rows, close), and each
-is a hand-off to that thread and back to the event loop: about 50 µs of CPU, more than SQLite
-takes for the bot's small indexed queries.  `one_trip` hooks SQLAlchemy's documented
-`do_execute` events so that a statement is one hand-off: the worker thread opens the cursor,
-executes, reads the description and rows, and closes it; the adapter's cursor then holds them
-exactly as it would have (bench: about 0.5 ms of CPU less per update, 7 %).
+aiosqlite runs every SQLite call on the connection's own thread, and every call is a hand-off
+to that thread and back to the event loop: a queue, a thread woken, the loop woken through its
+self-pipe, and the GIL passed back and forth — about 120 µs of CPU, several times what SQLite
+takes for the bot's small indexed queries (bench/RESULTS.md).  Three changes:
+
+- **A SELECT runs on the event loop's thread**, within a budget: SQLite's progress handler
+  stops it after `LOOP_BUDGET_STEPS` steps of its virtual machine (about 2–6 ms; the bot's
+  per-update queries take 100–1,500), and the statement is then run again on the worker thread,
+  so a large read (an office-wide report, an export) never holds the loop for longer.  A SELECT
+  writes nothing, so running it again is safe, and in WAL mode it never waits for a lock: the
+  dialect reads on the loop only when the database is in WAL (or in memory), and any other
+  statement — a write may wait up to the busy timeout for the write lock — goes to the thread.
+- **Any other statement is one trip to the worker thread**, not the adapter's four (open a
+  cursor, execute, fetch, close): the thread runs them together and the adapter's cursor then
+  holds the description and rows exactly as its own `execute` would have left them.
+- **A rollback or a commit with no transaction open is not handed to the thread**: SQLite would
+  do nothing, and a read-only session ends with two of them (its own and the pool's reset).
+
+The connection is opened with `check_same_thread=False` (as SQLAlchemy already does for a file
+database) so that both threads may use it; they never do at once, since a session awaits each
+of its statements.  The pragmas every connection needs (WAL, foreign keys, busy timeout) are set
+here too.
 
 It relies on names outside both libraries' public API, the way `bot.ptb_private` does for
 python-telegram-bot: the adapted cursor's `_connection` (the aiosqlite connection), `await_`,
 `_rows`, `server_side` and `_adapt_connection._handle_exception`, and aiosqlite's
 `Connection._execute(function, *args)` and `_conn`.  tests/db/test_sqlite_driver.py fails when
-one of them changes; the listener can then be dropped with no change in behaviour, only in
-speed.  Server-side cursors (streamed results) and `executemany` keep SQLAlchemy's own path.
+one of them changes.  Server-side cursors (streamed results) and `executemany` keep SQLAlchemy's
+own path.  `db.engine.create_engine` picks this dialect for `sqlite+aiosqlite` URLs.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.dialects import registry
+from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
+from sqlalchemy.engine import URL, ExecutionContext
+from sqlalchemy.engine.interfaces import ConnectArgsType, DBAPIConnection, DBAPICursor
 
-#: What one trip brings back: the description, the rows (None without a description), the last
-#: row id and the row count.
+#: The driver name `db.engine` puts in a `sqlite+aiosqlite` URL to pick this dialect.
+DRIVER = "asn_aiosqlite"
+#: Steps of SQLite's virtual machine a SELECT may take on the event loop's thread before it is
+#: stopped and run on the worker thread: 10–25 steps a microsecond here, so 2–6 ms at most,
+#: against 100–1,500 steps for the queries of an update at 100,000 employees.
+LOOP_BUDGET_STEPS = 50_000
+#: Journal modes in which a read never waits for a lock (WAL; an in-memory database).
+_READS_NEVER_WAIT = frozenset({"wal", "memory"})
+
+#: What running a statement brings back: the description, the rows (None without a
+#: description), the last row id and the row count.
 _Outcome = tuple[Any, list[Any] | None, int | None, int]
 
 
 def _run(connection: sqlite3.Connection, statement: str, parameters: Any) -> _Outcome:
-    """On the worker thread: the whole statement, as the adapter's four calls would do it."""
+    """The whole statement, as the adapter's four calls would do it."""
     cursor = connection.cursor()
     try:
         if parameters is None:
@@ -45,35 +73,128 @@ def _run(connection: sqlite3.Connection, statement: str, parameters: Any) -> _Ou
         cursor.close()
 
 
-def _execute(cursor: Any, statement: str, parameters: Any) -> bool:
-    """Run the statement in one trip and leave the adapted cursor as its own `execute` would."""
-    if cursor.server_side:
-        return False
-    connection = cursor._connection
+class _OverBudget:
+    """SQLite's progress handler for a statement on the loop: the first call (after the
+    budget's steps) stops the statement, and says so."""
+
+    def __init__(self) -> None:
+        self.stopped = False
+
+    def __call__(self) -> bool:
+        self.stopped = True
+        return True
+
+
+async def _on_loop(connection: sqlite3.Connection, statement: str, parameters: Any) -> _Outcome | None:
+    """The SELECT run here, on the loop's thread; None when it ran out of budget.  A coroutine,
+    though it never waits: SQLAlchemy's asyncio layer expects each statement to be awaited."""
+    over = _OverBudget()
+    connection.set_progress_handler(over, LOOP_BUDGET_STEPS)
     try:
-        description, rows, lastrowid, rowcount = cursor.await_(
-            connection._execute(_run, connection._conn, statement, parameters)
-        )
-    except Exception as error:
-        cursor._adapt_connection._handle_exception(error)  # raises the error as the adapter would
-    if description:
-        cursor.description = description
-        cursor.lastrowid = cursor.rowcount = -1
-        cursor._rows = deque(rows or ())
-    else:
-        cursor.description = None
-        cursor.lastrowid = lastrowid
-        cursor.rowcount = rowcount
-    return True
+        return _run(connection, statement, parameters)
+    except sqlite3.OperationalError:
+        if over.stopped:
+            return None
+        raise
+    finally:
+        connection.set_progress_handler(None, 0)
 
 
-def one_trip(engine: Engine) -> None:
-    """Execute this (aiosqlite) engine's statements in one trip to the worker thread."""
+def _in_transaction(dbapi_connection: Any) -> bool:
+    """Whether SQLite has a transaction open on this adapted (or pooled) connection."""
+    return bool(dbapi_connection.driver_connection.in_transaction)
 
-    @event.listens_for(engine, "do_execute")
-    def _with_parameters(cursor: Any, statement: str, parameters: Any, _context: object) -> bool:
-        return _execute(cursor, statement, parameters)
 
-    @event.listens_for(engine, "do_execute_no_params")
-    def _without_parameters(cursor: Any, statement: str, _context: object) -> bool:
-        return _execute(cursor, statement, None)
+class Dialect(SQLiteDialect_aiosqlite):
+    """aiosqlite's dialect, each statement run where it costs least (see the module)."""
+
+    supports_statement_cache = True
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        #: False once a connection reports a journal mode in which reads may wait for a lock.
+        self.reads_on_loop = True
+
+    def create_connect_args(self, url: URL) -> ConnectArgsType:
+        args, options = super().create_connect_args(url)
+        options["check_same_thread"] = False
+        return args, options
+
+    def on_connect(self) -> Callable[[DBAPIConnection], None]:
+        base = super().on_connect()
+
+        def connect(dbapi_connection: DBAPIConnection) -> None:
+            if base is not None:
+                base(dbapi_connection)
+            self._set_pragmas(dbapi_connection)
+
+        return connect
+
+    def _set_pragmas(self, dbapi_connection: DBAPIConnection) -> None:
+        """WAL for concurrent readers, foreign keys on, and a busy timeout instead of
+        'database is locked'."""
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            row = cursor.fetchone()
+            if row is None or str(row[0]).lower() not in _READS_NEVER_WAIT:
+                self.reads_on_loop = False
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        finally:
+            cursor.close()
+
+    def do_execute(
+        self,
+        cursor: DBAPICursor,
+        statement: str,
+        parameters: Any,
+        context: ExecutionContext | None = None,
+    ) -> None:
+        if not self._execute(cursor, statement, parameters):
+            cursor.execute(statement, parameters)
+
+    def do_execute_no_params(
+        self, cursor: DBAPICursor, statement: str, context: ExecutionContext | None = None
+    ) -> None:
+        if not self._execute(cursor, statement, None):
+            cursor.execute(statement)
+
+    def do_rollback(self, dbapi_connection: Any) -> None:
+        if _in_transaction(dbapi_connection):
+            dbapi_connection.rollback()
+
+    def do_commit(self, dbapi_connection: Any) -> None:
+        if _in_transaction(dbapi_connection):
+            dbapi_connection.commit()
+
+    def _execute(self, cursor: Any, statement: str, parameters: Any) -> bool:
+        """Run the statement on the loop or in one trip to the worker thread, and leave the
+        adapted cursor as its own `execute` would; False for a server-side cursor."""
+        if cursor.server_side:
+            return False
+        connection = cursor._connection
+        outcome: _Outcome | None = None
+        try:
+            if self.reads_on_loop and statement[:6].upper() == "SELECT":
+                outcome = cursor.await_(_on_loop(connection._conn, statement, parameters))
+            if outcome is None:
+                outcome = cursor.await_(connection._execute(_run, connection._conn, statement, parameters))
+        except Exception as error:
+            cursor._adapt_connection._handle_exception(error)  # raises the error as the adapter would
+        if outcome is None:
+            raise RuntimeError("the adapter let a failed statement through")
+        description, rows, lastrowid, rowcount = outcome
+        if description:
+            cursor.description = description
+            cursor.lastrowid = cursor.rowcount = -1
+            cursor._rows = deque(rows or ())
+        else:
+            cursor.description = None
+            cursor.lastrowid = lastrowid
+            cursor.rowcount = rowcount
+        return True
+
+
+registry.register(f"sqlite.{DRIVER}", __name__, "Dialect")

@@ -1,5 +1,6 @@
-"""`db.sqlite_driver`: a statement is one trip to aiosqlite's worker thread, and SQLAlchemy sees
-the same results, row counts, ids and errors as through its own adapter.  Fails when one of the
+"""`db.sqlite_driver`: a SELECT runs on the event loop's thread (on the worker thread once over its
+budget), any other statement is one trip to aiosqlite's worker thread, and SQLAlchemy sees the
+same results, row counts, ids and errors as through its own adapter.  Fails when one of the
 private names the driver relies on changes shape (see its docstring)."""
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from typing import Any
 import aiosqlite
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select, text, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from db import sqlite_driver
 from db.engine import create_engine
 
 metadata = MetaData()
@@ -37,24 +39,59 @@ def trips(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     handed: list[str] = []
     original: Callable[..., Awaitable[Any]] = aiosqlite.Connection._execute
 
-    async def counted(self: aiosqlite.Connection, function: Callable[..., Any], *args: Any) -> Any:
+    async def counted(
+        self: aiosqlite.Connection, function: Callable[..., Any], *args: Any, **kwargs: Any
+    ) -> Any:
         handed.append(getattr(function, "__name__", repr(function)))
-        return await original(self, function, *args)
+        return await original(self, function, *args, **kwargs)
 
     monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
     return handed
 
 
-async def test_a_statement_is_one_trip_with_its_rows(engine: AsyncEngine, trips: list[str]) -> None:
+async def test_a_select_runs_on_the_loop_thread_with_its_rows(engine: AsyncEngine, trips: list[str]) -> None:
     async with engine.connect() as connection:
         await connection.execute(insert(things), [{"name": "Kupang"}, {"name": "Atambua"}])
         trips.clear()
         rows = (await connection.execute(select(things.c.name).order_by(things.c.name))).all()
         assert [row.name for row in rows] == ["Atambua", "Kupang"]
+        assert trips == []
+
+
+async def test_a_select_over_its_budget_runs_again_on_the_worker_thread(
+    engine: AsyncEngine, trips: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with engine.begin() as connection:
+        await connection.execute(insert(things), [{"name": f"Desa {n}"} for n in range(500)])
+    monkeypatch.setattr(sqlite_driver, "LOOP_BUDGET_STEPS", 100)
+    async with engine.connect() as connection:
+        trips.clear()
+        names = (await connection.execute(select(things.c.name).order_by(things.c.id))).scalars().all()
+        assert names == [f"Desa {n}" for n in range(500)]
         assert trips == ["_run"]
+        trips.clear()
+        assert (await connection.execute(select(things.c.name).limit(1))).scalar() == "Desa 0"
+        assert trips == []
 
 
-async def test_changes_report_their_row_count_and_id(engine: AsyncEngine, trips: list[str]) -> None:
+async def test_reads_stay_on_the_worker_thread_where_they_could_wait_for_a_lock(
+    tmp_path: Path, trips: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a journal mode other than WAL (or memory): a reader may wait out the busy timeout
+    monkeypatch.setattr(sqlite_driver, "_READS_NEVER_WAIT", frozenset())
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'journal.db'}")
+    try:
+        async with engine.connect() as connection:
+            trips.clear()
+            assert (await connection.execute(text("SELECT 1"))).scalar() == 1
+            assert trips == ["_run"]
+    finally:
+        await engine.dispose()
+
+
+async def test_changes_are_one_trip_each_with_their_row_count_and_id(
+    engine: AsyncEngine, trips: list[str]
+) -> None:
     async with engine.begin() as connection:
         inserted = await connection.execute(insert(things).values(name="Soe"))
         assert inserted.inserted_primary_key == (1,)
@@ -62,7 +99,28 @@ async def test_changes_report_their_row_count_and_id(engine: AsyncEngine, trips:
         assert changed.rowcount == 1
         empty = await connection.execute(text("SELECT name FROM things WHERE id = 99"))
         assert empty.all() == []
-    assert trips.count("_run") == 3
+    assert trips.count("_run") == 2
+    async with engine.connect() as connection:
+        assert (await connection.execute(select(things.c.name))).scalar() == "Kefamenanu"
+
+
+async def test_a_rollback_or_commit_with_nothing_open_is_not_handed_to_the_thread(
+    engine: AsyncEngine, trips: list[str]
+) -> None:
+    async with engine.connect() as connection:
+        await connection.execute(select(things.c.name))
+        await connection.commit()
+        await connection.execute(select(things.c.name))
+    assert trips == []
+    async with engine.begin() as connection:
+        await connection.execute(insert(things).values(name="Alor"))
+    assert trips == ["_run", "commit"]
+    trips.clear()
+    async with engine.connect() as connection:
+        await connection.execute(insert(things).values(name="Rote"))
+    assert trips == ["_run", "rollback"]
+    async with engine.connect() as connection:
+        assert (await connection.execute(select(things.c.name))).scalars().all() == ["Alor"]
 
 
 async def test_errors_are_sqlalchemy_errors(engine: AsyncEngine) -> None:
@@ -71,6 +129,9 @@ async def test_errors_are_sqlalchemy_errors(engine: AsyncEngine) -> None:
     with pytest.raises(IntegrityError):
         async with engine.begin() as connection:
             await connection.execute(insert(things).values(name="Lewoleba"))
+    with pytest.raises(OperationalError, match="no such table"):
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT name FROM towns"))
 
 
 async def test_a_streamed_result_keeps_the_adapter_s_own_path(engine: AsyncEngine, trips: list[str]) -> None:
