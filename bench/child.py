@@ -121,7 +121,7 @@ def _profiled(path: str | None) -> Iterator[None]:
 async def run_bot(args: argparse.Namespace) -> dict[str, Any]:
     """The project's bot, polling until stdin closes."""
     # imported here, not at the top: the bare senders start without the bot (and matplotlib)
-    from bot.app import build_application, build_services, start_polling, stop
+    from bot.app import build_application, build_services, start_polling, stop, warm_up
     from bot.documents.drawing import ChartPool
 
     services = build_services(_settings(args))
@@ -135,6 +135,7 @@ async def run_bot(args: argparse.Namespace) -> dict[str, Any]:
         jobs=False,
     )
     await start_polling(application, poll_timeout=1)
+    warm_up(services)  # as `asn-bot run` does before it serves
     _say("ready")
     started = time.process_time()
     with _profiled(args.profile):

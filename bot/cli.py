@@ -16,7 +16,7 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from tqdm import tqdm
 
 from bot import admin_command, logs, report_command, webhook
-from bot.app import ALLOWED_UPDATES, build_application, build_services, file_url, wait_for_bot_api
+from bot.app import ALLOWED_UPDATES, build_application, build_services, file_url, wait_for_bot_api, warm_up
 from bot.cli_texts import CliTexts, parser_class
 from bot.context import Services
 from bot.dispatcher import Dispatcher
@@ -447,7 +447,9 @@ class Cli:
             return 0
         except InvalidToken as exc:
             return self.fail("cli.run_refused", reason=self._reason(exc))
-        application = build_application(build_services(self.settings))
+        services = build_services(self.settings)
+        application = build_application(services)
+        warm_up(services)
         if self.settings.webhook_url:
             self.say("cli.running_webhook", url=self.settings.webhook_url, port=self.settings.webhook_port)
             asyncio.run(webhook.run(application, webhook.WebhookConfig.of(self.settings)))

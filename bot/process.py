@@ -21,3 +21,16 @@ def tune_gc() -> None:
     stays small: a few thousand objects more."""
     _, middle, old = gc.get_threshold()
     gc.set_threshold(GC_YOUNG_THRESHOLD, middle, old)
+
+
+def settle_heap() -> None:
+    """Collect what start-up left behind, then keep everything still alive out of every later
+    collection (`gc.freeze`): call it once the bot is built, before it serves.
+
+    The modules and objects a started bot holds (python-telegram-bot, SQLAlchemy's mappers,
+    Jinja2, Babel, matplotlib) live as long as the process, yet every full collection walked
+    them all: 90 ms with the event loop stopped, once every few hundred updates — the slowest
+    answers of a burst (`python -m bench`: first-reply p95).  Frozen, a full collection walks
+    only what the bot allocated since."""
+    gc.collect()
+    gc.freeze()

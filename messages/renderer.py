@@ -156,6 +156,15 @@ class Renderer:
             raise UnknownMessageError(f"{lang}/{name}") from exc
         return template.render(**context).strip()
 
+    def warm(self) -> None:
+        """Compile every template and load each language's labels and calendar data now, rather
+        than on the message that first needs them (about 0.45 s for the two languages)."""
+        for lang, env in self._envs.items():
+            for name in env.list_templates():
+                env.get_template(name)
+            _labels(lang)
+            _day(date(2000, 1, 1), "EEEE, d MMMM y", lang)
+
     def label(self, key: str, lang: str, /, **values: object) -> str:
         """A short plain-text string (button, command description) from the language's `*.toml`."""
         labels = _labels(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)

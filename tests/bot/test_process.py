@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.process import GC_YOUNG_THRESHOLD, tune_gc
+from bot.process import GC_YOUNG_THRESHOLD, settle_heap, tune_gc
 
 
 @pytest.fixture
@@ -28,3 +28,24 @@ def test_the_young_generation_is_collected_less_often_and_the_older_ones_as_befo
 
     assert gc.get_threshold() == (GC_YOUNG_THRESHOLD, middle, old)
     assert thresholds[0] < GC_YOUNG_THRESHOLD
+
+
+@pytest.fixture
+def unfrozen() -> Iterator[None]:
+    """No frozen objects before the test, and none after it (a frozen test process would keep
+    every later test's garbage)."""
+    gc.unfreeze()
+    yield
+    gc.unfreeze()
+
+
+def test_what_start_up_leaves_alive_is_kept_out_of_later_collections(unfrozen: None) -> None:
+    kept = [object() for _ in range(10)]
+    cycle: list[object] = []
+    cycle.append(cycle)
+    del cycle
+
+    settle_heap()
+
+    assert gc.get_freeze_count() > len(kept)
+    assert gc.collect() == 0  # the garbage was collected before the freeze

@@ -123,6 +123,22 @@ async def test_a_rollback_or_commit_with_nothing_open_is_not_handed_to_the_threa
         assert (await connection.execute(select(things.c.name))).scalars().all() == ["Alor"]
 
 
+async def test_a_new_connection_gets_its_pragmas_in_one_trip(tmp_path: Path, trips: list[str]) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'new.db'}")
+    try:
+        async with engine.connect() as connection:
+            # SQLAlchemy's own functions, then the pragmas (the engine's first connection then
+            # also has SQLAlchemy read what the database supports)
+            assert trips[:3] == ["create_function", "create_function", "_pragmas"]
+            settings = [
+                (await connection.exec_driver_sql(f"PRAGMA {name}")).scalar()
+                for name in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous")
+            ]
+        assert settings == ["wal", 1, 30000, 1]
+    finally:
+        await engine.dispose()
+
+
 async def test_errors_are_sqlalchemy_errors(engine: AsyncEngine) -> None:
     async with engine.begin() as connection:
         await connection.execute(insert(things).values(name="Lewoleba"))

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
-from jinja2 import UndefinedError
+from jinja2 import FileSystemLoader, UndefinedError
 
 from bot.local_api import parse_html
 from db.announcements import Audience
@@ -20,7 +20,7 @@ from db.models import Allocation, AnnouncementStatus, CompetencyGroup, EventKind
 from db.offer import Offer
 from db.registration import MyRegistration, PriorityScore, Standing
 from messages import LANGUAGES, Renderer
-from messages.renderer import ROOT, label_keys, template_names
+from messages.renderer import ROOT, UnknownMessageError, label_keys, template_names
 from tests.utils import certificates, editor_messages, reach, reports, roles
 
 WITA = ZoneInfo("Asia/Makassar")
@@ -485,3 +485,21 @@ def test_label_files_are_valid_toml_with_string_values() -> None:
     assert sorted(p.name for p in (ROOT / "id").glob("*.toml")) == sorted(
         p.name for p in (ROOT / "en").glob("*.toml")
     )
+
+
+def test_after_warming_up_no_message_reads_its_template_from_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    renderer = Renderer(ZoneInfo("Asia/Makassar"))
+    renderer.warm()
+
+    def read(*_args: object) -> None:
+        raise AssertionError("a template read from disk after the warm-up")
+
+    monkeypatch.setattr(FileSystemLoader, "get_source", read)
+    for lang in LANGUAGES:
+        for name in sorted(template_names(lang)):
+            try:
+                renderer.render(name, lang)
+            except UnknownMessageError:
+                pytest.fail(f"{lang}/{name} was not compiled by the warm-up")
+            except (UndefinedError, TypeError, AttributeError):
+                pass  # rendered without the values it needs: it was compiled
