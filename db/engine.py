@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import event, make_url
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import QueuePool
 
 from db import sqlite_driver
 
@@ -40,7 +41,9 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         # Connections kept for as many updates as the bot handles at once (`bot.app`: 64): opening
         # one takes a thread, the file and the pragmas, and a burst that opened and closed them
         # doubled the bench's p95 (bench/RESULTS.md).  Idle ones cost a sleeping thread each.
-        engine = create_async_engine(parsed, echo=echo, pool_size=SQLITE_POOL_SIZE, max_overflow=16)
+        pooled = issubclass(sqlite_driver.Dialect.get_pool_class(parsed), QueuePool)
+        sizes = {"pool_size": SQLITE_POOL_SIZE, "max_overflow": 16} if pooled else {}
+        engine = create_async_engine(parsed, echo=echo, **sizes)
     else:
         engine = create_async_engine(url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True)
     event.listen(engine.sync_engine, "handle_error", _read_only_is_a_disconnect)

@@ -50,8 +50,13 @@ DRIVER = "asn_aiosqlite"
 #: stopped and run on the worker thread: 10–25 steps a microsecond here, so 2–6 ms at most,
 #: against 100–1,500 steps for the queries of an update at 100,000 employees.
 LOOP_BUDGET_STEPS = 50_000
-#: Journal modes in which a read never waits for a lock (WAL; an in-memory database).
-_READS_NEVER_WAIT = frozenset({"wal", "memory"})
+#: How long a statement on the worker thread waits for a lock before 'database is locked'.
+BUSY_TIMEOUT_MS = 30_000
+_BUSY_TIMEOUT = f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}"
+#: Journal modes in which reads may run on the loop: WAL's readers do not wait for writers.  Not
+#: an in-memory database: its one connection is shared by every session at once (SQLAlchemy's
+#: StaticPool), so a read on the loop could run beside another session's write on the thread.
+_READS_ON_LOOP = frozenset({"wal"})
 
 #: What running a statement brings back: the description, the rows (None without a
 #: description), the last row id and the row count.
@@ -78,7 +83,7 @@ def _pragmas(connection: sqlite3.Connection) -> str:
     locked'; the journal mode the database is in."""
     mode = connection.execute("PRAGMA journal_mode=WAL").fetchone()
     connection.execute("PRAGMA foreign_keys=ON")
-    connection.execute("PRAGMA busy_timeout=30000")
+    connection.execute(_BUSY_TIMEOUT)
     connection.execute("PRAGMA synchronous=NORMAL")
     return str(mode[0]).lower() if mode else ""
 
@@ -96,23 +101,30 @@ class _OverBudget:
 
 
 async def _on_loop(connection: sqlite3.Connection, statement: str, parameters: Any) -> _Outcome | None:
-    """The SELECT run here, on the loop's thread; None when it ran out of budget.  A coroutine,
-    though it never waits: SQLAlchemy's asyncio layer expects each statement to be awaited."""
+    """The SELECT run here, on the loop's thread; None when it ran out of budget or would have
+    to wait for a lock (WAL's rare cases: a crashed writer's recovery, another process holding
+    the database exclusively), which the worker thread then waits for with the busy timeout.
+    A coroutine, though it never waits: SQLAlchemy's asyncio layer expects each statement to
+    be awaited."""
     over = _OverBudget()
+    connection.execute("PRAGMA busy_timeout=0")
     connection.set_progress_handler(over, LOOP_BUDGET_STEPS)
     try:
         return _run(connection, statement, parameters)
-    except sqlite3.OperationalError:
-        if over.stopped:
+    except sqlite3.OperationalError as error:
+        if over.stopped or error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY:
             return None
         raise
     finally:
         connection.set_progress_handler(None, 0)
+        connection.execute(_BUSY_TIMEOUT)
 
 
 def _in_transaction(dbapi_connection: Any) -> bool:
-    """Whether SQLite has a transaction open on this adapted (or pooled) connection."""
-    return bool(dbapi_connection.driver_connection.in_transaction)
+    """Whether SQLite has a transaction open on this adapted (or pooled) connection; True when
+    it cannot tell (a connection detached from the pool)."""
+    driver = dbapi_connection.driver_connection
+    return driver is None or bool(driver.in_transaction)
 
 
 class Dialect(SQLiteDialect_aiosqlite):
@@ -145,7 +157,7 @@ class Dialect(SQLiteDialect_aiosqlite):
         waits for the GIL on every trip (bench: 17 trips took 100–150 ms)."""
         connection = dbapi_connection._connection
         mode = dbapi_connection.await_(connection._execute(_pragmas, connection._conn))
-        if mode not in _READS_NEVER_WAIT:
+        if mode not in _READS_ON_LOOP:
             self.reads_on_loop = False
 
     def do_execute(
@@ -180,7 +192,7 @@ class Dialect(SQLiteDialect_aiosqlite):
         connection = cursor._connection
         outcome: _Outcome | None = None
         try:
-            if self.reads_on_loop and statement[:6].upper() == "SELECT":
+            if self.reads_on_loop and connection._running and statement[:6].upper() == "SELECT":
                 outcome = cursor.await_(_on_loop(connection._conn, statement, parameters))
             if outcome is None:
                 outcome = cursor.await_(connection._execute(_run, connection._conn, statement, parameters))

@@ -160,7 +160,7 @@ class Renderer:
         """Compile every template and load each language's labels and calendar data now, rather
         than on the message that first needs them (about 0.45 s for the two languages)."""
         for lang, env in self._envs.items():
-            for name in env.list_templates():
+            for name in env.list_templates(extensions=["j2"]):
                 env.get_template(name)
             _labels(lang)
             _day(date(2000, 1, 1), "EEEE, d MMMM y", lang)

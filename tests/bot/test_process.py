@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import weakref
 from collections.abc import Iterator
 
 import pytest
@@ -40,12 +41,17 @@ def unfrozen() -> Iterator[None]:
 
 
 def test_what_start_up_leaves_alive_is_kept_out_of_later_collections(unfrozen: None) -> None:
-    kept = [object() for _ in range(10)]
-    cycle: list[object] = []
-    cycle.append(cycle)
-    del cycle
+    class Node:
+        def __init__(self) -> None:
+            self.me = self
+
+    kept = Node()
+    garbage = Node()
+    gone = weakref.ref(garbage)
+    del garbage
 
     settle_heap()
 
-    assert gc.get_freeze_count() > len(kept)
-    assert gc.collect() == 0  # the garbage was collected before the freeze
+    assert gone() is None  # the garbage was collected before the freeze
+    assert gc.get_freeze_count() > 0
+    assert not any(tracked is kept for tracked in gc.get_objects())  # frozen: out of sight

@@ -5,6 +5,8 @@ private names the driver relies on changes shape (see its docstring)."""
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -78,7 +80,7 @@ async def test_reads_stay_on_the_worker_thread_where_they_could_wait_for_a_lock(
     tmp_path: Path, trips: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # a journal mode other than WAL (or memory): a reader may wait out the busy timeout
-    monkeypatch.setattr(sqlite_driver, "_READS_NEVER_WAIT", frozenset())
+    monkeypatch.setattr(sqlite_driver, "_READS_ON_LOOP", frozenset())
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'journal.db'}")
     try:
         async with engine.connect() as connection:
@@ -87,6 +89,68 @@ async def test_reads_stay_on_the_worker_thread_where_they_could_wait_for_a_lock(
             assert trips == ["_run"]
     finally:
         await engine.dispose()
+
+
+async def test_a_stopped_select_leaves_no_budget_behind_and_keeps_its_transaction(
+    engine: AsyncEngine, trips: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with engine.begin() as connection:
+        await connection.execute(insert(things), [{"name": f"Desa {n}"} for n in range(300)])
+    monkeypatch.setattr(sqlite_driver, "LOOP_BUDGET_STEPS", 100)
+    async with engine.begin() as connection:
+        await connection.execute(insert(things).values(name="Sabu"))
+        trips.clear()
+        assert len((await connection.execute(select(things.c.name))).all()) == 301
+        assert trips == ["_run"]
+        # a write of many steps on the worker thread: a handler left behind would stop it
+        await connection.execute(text("UPDATE things SET name = name || ' (NTT)'"))
+    async with engine.connect() as connection:
+        names = (await connection.execute(select(things.c.name).order_by(things.c.id))).scalars().all()
+    assert len(names) == 301
+    assert names[-1] == "Sabu (NTT)"
+
+
+async def test_a_read_that_would_wait_for_a_lock_waits_on_the_worker_thread_not_the_loop(
+    engine: AsyncEngine, trips: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """WAL's rare lock waits for a reader (a crashed writer's recovery, another process holding
+    the database exclusively) cannot be staged here, so SQLite's answer is: on the loop the read
+    is tried without a busy timeout, and SQLITE_BUSY sends it to the worker thread."""
+    async with engine.begin() as connection:
+        await connection.execute(insert(things).values(name="Ende"))
+    loop_thread = threading.get_ident()
+    timeouts_on_loop: list[int] = []
+    run = sqlite_driver._run
+
+    def busy_on_the_loop(connection: sqlite3.Connection, statement: str, parameters: Any) -> Any:
+        if threading.get_ident() == loop_thread:
+            timeouts_on_loop.append(connection.execute("PRAGMA busy_timeout").fetchone()[0])
+            error = sqlite3.OperationalError("database is locked")
+            error.sqlite_errorcode = sqlite3.SQLITE_BUSY
+            raise error
+        return run(connection, statement, parameters)
+
+    monkeypatch.setattr(sqlite_driver, "_run", busy_on_the_loop)
+    async with engine.connect() as connection:
+        trips.clear()
+        assert (await connection.execute(select(things.c.name))).scalars().all() == ["Ende"]
+        assert trips == ["busy_on_the_loop"]  # the worker thread ran it
+        assert timeouts_on_loop == [0]
+        timeout = (await connection.exec_driver_sql("PRAGMA busy_timeout")).scalar()
+        assert timeout == sqlite_driver.BUSY_TIMEOUT_MS
+
+
+async def test_an_in_memory_database_reads_on_the_worker_thread(trips: list[str]) -> None:
+    # its one connection serves every session at once: no read beside another session's write
+    for url in ("sqlite+aiosqlite://", "sqlite+aiosqlite:///:memory:"):
+        engine = create_engine(url)
+        try:
+            async with engine.connect() as connection:
+                trips.clear()
+                assert (await connection.execute(text("SELECT 1"))).scalar() == 1
+                assert trips == ["_run"]
+        finally:
+            await engine.dispose()
 
 
 async def test_changes_are_one_trip_each_with_their_row_count_and_id(
