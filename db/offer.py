@@ -39,25 +39,26 @@ async def offer(
     timezone: ZoneInfo,
 ) -> Offer | None:
     """The event offered to the employee now; None when it is unknown or not published.  The
-    registration engine's check reads the event first, so its card is then read from the
-    session rather than from the database again."""
+    event is read once and held, so its card and whether a registration would wait come from
+    the session (an object no one holds leaves the session's identity map, and was read again
+    by each of them: two queries of an event's detail)."""
     try:
-        refused = await registration.refusal(session, event_id=event_id, employee_id=employee_id, now=now)
+        event = await registration.fresh_event(session, event_id)
     except RegistrationNotFound:
         return None
+    refused = await registration.refusal_of(session, event, employee_id=employee_id, now=now)
     card = await catalog.event_card(session, event_id=event_id, timezone=timezone)
     if card is None:
         return None
     if refused is not None:
         return Offer(card, refused, waitlist=False, recommendation=None)
-    event = await session.get(Event, event_id)
     recommendation = await catalog.reasons(
         session, card, employee_id=employee_id, now=now, year=year, target=target, timezone=timezone
     )
     return Offer(
         card,
         None,
-        waitlist=event is not None and _waits(event),
+        waitlist=_waits(event),
         recommendation=recommendation if recommendation.has_reason else None,
     )
 

@@ -30,6 +30,7 @@ about it (a seat after waiting, a decision, an allocation result, a removal) is 
 outbox in the same transaction (`db.notify`), so a change is never committed untold.
 """
 
+from db.registration._shared import fresh_event
 from db.registration.allocation import (
     AllocationReport,
     Placement,
@@ -90,6 +91,7 @@ from db.registration.seats import (
     RemovalResult,
     cancel,
     refusal,
+    refusal_of,
     register,
     remove_registration,
     set_quota,
@@ -147,6 +149,7 @@ __all__ = [
     "decide",
     "event_ratings",
     "extras",
+    "fresh_event",
     "issue_checkin_code",
     "mark_attended",
     "my_registrations",
@@ -154,6 +157,7 @@ __all__ = [
     "promote_waitlist",
     "rate",
     "refusal",
+    "refusal_of",
     "register",
     "remove_registration",
     "set_quota",

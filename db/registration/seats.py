@@ -131,7 +131,14 @@ async def refusal(
 ) -> RegistrationRefused | None:
     """Why `register` would refuse the employee this event now, or None when it would not:
     the same checks, nothing written (the event's detail says it instead of a button)."""
-    event = await fresh_event(session, event_id)
+    return await refusal_of(session, await fresh_event(session, event_id), employee_id=employee_id, now=now)
+
+
+async def refusal_of(
+    session: AsyncSession, event: Event, *, employee_id: int, now: datetime
+) -> RegistrationRefused | None:
+    """`refusal` for an event the caller has just read (`fresh_event`) and keeps: its card and
+    the rest of its detail then come from the session, not from the database again."""
     try:
         await _check_may_register(session, event, employee_id, now)
     except RegistrationRefused as refused:

@@ -299,6 +299,17 @@ async def test_trainings_closing_the_largest_gap_come_first(
     assert waiting is not None
     assert waiting.refusal is not None
     assert waiting.recommendation is None
+    # an open event's detail reads the event once: its card and waitlist come from the session
+    open_id, employee_id = offered[2].event.id, yohanes.id
+    session.expunge_all()
+    with count_statements(engine) as statements:
+        detail = await offer(
+            session, event_id=open_id, employee_id=employee_id, now=NOW, year=2026, target=20, timezone=WITA
+        )
+    assert detail is not None
+    assert detail.refusal is None
+    assert detail.event.code == "PP-A"
+    assert sum("events.description" in statement for statement in statements) == 1
 
 
 async def test_what_the_caller_already_knows_is_not_asked_again(
