@@ -10,9 +10,12 @@ takes for the bot's small indexed queries (bench/RESULTS.md).  Three changes:
   stops it after `LOOP_BUDGET_STEPS` steps of its virtual machine (about 2–6 ms; the bot's
   per-update queries take 100–1,500), and the statement is then run again on the worker thread,
   so a large read (an office-wide report, an export) never holds the loop for longer.  A SELECT
-  writes nothing, so running it again is safe, and in WAL mode it never waits for a lock: the
-  dialect reads on the loop only when the database is in WAL (or in memory), and any other
-  statement — a write may wait up to the busy timeout for the write lock — goes to the thread.
+  writes nothing, so running it again is safe.  In WAL mode a reader does not wait for writers;
+  in WAL's rare exceptions (a crashed writer's recovery, another process holding the database
+  exclusively) the read, tried on the loop without a busy timeout, goes to the thread to wait.
+  The dialect reads on the loop only in WAL (not an in-memory database, whose one connection
+  every session shares at once), and any other statement — a write may wait up to the busy
+  timeout for the write lock — goes to the thread.
 - **Any other statement is one trip to the worker thread**, not the adapter's four (open a
   cursor, execute, fetch, close): the thread runs them together and the adapter's cursor then
   holds the description and rows exactly as its own `execute` would have left them.
@@ -27,7 +30,7 @@ here too.
 It relies on names outside both libraries' public API, the way `bot.ptb_private` does for
 python-telegram-bot: the adapted cursor's `_connection` (the aiosqlite connection), `await_`,
 `_rows`, `server_side` and `_adapt_connection._handle_exception`, and aiosqlite's
-`Connection._execute(function, *args)` and `_conn`.  tests/db/test_sqlite_driver.py fails when
+`Connection._execute(function, *args)`, `_conn` and `_running`.  tests/db/test_sqlite_driver.py fails when
 one of them changes.  Server-side cursors (streamed results) and `executemany` keep SQLAlchemy's
 own path.  `db.engine.create_engine` picks this dialect for `sqlite+aiosqlite` URLs.
 """

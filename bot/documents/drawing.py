@@ -11,9 +11,10 @@ thread.  Measured on 2 shared cores (bench/RESULTS.md): when a chart took 100–
 process served more updates a second than one thread (21 against 16) but the bot and its
 worker peaked at 417 MB against 290 MB — a second interpreter with matplotlib and its own kept
 pieces, over the 300 MB a small server affords.  Since a chart is put together from kept
-pieces (about 5 ms), a worker process takes its 1–2 ms per update off the event loop but
-serves no more updates (the second core is busy with the rest of the machine: 161–169
-against 153–166 updates/s, two runs each of the bench's update load at 300 users).
+pieces (about 5 ms then, 1.5 ms since its PNG is deflated by ISA-L), a worker process takes
+its 1–2 ms per update off the event loop but served no more updates (the second core is busy
+with the rest of the machine: 161–169 against 153–166 updates/s, two runs each of the bench's
+update load at 300 users).
 """
 
 from __future__ import annotations
