@@ -46,7 +46,7 @@ async def offer(
         event = await registration.fresh_event(session, event_id)
     except RegistrationNotFound:
         return None
-    refused = await registration.refusal_of(session, event, employee_id=employee_id, now=now)
+    refused = await registration.refusal(session, event, employee_id=employee_id, now=now)
     card = await catalog.event_card(session, event_id=event_id, timezone=timezone)
     if card is None:
         return None

@@ -127,18 +127,12 @@ async def register(
 
 
 async def refusal(
-    session: AsyncSession, *, event_id: int, employee_id: int, now: datetime
-) -> RegistrationRefused | None:
-    """Why `register` would refuse the employee this event now, or None when it would not:
-    the same checks, nothing written (the event's detail says it instead of a button)."""
-    return await refusal_of(session, await fresh_event(session, event_id), employee_id=employee_id, now=now)
-
-
-async def refusal_of(
     session: AsyncSession, event: Event, *, employee_id: int, now: datetime
 ) -> RegistrationRefused | None:
-    """`refusal` for an event the caller has just read (`fresh_event`) and keeps: its card and
-    the rest of its detail then come from the session, not from the database again."""
+    """Why `register` would refuse the employee this event now, or None when it would not: the
+    same checks, nothing written (the event's detail says it instead of a button).  `event` as
+    `fresh_event` has just read it; the caller keeps it, so the rest of the detail reads it from
+    the session, not from the database again."""
     try:
         await _check_may_register(session, event, employee_id, now)
     except RegistrationRefused as refused:

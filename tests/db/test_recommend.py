@@ -44,10 +44,11 @@ async def _refusals(
     found: dict[str, str | None] = {}
     for code, event_id in codes.items():
         try:
-            refused = await registration.refusal(session, event_id=event_id, employee_id=employee.id, now=NOW)
+            event = await registration.fresh_event(session, event_id)
         except RegistrationNotFound:
             found[code] = "not_found"
         else:
+            refused = await registration.refusal(session, event, employee_id=employee.id, now=NOW)
             found[code] = None if refused is None else refused.reason
     return found
 

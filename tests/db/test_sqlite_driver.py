@@ -51,6 +51,18 @@ def trips(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return handed
 
 
+async def _reads_on_the_worker_thread(url: str, trips: list[str]) -> None:
+    """A SELECT on a new engine for `url` is handed to the worker thread, with its answer."""
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            trips.clear()
+            assert (await connection.execute(text("SELECT 1"))).scalar() == 1
+            assert trips == ["_run"]
+    finally:
+        await engine.dispose()
+
+
 async def test_a_select_runs_on_the_loop_thread_with_its_rows(engine: AsyncEngine, trips: list[str]) -> None:
     async with engine.connect() as connection:
         await connection.execute(insert(things), [{"name": "Kupang"}, {"name": "Atambua"}])
@@ -79,16 +91,9 @@ async def test_a_select_over_its_budget_runs_again_on_the_worker_thread(
 async def test_reads_stay_on_the_worker_thread_where_they_could_wait_for_a_lock(
     tmp_path: Path, trips: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # a journal mode other than WAL (or memory): a reader may wait out the busy timeout
+    # a journal mode other than WAL: a reader may wait out the busy timeout
     monkeypatch.setattr(sqlite_driver, "_READS_ON_LOOP", frozenset())
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'journal.db'}")
-    try:
-        async with engine.connect() as connection:
-            trips.clear()
-            assert (await connection.execute(text("SELECT 1"))).scalar() == 1
-            assert trips == ["_run"]
-    finally:
-        await engine.dispose()
+    await _reads_on_the_worker_thread(f"sqlite+aiosqlite:///{tmp_path / 'journal.db'}", trips)
 
 
 async def test_a_stopped_select_leaves_no_budget_behind_and_keeps_its_transaction(
@@ -143,14 +148,7 @@ async def test_a_read_that_would_wait_for_a_lock_waits_on_the_worker_thread_not_
 async def test_an_in_memory_database_reads_on_the_worker_thread(trips: list[str]) -> None:
     # its one connection serves every session at once: no read beside another session's write
     for url in ("sqlite+aiosqlite://", "sqlite+aiosqlite:///:memory:"):
-        engine = create_engine(url)
-        try:
-            async with engine.connect() as connection:
-                trips.clear()
-                assert (await connection.execute(text("SELECT 1"))).scalar() == 1
-                assert trips == ["_run"]
-        finally:
-            await engine.dispose()
+        await _reads_on_the_worker_thread(url, trips)
 
 
 async def test_changes_are_one_trip_each_with_their_row_count_and_id(

@@ -52,6 +52,23 @@ async def _event(session: AsyncSession, title: str) -> Event:
     return found
 
 
+async def _hr_opens_a_seminar_in_review(
+    session: AsyncSession, api: LocalBotApi
+) -> tuple[Phone, Phone, BotMessage]:
+    """An organizer whose seminars HR reviews sends one for review, and HR opens it: the
+    organizer's phone, HR's, and the seminar's detail HR sees."""
+    session.add(Organizer(name=UNDANA, review_required=True))
+    await session.commit()
+    phone = await _organizer(session, api)
+    await _organizer_makes_a_seminar(phone)
+    await press(phone, "🚀 Terbitkan")
+    hr = await _hr(session, api)
+    await say(hr, "/admin")
+    await press(hr, "⏳ Menunggu persetujuan (1)")
+    (details,) = await press(hr, "1. Seminar Kebijakan Publik")
+    return phone, hr, details
+
+
 async def _hr_types_a_priority_training(phone: Phone) -> BotMessage:
     """Every step of a new training, some typed, some pressed, some skipped: the summary."""
     await say(phone, "/admin")
@@ -201,15 +218,7 @@ async def test_a_second_approval_of_the_same_event_is_told_it_no_longer_waits(
 ) -> None:
     """Two HR officers approve the same event (or one presses an old ✅ again): the second is
     told the event no longer awaits approval, not shown an error."""
-    session.add(Organizer(name=UNDANA, review_required=True))
-    await session.commit()
-    phone = await _organizer(session, api)
-    await _organizer_makes_a_seminar(phone)
-    await press(phone, "🚀 Terbitkan")
-    hr = await _hr(session, api)
-    await say(hr, "/admin")
-    await press(hr, "⏳ Menunggu persetujuan (1)")
-    (details,) = await press(hr, "1. Seminar Kebijakan Publik")
+    _, hr, details = await _hr_opens_a_seminar_in_review(session, api)
     approve = next(
         button["callback_data"]
         for row in details.inline_keyboard or []
@@ -317,15 +326,7 @@ async def test_a_schedule_on_a_holiday_or_a_sunday_is_warned_about_not_refused(
 async def test_hr_sends_an_event_back_and_the_organizer_reads_why(
     api: LocalBotApi, bot: BotApplication, session: AsyncSession
 ) -> None:
-    session.add(Organizer(name=UNDANA, review_required=True))
-    await session.commit()
-    phone = await _organizer(session, api)
-    await _organizer_makes_a_seminar(phone)
-    await press(phone, "🚀 Terbitkan")
-    hr = await _hr(session, api)
-    await say(hr, "/admin")
-    await press(hr, "⏳ Menunggu persetujuan (1)")
-    await press(hr, "1. Seminar Kebijakan Publik")
+    phone, hr, _ = await _hr_opens_a_seminar_in_review(session, api)
     (asked,) = await press(hr, "↩️ Kembalikan dengan alasan")
     assert "ketik alasan pengembaliannya" in asked.plain_text
     (returned,) = await say(hr, "Mohon cantumkan narasumber dan tautan materi")
