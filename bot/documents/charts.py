@@ -259,6 +259,8 @@ def _static(
         frameon=False,
         fontsize=FONT_SIZE - 1,
         handlelength=1.2,
+        handletextpad=0.5,
+        columnspacing=1.0,
         borderaxespad=0.2,
     )
     return figure, axes

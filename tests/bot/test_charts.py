@@ -7,8 +7,10 @@ from __future__ import annotations
 import io
 import struct
 from collections.abc import Sequence
+from zoneinfo import ZoneInfo
 
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.patches import Rectangle
 from PIL import Image
 
@@ -16,6 +18,7 @@ from bot.documents import charts
 from bot.documents.charts import competency_chart, competency_figure
 from db.competency import CompetencyLine, CompetencyStatus, JpmCategory
 from db.models import CompetencyGroup
+from messages import Renderer
 from tests.utils.png import png_text
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -226,3 +229,20 @@ def test_the_png_keeps_a_title_that_is_not_latin_1() -> None:
     with Image.open(io.BytesIO(png)) as image:
         assert image.info["Title"] == "Kompetensi — Analis Kebijakan Ahli Muda"
         assert image.size == _size(png)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_legend_with_the_bot_s_own_labels_fits_in_the_picture(lang: str) -> None:
+    renderer = Renderer(ZoneInfo("Asia/Makassar"))
+    figure = competency_figure(
+        _status(STANDARD),
+        title=renderer.label("chart.title", lang),
+        required_label=renderer.label("chart.required", lang),
+        assessed_label=renderer.label("chart.assessed", lang),
+    )
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    (axes,) = figure.axes
+    extent = axes.get_legend().get_window_extent(canvas.get_renderer())
+    assert extent.x0 >= 0
+    assert extent.x1 <= figure.bbox.width
